@@ -1,0 +1,206 @@
+"""The domain model: node and relationship types, nodes, edges and batches.
+
+Labels and relationship types are spelled here and nowhere else. Properties are
+flat (str, int, float, bool or a list of str) so that every backend stores them
+natively, including Neo4j, which has no map-valued properties.
+
+Examples
+--------
+>>> case = Node("no-trondelag-novari-utdanningsvalg", NodeType.CASE, {"title": "Utdanningsvalg"})
+>>> case.label
+'Utdanningsvalg'
+>>> edge = Edge("organisation:novari-iks", RelType.PARTICIPATED_IN, case.id, case.id, {"role": "facilitator"})
+>>> edge.key[:3]
+('organisation:novari-iks', 'PARTICIPATED_IN', 'no-trondelag-novari-utdanningsvalg')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TypeAlias
+
+__all__ = [
+    "LANGUAGES",
+    "Batch",
+    "Direction",
+    "Edge",
+    "EdgeKey",
+    "Node",
+    "NodeType",
+    "PropValue",
+    "Props",
+    "RelType",
+    "Role",
+    "RelatedKind",
+    "RELATIONSHIP_ENDS",
+]
+
+LANGUAGES: tuple[str, ...] = ("sv", "nb", "nn", "da", "en")
+"""Languages we label and analyse: Swedish, Norwegian bokmål and nynorsk, Danish, English."""
+
+PropValue: TypeAlias = str | int | float | bool | list[str]
+Props: TypeAlias = dict[str, PropValue]
+EdgeKey: TypeAlias = tuple[str, str, str, str]
+
+
+class NodeType(str, Enum):
+    """Node labels (Neo4j labels, embedded `type` column)."""
+
+    CASE = "Case"
+    ORGANISATION = "Organisation"
+    NEED = "Need"
+    TARGET_GROUP = "TargetGroup"
+    METHOD = "Method"
+    TOPIC = "Topic"
+    PLACE = "Place"
+    SOURCE = "Source"
+
+    @property
+    def prefix(self) -> str:
+        """Id prefix for nodes of this type that get a derived id (all but cases)."""
+        return _PREFIXES[self]
+
+
+_PREFIXES = {
+    NodeType.CASE: "case",
+    NodeType.ORGANISATION: "organisation",
+    NodeType.NEED: "need",
+    NodeType.TARGET_GROUP: "target-group",
+    NodeType.METHOD: "method",
+    NodeType.TOPIC: "topic",
+    NodeType.PLACE: "place",
+    NodeType.SOURCE: "source",
+}
+
+
+class RelType(str, Enum):
+    """Relationship types; `RELATIONSHIP_ENDS` says which node types each one joins."""
+
+    PARTICIPATED_IN = "PARTICIPATED_IN"
+    ADDRESSES = "ADDRESSES"
+    OF = "OF"
+    TARGETS = "TARGETS"
+    USED = "USED"
+    INCORPORATES = "INCORPORATES"
+    DEVELOPED_BY = "DEVELOPED_BY"
+    ABOUT = "ABOUT"
+    LOCATED_IN = "LOCATED_IN"
+    PART_OF = "PART_OF"
+    MEMBER_OF = "MEMBER_OF"
+    SUCCESSOR_OF = "SUCCESSOR_OF"
+    BROADER = "BROADER"
+    DESCRIBED_IN = "DESCRIBED_IN"
+    RELATED_TO = "RELATED_TO"
+
+
+_N = NodeType
+RELATIONSHIP_ENDS: Mapping[RelType, tuple[frozenset[NodeType], frozenset[NodeType]]] = {
+    RelType.PARTICIPATED_IN: (frozenset({_N.ORGANISATION}), frozenset({_N.CASE})),
+    RelType.ADDRESSES: (frozenset({_N.CASE}), frozenset({_N.NEED})),
+    RelType.OF: (frozenset({_N.NEED}), frozenset({_N.TARGET_GROUP})),
+    RelType.TARGETS: (frozenset({_N.CASE}), frozenset({_N.TARGET_GROUP})),
+    RelType.USED: (frozenset({_N.CASE}), frozenset({_N.METHOD})),
+    RelType.INCORPORATES: (frozenset({_N.METHOD}), frozenset({_N.METHOD})),
+    RelType.DEVELOPED_BY: (frozenset({_N.METHOD}), frozenset({_N.ORGANISATION})),
+    RelType.ABOUT: (frozenset({_N.CASE}), frozenset({_N.TOPIC})),
+    RelType.LOCATED_IN: (frozenset({_N.CASE, _N.ORGANISATION}), frozenset({_N.PLACE})),
+    RelType.PART_OF: (frozenset({_N.PLACE}), frozenset({_N.PLACE})),
+    RelType.MEMBER_OF: (frozenset({_N.ORGANISATION}), frozenset({_N.ORGANISATION})),
+    RelType.SUCCESSOR_OF: (frozenset({_N.ORGANISATION}), frozenset({_N.ORGANISATION})),
+    RelType.BROADER: (
+        frozenset({_N.TARGET_GROUP, _N.TOPIC, _N.METHOD}),
+        frozenset({_N.TARGET_GROUP, _N.TOPIC, _N.METHOD}),
+    ),
+    RelType.DESCRIBED_IN: (frozenset({_N.CASE}), frozenset({_N.SOURCE})),
+    RelType.RELATED_TO: (frozenset({_N.CASE}), frozenset({_N.CASE})),
+}
+"""Allowed (source types, target types) per relationship type."""
+
+
+class Direction(str, Enum):
+    """Which edges of a node `GraphStore.neighbours` follows."""
+
+    OUT = "out"
+    IN = "in"
+    BOTH = "both"
+
+
+class Role(str, Enum):
+    """An organisation's role in a case."""
+
+    OWNER = "owner"
+    PARTNER = "partner"
+    FUNDER = "funder"
+    FACILITATOR = "facilitator"
+    PARTICIPANT = "participant"
+
+
+class RelatedKind(str, Enum):
+    """How one case relates to another."""
+
+    BUILDS_ON = "builds_on"
+    SIMILAR_TO = "similar_to"
+    FOLLOW_UP_OF = "follow_up_of"
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A node: a stable id, its type and flat properties."""
+
+    id: str
+    type: NodeType
+    props: Props = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """A human-readable name: title, name or id."""
+        for key in ("title", "name", "text"):
+            value = self.props.get(key)
+            if isinstance(value, str) and value:
+                return value
+        return self.id
+
+    def label_in(self, lang: str) -> str:
+        """The label in `lang` (`label_sv`, ...) falling back to `label`."""
+        value = self.props.get(f"label_{lang}")
+        return value if isinstance(value, str) and value else self.label
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A directed edge asserted by one source of truth (a case file, the vocabulary ...).
+
+    Two case files may assert the same (source, type, target); each assertion is its
+    own edge, so re-ingesting one case retracts exactly what that case said.
+    """
+
+    source: str
+    type: RelType
+    target: str
+    asserted_by: str
+    props: Props = field(default_factory=dict)
+
+    @property
+    def key(self) -> EdgeKey:
+        """Identity of the edge: (source, type, target, asserted_by)."""
+        return (self.source, self.type.value, self.target, self.asserted_by)
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """One atomic write: retract the edges of some asserters, then upsert nodes and edges.
+
+    Node properties are merged into existing ones (missing keys are kept). Edges
+    must join nodes that exist after the batch. With `replace_all` the graph is
+    emptied first, in the same transaction (used by import and sync).
+    """
+
+    nodes: tuple[Node, ...] = ()
+    edges: tuple[Edge, ...] = ()
+    retract: frozenset[str] = frozenset()
+    replace_all: bool = False
+
+    def __len__(self) -> int:
+        return len(self.nodes) + len(self.edges)
