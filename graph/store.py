@@ -123,6 +123,13 @@ class GraphStore(Protocol):
         """Counts per node type and relationship type."""
         ...
 
+    def revision(self) -> int:
+        """A counter that every committed write raises, seen by all processes using the store.
+
+        Caches above the store (the ranking's text index) rebuild when it changes.
+        """
+        ...
+
 
 def check_props(owner: str, props: Mapping[str, object]) -> None:
     """Raise `Conflict` unless every value is flat: str, int, float, bool or a list of str."""

@@ -194,6 +194,7 @@ class EmbeddedStore:
                     "ON CONFLICT (source, type, target, asserted_by) DO UPDATE SET props = excluded.props",
                     edge_rows,
                 )
+                self._bump_revision(db)
                 db.execute("COMMIT")
             except BaseException as exc:
                 db.execute("ROLLBACK")
@@ -203,6 +204,13 @@ class EmbeddedStore:
             self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
             self._apply(batch, node_rows, edge_rows, removed)
             return result
+
+    @staticmethod
+    def _bump_revision(db: sqlite3.Connection) -> None:
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES ('revision', '1') "
+            "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
 
     def _plan(
         self, graph: nx.MultiDiGraph, batch: Batch
@@ -279,6 +287,7 @@ class EmbeddedStore:
                 db.execute("BEGIN IMMEDIATE")
                 db.execute("DELETE FROM edges WHERE source = ? OR target = ?", (node_id, node_id))
                 db.execute("DELETE FROM nodes WHERE id = ?", (node_id,))
+                self._bump_revision(db)
                 db.execute("COMMIT")
             except sqlite3.Error as exc:
                 db.execute("ROLLBACK")
@@ -374,6 +383,12 @@ class EmbeddedStore:
                 if rel is None or type_name == rel.value
             )
         return iter(Edge(s, RelType(t), o, a, _copy(props)) for (s, t, o, a), props in rows)
+
+    def revision(self) -> int:
+        """How many writes were ever committed to this file."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        return int(row[0]) if row else 0
 
     def stats(self) -> StoreStats:
         """Counts per node type and relationship type."""
