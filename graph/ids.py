@@ -12,6 +12,8 @@ Examples
 'trondelag fylkeskommune - grunerlokka'
 >>> node_id(NodeType.ORGANISATION, "Novari IKS")
 'organisation:novari-iks'
+>>> node_id(NodeType.ORGANISATION, "Håbo kommun"), node_id(NodeType.ORGANISATION, "Habo kommun")
+('organisation:haabo-kommun', 'organisation:habo-kommun')
 >>> node_id(NodeType.NEED, "Elevene trenger " + "informasjon " * 20).startswith("need:elevene-trenger-informasjon")
 True
 """
@@ -24,7 +26,7 @@ import unicodedata
 
 from graph.model import NodeType
 
-__all__ = ["CASE_ID_PATTERN", "fold", "node_id", "normalise_name", "slugify"]
+__all__ = ["CASE_ID_PATTERN", "fold", "node_id", "normalise_name", "slugify", "transliterate"]
 
 CASE_ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
 """A case id is a lowercase ascii slug of at most 120 characters."""
@@ -32,6 +34,7 @@ CASE_ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
 _MAX_SLUG = 80
 _SPACES = re.compile(r"\s+")
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+_SPELLED_OUT = str.maketrans({"å": "aa", "ä": "ae", "ö": "oe", "ø": "oe", "æ": "ae", "ü": "ue", "ß": "ss"})
 _NORDIC = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "đ": "d", "ŋ": "n", "ł": "l"})
 
 
@@ -47,9 +50,17 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def transliterate(text: str) -> str:
+    """Normalise and spell Nordic letters out in ascii (å -> aa, ø -> oe): distinct names stay distinct.
+
+    Ids are made from this form, so Håbo and Habo, two Swedish municipalities, get two ids.
+    """
+    return fold(normalise_name(text).translate(_SPELLED_OUT))
+
+
 def slugify(text: str) -> str:
     """An ascii slug of `text`, at most 80 characters, cut at a word boundary."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", transliterate(text)).strip("-")
     if len(slug) > _MAX_SLUG:
         slug = slug[:_MAX_SLUG].rsplit("-", 1)[0]
     return slug or "x"
@@ -63,7 +74,7 @@ def node_id(node_type: NodeType, name: str) -> str:
     """
     if node_type is NodeType.CASE:
         raise ValueError("a case keeps the id its file gives")
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-") or "x"
+    slug = re.sub(r"[^a-z0-9]+", "-", transliterate(name)).strip("-") or "x"
     if len(slug) > _MAX_SLUG:
         digest = hashlib.sha256(normalise_name(name).encode()).hexdigest()[:10]
         slug = f"{slugify(slug)}-{digest}"

@@ -192,15 +192,18 @@ class Edge:
 class Batch:
     """One atomic write: retract the edges of some asserters, then upsert nodes and edges.
 
-    Node properties are merged into existing ones (missing keys are kept). Edges
-    must join nodes that exist after the batch. With `replace_all` the graph is
-    emptied first, in the same transaction (used by import and sync).
+    Node properties are merged into existing ones (missing keys are kept), except
+    for the nodes named in `replace_props`, whose properties are replaced (a case
+    re-ingested without its summary loses the summary). Edges must join nodes that
+    exist after the batch. With `replace_all` the graph is emptied first, in the
+    same transaction (used by import and sync).
     """
 
     nodes: tuple[Node, ...] = ()
     edges: tuple[Edge, ...] = ()
     retract: frozenset[str] = frozenset()
     replace_all: bool = False
+    replace_props: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
         return len(self.nodes) + len(self.edges)

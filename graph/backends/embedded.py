@@ -222,7 +222,10 @@ class EmbeddedStore:
 
         node_props: dict[str, tuple[NodeType, dict[str, Any]]] = {}
         for node in batch.nodes:
-            base = node_props[node.id][1] if node.id in node_props else stored.get(node.id, {}).get("props", {})
+            if node.id in node_props:
+                base = node_props[node.id][1]
+            else:
+                base = {} if node.id in batch.replace_props else stored.get(node.id, {}).get("props", {})
             node_props[node.id] = (node.type, merged_props(base, node.props))
         result = UpsertResult()
         for node_id, (_, props) in node_props.items():

@@ -61,6 +61,15 @@ def test_upsert_reports_created_unchanged_and_updated(store: GraphStore) -> None
     assert store.get(INTERVIEWS) == Node(INTERVIEWS, NodeType.METHOD, {"name": "Interviews", "label_sv": "Intervjuer"})
 
 
+def test_replace_props_drops_keys_the_new_version_lacks(store: GraphStore) -> None:
+    store.upsert(Batch(nodes=(Node(CASE, NodeType.CASE, {"title": "Old", "summary": "Gone soon"}),)))
+    result = store.upsert(
+        Batch(nodes=(Node(CASE, NodeType.CASE, {"title": "New"}),), replace_props=frozenset({CASE}))
+    )
+    assert result.updated == [CASE]
+    assert store.get(CASE) == Node(CASE, NodeType.CASE, {"title": "New"})
+
+
 def test_properties_round_trip_with_nordic_text_and_lists(store: GraphStore) -> None:
     props = {
         "title": "Ängelholms skolnärvaro – nyanlända elever ✓",

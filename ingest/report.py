@@ -1,0 +1,79 @@
+"""What an ingest did: created, updated, unchanged, merged and rejected, and why.
+
+Examples
+--------
+>>> problem = Problem("cases.yaml", "cases[2].country", 14, "invalid", "unknown country 'SV'")
+>>> str(problem)
+"cases.yaml:14: cases[2].country: unknown country 'SV'"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["ExitCode", "IngestReport", "Merge", "Problem", "format_path"]
+
+
+class ExitCode:
+    """Exit codes of the CLI: 0 ok, 1 rejected input, 2 usage or store error."""
+
+    OK = 0
+    REJECTED = 1
+    USAGE_OR_STORE = 2
+
+
+def format_path(path: tuple[str | int, ...]) -> str:
+    """`("cases", 2, "country")` -> `cases[2].country`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One reason input was rejected, located by file, field path and line where known."""
+
+    file: str
+    path: str
+    line: int | None
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        return f"{where}: {self.path + ': ' if self.path else ''}{self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """A name in the input that met an existing node through one of its names or aliases."""
+
+    name: str
+    matched: str
+    node_id: str
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """The outcome of one ingest run; `written` says whether the store was changed."""
+
+    cases_seen: int = 0
+    written: bool = False
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    merged: list[Merge] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    rejected_cases: list[str] = field(default_factory=list)
+    vocabulary_created: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was rejected."""
+        return not self.problems
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything was accepted, 1 when anything was rejected."""
+        return ExitCode.OK if self.ok else ExitCode.REJECTED

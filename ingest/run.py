@@ -1,0 +1,206 @@
+"""Ingest case files or records: read, validate everything, resolve, then write one batch.
+
+Nothing is written when anything is rejected, unless `partial` is set; then the
+valid cases are written and the rejected ones listed. The vocabulary is written in
+the same batch, so a fresh store gets it with its first cases.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graph.errors import IngestError
+from graph.model import Batch, Edge, Node, NodeType
+from graph.store import GraphStore
+from ingest.readers.documents import SUFFIXES, Document, ReadError, read_document
+from ingest.report import IngestReport, Problem, format_path
+from ingest.resolve import CasePlan, Resolver
+from ingest.schema import CaseIn, validate_cases
+from ingest.vocabulary import DATA_DIR, load_vocabulary
+
+__all__ = ["collect_files", "ingest_documents", "ingest_paths", "ingest_records"]
+
+Progress = Callable[[int, int], None]
+"""Called with (cases done, cases in all) while cases are resolved."""
+
+TOP_LEVEL_KEYS = ("cases", "queries")
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """The case files named, folders searched recursively for .yaml, .yml and .json, in a stable order.
+
+    Raises `IngestError` for a path that does not exist.
+    """
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise IngestError(f"{path}: no such file or folder")
+    return list(dict.fromkeys(files))
+
+
+@dataclass(slots=True)
+class _Located:
+    case: CaseIn
+    file: str
+    position: int
+    document: Document
+
+
+def _cases_of(document: Document, report: IngestReport) -> list[_Located]:
+    data = document.data
+    if not isinstance(data, dict) or "cases" not in data:
+        report.problems.append(
+            Problem(document.file, "", document.line_of(()), "no-cases", "expected a top-level `cases:` list")
+        )
+        return []
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            hint = difflib.get_close_matches(key, TOP_LEVEL_KEYS, n=1)
+            report.problems.append(
+                Problem(
+                    document.file,
+                    key,
+                    document.line_of((key,)),
+                    "invalid",
+                    f"unknown top-level key {key!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
+                )
+            )
+    valid, problems = validate_cases(data["cases"], document.file, line_of=document.line_of)
+    report.cases_seen += len(data["cases"]) if isinstance(data["cases"], list) else 0
+    report.problems += problems
+    rejected = {_position(p) for p in problems}
+    report.rejected_cases += [_case_label(data["cases"], i, document.file) for i in sorted(rejected - {None})]
+    return [_Located(case, document.file, i, document) for i, case in valid]
+
+
+def _position(problem: Problem) -> int | None:
+    if problem.path.startswith("cases["):
+        return int(problem.path[6 : problem.path.index("]")])
+    return None
+
+
+def _case_label(items: list[Any], position: int, file: str) -> str:
+    item = items[position] if position < len(items) else None
+    case_id = item.get("id") if isinstance(item, dict) else None
+    return str(case_id) if isinstance(case_id, str) else f"{file} cases[{position}]"
+
+
+def _without_duplicates(located: list[_Located], report: IngestReport) -> list[_Located]:
+    first: dict[str, _Located] = {}
+    kept = []
+    for item in located:
+        earlier = first.get(item.case.id)
+        if earlier is None:
+            first[item.case.id] = item
+            kept.append(item)
+            continue
+        path = ("cases", item.position, "id")
+        line = earlier.document.line_of(("cases", earlier.position, "id"))
+        report.problems.append(
+            Problem(
+                item.file,
+                format_path(path),
+                item.document.line_of(path),
+                "duplicate-id",
+                f"the case id {item.case.id!r} is used again; first in {earlier.file}" + (f":{line}" if line else ""),
+            )
+        )
+        report.rejected_cases.append(item.case.id)
+    return kept
+
+
+def ingest_documents(
+    store: GraphStore,
+    documents: Sequence[Document],
+    *,
+    partial: bool = False,
+    progress: Progress | None = None,
+    data_dir: Path = DATA_DIR,
+    report: IngestReport | None = None,
+) -> IngestReport:
+    """Validate, resolve and write the cases of parsed documents (see module docstring)."""
+    report = report or IngestReport()
+    located = [item for document in documents for item in _cases_of(document, report)]
+    located = _without_duplicates(located, report)
+    vocabulary = load_vocabulary(data_dir)
+    known_cases = {node.id for node in store.find(NodeType.CASE)} | {item.case.id for item in located}
+    resolver = Resolver(store, vocabulary.nodes, known_cases)
+    plans: list[CasePlan] = []
+    for done, item in enumerate(located, start=1):
+        plans.append(resolver.plan(item.case, item.file, item.position, item.document.lines))
+        if progress:
+            progress(done, len(located))
+    for plan in plans:
+        if plan.problems:
+            report.problems += plan.problems
+            report.rejected_cases.append(plan.case_id)
+    if report.problems and not partial:
+        return report
+    accepted = [plan for plan in plans if not plan.problems]
+    for plan in accepted:
+        report.merged += plan.merges
+    _write(store, vocabulary.batch(), plans, accepted, report)
+    return report
+
+
+def _write(store: GraphStore, vocabulary: Batch, plans: list[CasePlan], accepted: list[CasePlan], report: IngestReport) -> None:
+    """Write the vocabulary and the accepted cases as one batch, and count what changed."""
+    created_by_any = {node.id: node for plan in plans for node in plan.nodes}
+    edges: list[Edge] = [edge for plan in accepted for edge in plan.edges]
+    nodes: dict[str, Node] = {node.id: node for plan in accepted for node in plan.nodes}
+    for edge in edges:  # a new node first named by a rejected case may be needed by an accepted one
+        for end in (edge.source, edge.target):
+            if end not in nodes and end in created_by_any:
+                nodes[end] = created_by_any[end]
+    vocabulary_ids = {node.id for node in vocabulary.nodes}
+    cases = frozenset(plan.case_id for plan in accepted)
+    result = store.upsert(
+        Batch(
+            nodes=(*vocabulary.nodes, *nodes.values()),
+            edges=(*vocabulary.edges, *edges),
+            retract=vocabulary.retract | cases,
+            replace_props=cases,
+        )
+    )
+    report.written = True
+    report.vocabulary_created = sum(1 for node_id in result.created if node_id in vocabulary_ids)
+    report.created = [node_id for node_id in result.created if node_id not in vocabulary_ids]
+    report.updated = [node_id for node_id in result.updated if node_id not in vocabulary_ids]
+    report.unchanged = [node_id for node_id in result.unchanged if node_id not in vocabulary_ids]
+
+
+def ingest_paths(
+    store: GraphStore,
+    paths: Iterable[Path],
+    *,
+    partial: bool = False,
+    progress: Progress | None = None,
+    data_dir: Path = DATA_DIR,
+) -> IngestReport:
+    """Ingest case files and folders; unreadable files are reported like rejected cases.
+
+    Raises `IngestError` when a path does not exist (a usage error, not bad input).
+    """
+    report = IngestReport()
+    documents = []
+    for path in collect_files(paths):
+        try:
+            documents.append(read_document(path))
+        except ReadError as exc:
+            report.problems.append(exc.problem)
+    return ingest_documents(store, documents, partial=partial, progress=progress, data_dir=data_dir, report=report)
+
+
+def ingest_records(
+    store: GraphStore, records: list[dict[str, Any]], *, origin: str, partial: bool = False
+) -> IngestReport:
+    """Ingest cases given as plain dicts in the case-file format (the API's `upsertCases`)."""
+    return ingest_documents(store, [Document(file=origin, data={"cases": records})], partial=partial)

@@ -1,0 +1,223 @@
+"""The reference vocabulary: methods, target groups, topics, organisations, public bodies and places.
+
+It lives in `data/vocabulary/*.yaml` (hand-written, multilingual) and
+`data/reference/*.csv` (official registers), and is written as one batch whose
+edges are asserted by "vocabulary", so loading it again changes nothing.
+Relations between entries name their target by any of its names or aliases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from graph.errors import IngestError
+from graph.ids import node_id
+from graph.model import LANGUAGES, Batch, Edge, Node, NodeType, Props, RelType
+from ingest.aliases import AliasIndex
+from ingest.readers.documents import ReadError, read_document
+from ingest.reference import ASSERTER, load_reference
+from ingest.report import format_path
+from ingest.schema import COUNTRIES, ORGANISATION_TYPES
+
+__all__ = ["DATA_DIR", "Vocabulary", "load_vocabulary"]
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+"""The project's own data folder (vocabulary, reference registers, samples)."""
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Labels = dict[str, Name]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Name
+    labels: Labels = Field(default_factory=dict)
+    aliases: list[Name] = Field(default_factory=list)
+    broader: list[Name] = Field(default_factory=list)
+
+
+class _Concept(_Entry):
+    """A target group or topic."""
+
+
+class _Method(_Entry):
+    description: dict[str, Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]] = Field(
+        default_factory=dict
+    )
+    developed_by: list[Name] = Field(default_factory=list)
+    incorporates: list[Name] = Field(default_factory=list)
+
+
+class _Organisation(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Name
+    type: str | None = None
+    country: str | None = None
+    aliases: list[Name] = Field(default_factory=list)
+    labels: Labels = Field(default_factory=dict)
+    member_of: list[Name] = Field(default_factory=list)
+    successor_of: list[Name] = Field(default_factory=list)
+    valid_to: int | None = Field(None, ge=1800, le=2100)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    file: str
+    key: str
+    node_type: NodeType
+    model: type[BaseModel]
+
+
+KINDS = (
+    _Kind("methods.yaml", "methods", NodeType.METHOD, _Method),
+    _Kind("target_groups.yaml", "target_groups", NodeType.TARGET_GROUP, _Concept),
+    _Kind("topics.yaml", "topics", NodeType.TOPIC, _Concept),
+    _Kind("organisations.yaml", "organisations", NodeType.ORGANISATION, _Organisation),
+)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The vocabulary as nodes and edges, ready to write, with an index of every name."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+    def batch(self) -> Batch:
+        """One batch that (re)writes the vocabulary and retracts its stale edges."""
+        return Batch(nodes=self.nodes, edges=self.edges, retract=frozenset({ASSERTER}))
+
+    def index(self) -> AliasIndex:
+        """Names, labels and aliases of every vocabulary node."""
+        return AliasIndex(self.nodes)
+
+
+def _labels(props: Props, labels: dict[str, str], where: str) -> None:
+    for lang, label in labels.items():
+        if lang not in LANGUAGES:
+            raise IngestError(f"{where}: labels: unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+        props[f"label_{lang}"] = label
+
+
+def _merge(nodes: dict[str, Node], node: Node) -> None:
+    """Add `node`, or extend the node of the same id (aliases are joined, other keys win)."""
+    old = nodes.get(node.id)
+    if old is None:
+        nodes[node.id] = node
+        return
+    if old.type is not node.type:
+        raise IngestError(f"vocabulary: {node.id!r} is both a {old.type.value} and a {node.type.value}")
+    aliases = [*old.props.get("aliases", []), *node.props.get("aliases", [])]  # type: ignore[misc]
+    props = {**old.props, **node.props}
+    if aliases:
+        props["aliases"] = list(dict.fromkeys(aliases))
+    nodes[node.id] = Node(node.id, node.type, props)
+
+
+def _entries(folder: Path, kind: _Kind) -> list[tuple[str, BaseModel]]:
+    path = folder / kind.file
+    try:
+        document = read_document(path)
+    except ReadError as exc:
+        raise IngestError(str(exc.problem)) from exc
+    items = document.data.get(kind.key) if isinstance(document.data, dict) else None
+    if not isinstance(items, list):
+        raise IngestError(f"{path}: expected a top-level `{kind.key}:` list")
+    entries = []
+    for index, item in enumerate(items):
+        where = (kind.key, index)
+        try:
+            entries.append((f"{path}:{document.line_of(where) or ''} {format_path(where)}", kind.model.model_validate(item)))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field_path = format_path((*where, *first["loc"]))
+            raise IngestError(f"{path}:{document.line_of((*where, *first['loc']))}: {field_path}: {first['msg']}") from exc
+    return entries
+
+
+def _node(kind: _Kind, entry: Any, where: str) -> Node:
+    props: Props = {"name": entry.name}
+    if entry.aliases:
+        props["aliases"] = list(entry.aliases)
+    _labels(props, entry.labels, where)
+    if isinstance(entry, _Method):
+        for lang, text in entry.description.items():
+            if lang not in LANGUAGES:
+                raise IngestError(f"{where}: description: unknown language {lang!r}")
+            props[f"description_{lang}"] = text
+    if isinstance(entry, _Organisation):
+        if entry.type is not None:
+            if entry.type not in ORGANISATION_TYPES:
+                raise IngestError(f"{where}: type {entry.type!r} is not one of {', '.join(ORGANISATION_TYPES)}")
+            props["org_type"] = entry.type
+        if entry.country is not None:
+            if entry.country not in COUNTRIES:
+                raise IngestError(f"{where}: country {entry.country!r} is not one of {', '.join(COUNTRIES)}")
+            props["country"] = entry.country
+        if entry.valid_to is not None:
+            props["valid_to"] = entry.valid_to
+    return Node(node_id(kind.node_type, entry.name), kind.node_type, props)
+
+
+_RELATIONS: tuple[tuple[str, RelType, NodeType | None], ...] = (
+    # (field, relationship from the entry, target type; None: the entry's own type)
+    ("broader", RelType.BROADER, None),
+    ("developed_by", RelType.DEVELOPED_BY, NodeType.ORGANISATION),
+    ("incorporates", RelType.INCORPORATES, None),
+    ("member_of", RelType.MEMBER_OF, None),
+    ("successor_of", RelType.SUCCESSOR_OF, None),
+)
+
+
+def _relations(
+    entries: list[tuple[_Kind, str, Any]], index: AliasIndex, add: Callable[[Edge], None]
+) -> None:
+    for kind, where, entry in entries:
+        source = node_id(kind.node_type, entry.name)
+        for field_name, rel, target_type in _RELATIONS:
+            for name in getattr(entry, field_name, ()):
+                ids, _ = index.lookup(target_type or kind.node_type, name)
+                if len(ids) != 1:
+                    problem = "names nothing known" if not ids else f"is ambiguous ({', '.join(sorted(ids))})"
+                    raise IngestError(f"{where}: {field_name}: {name!r} {problem}")
+                add(Edge(source, rel, ids.pop(), ASSERTER))
+
+
+def _signature(folder: Path) -> tuple[tuple[str, float, int], ...]:
+    files = sorted([*folder.glob("vocabulary/*.yaml"), *folder.glob("reference/*.csv")])
+    return tuple((str(path), path.stat().st_mtime, path.stat().st_size) for path in files)
+
+
+def load_vocabulary(folder: Path = DATA_DIR) -> Vocabulary:
+    """The vocabulary under `folder` (cached until a file changes).
+
+    Raises
+    ------
+    IngestError
+        A vocabulary file is malformed or a relation names nothing known; the
+        message names the file, the entry and the field.
+    """
+    return _load(folder, _signature(folder))
+
+
+@lru_cache(maxsize=4)
+def _load(folder: Path, signature: tuple[tuple[str, float, int], ...]) -> Vocabulary:
+    reference = load_reference(folder / "reference")
+    nodes: dict[str, Node] = dict(reference.nodes)
+    entries: list[tuple[_Kind, str, Any]] = []
+    for kind in KINDS:
+        for where, entry in _entries(folder / "vocabulary", kind):
+            _merge(nodes, _node(kind, entry, where))
+            entries.append((kind, where, entry))
+    index = AliasIndex(nodes.values())
+    edges: dict[tuple[str, str, str, str], Edge] = {edge.key: edge for edge in reference.edges}
+    _relations(entries, index, lambda edge: edges.setdefault(edge.key, edge))
+    return Vocabulary(nodes=tuple(nodes[key] for key in sorted(nodes)), edges=tuple(edges[key] for key in sorted(edges)))
