@@ -1,0 +1,227 @@
+"""The `behovsgraf` command line: ingest, ask for prior work, inspect, export and generate.
+
+Exit codes: 0 ok, 1 rejected input, 2 usage or store error (one line on stderr saying why).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.settings import get_settings
+from graph.algorithms.ranking import CaseFilter, Hit, prior_work
+from graph.backends import open_store
+from graph.errors import BehovsgrafError
+from graph.exchange import export_graph, import_graph, write_graphml
+from graph.store import GraphStore
+from ingest.generate import write_generated
+from ingest.report import ExitCode, IngestReport
+from ingest.run import ingest_paths
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="behovsgraf",
+    help="Find prior public-sector development work on a problem, and curate the graph behind it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option("--store", help="Embedded store path or Neo4j URL [default: BEHOVSGRAF_STORE or data/behovsgraf.db]."),
+]
+
+
+@contextmanager
+def _store(location: str | None) -> Iterator[GraphStore]:
+    settings = get_settings()
+    password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
+    store = open_store(location or settings.store, user=settings.neo4j_user, password=password)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _print_report(report: IngestReport, partial: bool) -> None:
+    for problem in report.problems:
+        err.print(f"[red]rejected[/red] {problem}", highlight=False, markup=True)
+    for merge in report.merged:
+        err.print(f"merged   {merge.name!r} -> {merge.node_id} (matched {merge.matched!r})", highlight=False)
+    summary = Table(title="Ingest", show_header=False, box=None)
+    summary.add_row("cases read", str(report.cases_seen))
+    summary.add_row("created", str(len(report.created)))
+    summary.add_row("updated", str(len(report.updated)))
+    summary.add_row("unchanged", str(len(report.unchanged)))
+    summary.add_row("merged by alias", str(len(report.merged)))
+    summary.add_row("rejected cases", str(len(set(report.rejected_cases))))
+    summary.add_row("vocabulary nodes created", str(report.vocabulary_created))
+    summary.add_row("written", "yes" if report.written else "no")
+    out.print(summary)
+    if report.problems and not report.written:
+        err.print(f"{len(report.problems)} problem(s): nothing was written" + ("" if partial else " (use --partial to load the valid cases)"))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Case files (.yaml, .yml, .json) or folders.")],
+    partial: Annotated[bool, typer.Option("--partial", help="Load the valid cases even if some are rejected.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Validate case files and load them into the graph (all or nothing unless --partial)."""
+    with _store(store) as graph, Progress(
+        TextColumn("resolving cases"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("ingest", total=None)
+        report = ingest_paths(graph, paths, partial=partial, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    _print_report(report, partial)
+    raise typer.Exit(report.exit_code)
+
+
+def _hit_json(hit: Hit) -> dict[str, object]:
+    return {
+        "id": hit.case.id,
+        "title": hit.case.label,
+        "score": hit.score,
+        "reasons": [{"kind": r.kind, "label": r.label, "weight": r.weight} for r in hit.reasons],
+        "matched_terms": list(hit.matched_terms),
+    }
+
+
+@app.command()
+def prior(
+    problem: Annotated[str, typer.Argument(help="The problem, in your own words (sv, nb, nn, da or en).")],
+    top: Annotated[int, typer.Option("--top", min=1, max=100, help="How many cases to list.")] = 10,
+    country: Annotated[list[str], typer.Option("--country", help="Only cases from this country (SE, NO, DK); repeatable.")] = [],  # noqa: B006
+    as_json: Annotated[bool, typer.Option("--json", help="Print [{id, title, score, reasons}] as JSON.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """List earlier cases that worked on a problem like yours, with the reasons each was chosen."""
+    case_filter = CaseFilter(countries=tuple(c.upper() for c in country)) if country else None
+    with _store(store) as graph:
+        hits = prior_work(graph, problem, top=top, case_filter=case_filter)
+    if as_json:
+        out.print_json(json.dumps([_hit_json(hit) for hit in hits], ensure_ascii=False))
+        return
+    if not hits:
+        out.print("No earlier case matches this problem. / Inga tidigare fall. / Ingen tidligere saker.")
+        return
+    table = Table(show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("score", justify="right")
+    table.add_column("case")
+    table.add_column("why")
+    for rank, hit in enumerate(hits, start=1):
+        where = " · ".join(str(v) for v in (hit.case.props.get("country"), hit.case.props.get("year")) if v)
+        reasons = "\n".join(f"{r.kind}: {r.label} (+{r.weight:.2f})" for r in hit.reasons[:6])
+        table.add_row(str(rank), f"{hit.score:.2f}", f"[bold]{hit.case.label}[/bold]\n{hit.case.id}  {where}", reasons)
+    out.print(table)
+
+
+@app.command()
+def show(
+    node_id: Annotated[str, typer.Argument(metavar="ID", help="A case id or any node id.")],
+    store: StoreOption = None,
+) -> None:
+    """Show one node with its properties and relationships."""
+    with _store(store) as graph:
+        node = graph.get(node_id)
+        if node is None:
+            err.print(f"no node with id {node_id!r}")
+            raise typer.Exit(ExitCode.REJECTED)
+        out.print(f"[bold]{node.label}[/bold]  ({node.type.value}, {node.id})")
+        for key, value in sorted(node.props.items()):
+            out.print(f"  {key}: {', '.join(value) if isinstance(value, list) else value}", highlight=False)
+        names = {n.id: n.label for n in graph.neighbours(node.id)}
+        for edge in graph.edges_of(node.id):
+            outgoing = edge.source == node.id
+            other = edge.target if outgoing else edge.source
+            extra = " ".join(f"{k}={v}" for k, v in edge.props.items())
+            arrow = f"-{edge.type.value}->" if outgoing else f"<-{edge.type.value}-"
+            out.print(f"  {arrow} {names.get(other, other)} ({other}) {extra}".rstrip(), highlight=False)
+
+
+@app.command()
+def stats(store: StoreOption = None) -> None:
+    """Count nodes and relationships by type."""
+    with _store(store) as graph:
+        result = graph.stats()
+    table = Table("type", "count")
+    for name, count in result.nodes.items():
+        table.add_row(name, str(count))
+    table.add_row("[bold]nodes[/bold]", str(result.node_total))
+    for name, count in result.edges.items():
+        table.add_row(name, str(count))
+    table.add_row("[bold]relationships[/bold]", str(result.edge_total))
+    out.print(table)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="json (lossless, re-importable) or graphml.")] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: standard output].")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Export the whole graph."""
+    if fmt not in ("json", "graphml"):
+        raise typer.BadParameter("use json or graphml", param_hint="--format")
+    with _store(store) as graph:
+        if fmt == "graphml":
+            write_graphml(graph, output or Path("/dev/stdout"))
+            return
+        text = json.dumps(export_graph(graph), ensure_ascii=False, indent=1)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A JSON file written by `behovsgraf export`.")],
+    store: StoreOption = None,
+) -> None:
+    """Replace the whole graph with an export (one transaction)."""
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        err.print(f"{file}: cannot read the export: {exc}")
+        raise typer.Exit(ExitCode.REJECTED) from exc
+    with _store(store) as graph:
+        result = import_graph(graph, data)
+    out.print(f"imported {len(result.created)} nodes and {result.edges_added} relationships")
+
+
+@app.command()
+def generate(
+    cases: Annotated[int, typer.Option("--cases", min=1, max=1_000_000, help="How many cases to generate.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same files.")] = 1,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the case files.")] = Path("data/generated"),
+) -> None:
+    """Write a realistic synthetic case-file set (for tests and benchmarks)."""
+    files = write_generated(output, cases=cases, seed=seed)
+    out.print(f"wrote {cases} cases in {len(files)} file(s) to {output}")
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning our own errors into one line and exit code 2."""
+    try:
+        app()
+    except BehovsgrafError as exc:
+        err.print(f"behovsgraf: {exc}", highlight=False, markup=False)
+        sys.exit(ExitCode.USAGE_OR_STORE)
+
