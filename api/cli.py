@@ -5,8 +5,11 @@ Exit codes: 0 ok, 1 rejected input, 2 usage or store error (one line on stderr s
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 import json
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,14 +21,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from api.settings import get_settings
+from graph.algorithms.evaluation import Query, evaluate, mean
 from graph.algorithms.ranking import CaseFilter, Hit, prior_work
 from graph.backends import open_store
-from graph.errors import BehovsgrafError
+from graph.backends.embedded import EmbeddedStore
+from graph.errors import BehovsgrafError, IngestError
 from graph.exchange import export_graph, import_graph, write_graphml
+from graph.model import NodeType
 from graph.store import GraphStore
 from ingest.generate import write_generated
+from ingest.readers.documents import ReadError, read_document
 from ingest.report import ExitCode, IngestReport
-from ingest.run import ingest_paths
+from ingest.run import collect_files, ingest_paths
 
 __all__ = ["app", "main"]
 
@@ -37,7 +44,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 StoreOption = Annotated[
     str | None,
@@ -59,8 +66,9 @@ def _store(location: str | None) -> Iterator[GraphStore]:
 def _print_report(report: IngestReport, partial: bool) -> None:
     for problem in report.problems:
         err.print(f"[red]rejected[/red] {problem}", highlight=False, markup=True)
-    for merge in report.merged:
-        err.print(f"merged   {merge.name!r} -> {merge.node_id} (matched {merge.matched!r})", highlight=False)
+    for (name, node_id, matched), count in Counter((m.name, m.node_id, m.matched) for m in report.merged).items():
+        times = f" ({count} times)" if count > 1 else ""
+        err.print(f"merged   {name!r} -> {node_id} (matched {matched!r}){times}", highlight=False, markup=False)
     summary = Table(title="Ingest", show_header=False, box=None)
     summary.add_row("cases read", str(report.cases_seen))
     summary.add_row("created", str(len(report.created)))
@@ -123,7 +131,7 @@ def prior(
     table = Table(show_lines=True)
     table.add_column("#", justify="right")
     table.add_column("score", justify="right")
-    table.add_column("case")
+    table.add_column("case", min_width=36, overflow="fold")
     table.add_column("why")
     for rank, hit in enumerate(hits, start=1):
         where = " · ".join(str(v) for v in (hit.case.props.get("country"), hit.case.props.get("year")) if v)
@@ -215,6 +223,68 @@ def generate(
     """Write a realistic synthetic case-file set (for tests and benchmarks)."""
     files = write_generated(output, cases=cases, seed=seed)
     out.print(f"wrote {cases} cases in {len(files)} file(s) to {output}")
+
+
+def _queries(paths: list[Path]) -> list[Query]:
+    """The `queries:` of evaluation files, checked; a malformed query is a usage error naming it."""
+    queries = []
+    for path in collect_files(paths):
+        try:
+            document = read_document(path)
+        except ReadError as exc:
+            raise IngestError(str(exc.problem)) from exc
+        items = document.data.get("queries", []) if isinstance(document.data, dict) else []
+        for position, item in enumerate(items):
+            where = f"{path}:{document.line_of(('queries', position)) or ''} queries[{position}]"
+            if not (isinstance(item, dict) and {"id", "language", "problem", "relevant"} <= set(item)):
+                raise IngestError(f"{where}: a query needs id, language, problem and relevant")
+            relevant = item["relevant"]
+            if not isinstance(relevant, dict) or not all(grade in (0, 1, 2) for grade in relevant.values()):
+                raise IngestError(f"{where}.relevant: map case ids to grades 0, 1 or 2")
+            queries.append(Query(str(item["id"]), str(item["language"]), str(item["problem"]), relevant))
+    if not queries:
+        raise IngestError("no `queries:` found in the files given")
+    return queries
+
+
+@app.command("eval")
+def eval_(
+    paths: Annotated[list[Path], typer.Argument(help="Files with `cases:` and `queries:` (e.g. data/eval/).")],
+    markdown: Annotated[Path | None, typer.Option("--markdown", help="Also write the table to this Markdown file.")] = None,
+) -> None:
+    """Measure the ranking (NDCG@10, recall@10, MRR) against a plain BM25 baseline on graded queries."""
+    queries = _queries(paths)
+    with tempfile.TemporaryDirectory() as folder, EmbeddedStore(Path(folder) / "eval.db") as graph:
+        report = ingest_paths(graph, paths)
+        if not report.ok:
+            _print_report(report, partial=False)
+            raise typer.Exit(ExitCode.REJECTED)
+        ranking, baseline = evaluate(graph, queries)
+        languages = {n.id: n.props.get("language") for n in graph.find(NodeType.CASE)}
+    rows = []
+    for ours, base in zip(ranking, baseline, strict=True):
+        query = ours.query
+        foreign = [c for c, g in query.relevant.items() if g > 0 and languages.get(c) != query.language]
+        cross = "-" if not foreign else ("yes" if set(foreign) & set(ours.ranked[:5]) else "NO")
+        rows.append((query.id, query.language, ours.ndcg, base.ndcg, ours.recall, base.recall, ours.mrr, base.mrr, cross))
+    overall = tuple(mean(results, metric) for metric in ("ndcg", "recall", "mrr") for results in (ranking, baseline))
+    rows.append(("all", "", *overall, ""))
+    header = ("query", "lang", "NDCG@10", "BM25 NDCG@10", "recall@10", "BM25 recall@10", "MRR", "BM25 MRR", "cross-lingual in top 5")
+    table = Table(*header)
+    for row in rows:
+        table.add_row(*(f"{cell:.3f}" if isinstance(cell, float) else str(cell) for cell in row))
+    out.print(table)
+    ratio = overall[0] / overall[1] if overall[1] else float("inf")
+    out.print(f"NDCG@10 {overall[0]:.3f} vs BM25 {overall[1]:.3f}: {ratio:.2f}x")
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(f"{c:.3f}" if isinstance(c, float) else str(c) for c in row) + " |" for row in rows]
+        markdown.parent.mkdir(parents=True, exist_ok=True)
+        markdown.write_text(
+            f"# Ranking evaluation\n\n`behovsgraf eval {' '.join(map(str, paths))}` on {dt.date.today().isoformat()}\n\n"
+            + "\n".join(lines) + f"\n\nNDCG@10 {overall[0]:.3f} vs BM25 {overall[1]:.3f}: {ratio:.2f}x\n",
+            encoding="utf-8",
+        )
 
 
 def main() -> None:

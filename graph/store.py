@@ -7,22 +7,26 @@ here or in `graph.algorithms`. Every backend passes `tests/contract`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
 from graph.errors import Conflict
-from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, Node, NodeType, RelType
+from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, EdgeKey, Node, NodeType, PropValue, Props, RelType
 
 __all__ = [
     "GraphStore",
     "StoreStats",
+    "UpsertPlan",
     "UpsertResult",
     "check_batch",
     "check_props",
     "count_types",
+    "has_props",
     "merged_props",
+    "named_ids",
+    "plan_upsert",
 ]
 
 
@@ -175,9 +179,97 @@ def check_batch(batch: Batch, stored_types: Mapping[str, NodeType]) -> None:
                 raise Conflict(f"{edge.type.value} cannot touch {end!r}, a {end_type.value}")
 
 
-def merged_props(old: Mapping[str, object], new: Mapping[str, object]) -> dict[str, object]:
+def merged_props(old: Mapping[str, PropValue], new: Mapping[str, PropValue]) -> Props:
     """Properties after an upsert: new values win, keys missing from `new` are kept."""
     return {**old, **new}
+
+
+def named_ids(batch: Batch) -> set[str]:
+    """Every id a batch names: its nodes and the ends of its edges."""
+    return {node.id for node in batch.nodes} | {end for edge in batch.edges for end in (edge.source, edge.target)}
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertPlan:
+    """What a backend writes for one checked batch, and the result it reports.
+
+    `nodes` holds one node per id with its merged properties, in batch order;
+    `edges` one edge per key (the batch's last), in batch order.
+    """
+
+    result: UpsertResult
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+
+def plan_upsert(
+    batch: Batch, stored: Mapping[str, Node], *, existing_edges: Set[EdgeKey], edges_retracted: int
+) -> UpsertPlan:
+    """Check a batch and work out what to write, the same way for every backend.
+
+    Parameters
+    ----------
+    batch
+        The batch to write.
+    stored
+        The stored nodes among `named_ids(batch)`, read in the write transaction.
+        Ignored with `replace_all`, which starts from an empty graph.
+    existing_edges
+        The keys among the batch's edges that are stored now.
+    edges_retracted
+        How many stored edges the batch deletes before writing: all of them with
+        `replace_all`, else those asserted by `batch.retract`.
+
+    Returns
+    -------
+    UpsertPlan
+        Properties merge into the stored ones (replace them for ids in
+        `batch.replace_props`); a node is unchanged when the result equals what is
+        stored. Re-asserted edges count neither as added nor as removed.
+
+    Raises
+    ------
+    Conflict
+        The batch breaks the model (see `check_batch`).
+
+    Examples
+    --------
+    >>> old = Node("method:interviews", NodeType.METHOD, {"name": "Interviews"})
+    >>> new = Node("method:interviews", NodeType.METHOD, {"label_sv": "Intervjuer"})
+    >>> plan = plan_upsert(Batch(nodes=(new,)), {old.id: old}, existing_edges=set(), edges_retracted=0)
+    >>> plan.result.updated, plan.nodes[0].props
+    (['method:interviews'], {'name': 'Interviews', 'label_sv': 'Intervjuer'})
+    """
+    if batch.replace_all:
+        stored = {}
+    check_batch(batch, {node_id: node.type for node_id, node in stored.items()})
+
+    nodes: dict[str, Node] = {}
+    for node in batch.nodes:
+        previous = nodes.get(node.id)
+        if previous is None and node.id not in batch.replace_props:
+            previous = stored.get(node.id)
+        base = previous.props if previous is not None else {}
+        nodes[node.id] = Node(node.id, node.type, merged_props(base, node.props))
+    result = UpsertResult()
+    for node_id, node in nodes.items():
+        if node_id not in stored:
+            result.created.append(node_id)
+        elif node.props == stored[node_id].props:
+            result.unchanged.append(node_id)
+        else:
+            result.updated.append(node_id)
+
+    edges = {edge.key: edge for edge in batch.edges}
+    reasserted = {key for key in existing_edges if batch.replace_all or key[3] in batch.retract}
+    result.edges_removed = edges_retracted - len(reasserted)
+    result.edges_added = len(edges.keys() - existing_edges)
+    return UpsertPlan(result, tuple(nodes.values()), tuple(edges.values()))
+
+
+def has_props(props: Mapping[str, PropValue], wanted: Mapping[str, PropValue]) -> bool:
+    """Whether `props` has every key of `wanted` with an equal value (Python equality)."""
+    return all(props.get(key) == value for key, value in wanted.items())
 
 
 def count_types(values: Iterator[str]) -> dict[str, int]:

@@ -36,7 +36,7 @@ import networkx as nx
 
 from graph.errors import NodeNotFound, StoreError, StoreUnavailable
 from graph.model import Batch, Direction, Edge, EdgeKey, Node, NodeType, Props, RelType
-from graph.store import StoreStats, UpsertResult, check_batch, count_types, merged_props
+from graph.store import StoreStats, UpsertResult, count_types, has_props, named_ids, plan_upsert
 
 __all__ = ["EmbeddedStore"]
 
@@ -216,40 +216,23 @@ class EmbeddedStore:
         self, graph: nx.MultiDiGraph, batch: Batch
     ) -> tuple[UpsertResult, list[tuple[str, str, str]], list[tuple[str, str, str, str, str]], set[EdgeKey]]:
         """Check the batch and work out the rows to write and what changes."""
-        stored: dict[str, dict[str, Any]] = {} if batch.replace_all else graph.nodes
-        named = {node.id for node in batch.nodes} | {end for e in batch.edges for end in (e.source, e.target)}
-        check_batch(batch, {node_id: stored[node_id]["type"] for node_id in named if node_id in stored})
-
-        node_props: dict[str, tuple[NodeType, dict[str, Any]]] = {}
-        for node in batch.nodes:
-            if node.id in node_props:
-                base = node_props[node.id][1]
-            else:
-                base = {} if node.id in batch.replace_props else stored.get(node.id, {}).get("props", {})
-            node_props[node.id] = (node.type, merged_props(base, node.props))
-        result = UpsertResult()
-        for node_id, (_, props) in node_props.items():
-            if node_id not in stored:
-                result.created.append(node_id)
-            elif props == stored[node_id]["props"]:
-                result.unchanged.append(node_id)
-            else:
-                result.updated.append(node_id)
-        node_rows = [(node_id, node_type.value, _dump(props)) for node_id, (node_type, props) in node_props.items()]
-
+        stored = {
+            node_id: Node(node_id, graph.nodes[node_id]["type"], graph.nodes[node_id]["props"])
+            for node_id in named_ids(batch)
+            if node_id in graph
+        }
         old_edges: set[EdgeKey] = set()
         if batch.replace_all:
             old_edges = {(s, k[0], t, k[1]) for s, t, k in graph.edges(keys=True)}
         else:
             for asserter in batch.retract:
                 old_edges |= self._asserted.get(asserter, set())
-        new_edges = {edge.key: edge for edge in batch.edges}
-        edge_rows = [(*key[:3], key[3], _dump(edge.props)) for key, edge in new_edges.items()]
-        existing = {key for key in new_edges if self._has_edge(graph, key)} if not batch.replace_all else set()
-        removed = old_edges - new_edges.keys()
-        result.edges_removed = len(removed)
-        result.edges_added = len(new_edges.keys() - existing - (old_edges & new_edges.keys()))
-        return result, node_rows, edge_rows, removed
+        existing = {edge.key for edge in batch.edges if self._has_edge(graph, edge.key)}
+        plan = plan_upsert(batch, stored, existing_edges=existing, edges_retracted=len(old_edges))
+        node_rows = [(node.id, node.type.value, _dump(node.props)) for node in plan.nodes]
+        edge_rows = [(*edge.key, _dump(edge.props)) for edge in plan.edges]
+        removed = old_edges - {edge.key for edge in plan.edges}
+        return plan.result, node_rows, edge_rows, removed
 
     @staticmethod
     def _has_edge(graph: nx.MultiDiGraph, key: EdgeKey) -> bool:
@@ -372,7 +355,7 @@ class EmbeddedStore:
             matches = [
                 self._node(graph, node_id)
                 for node_id in sorted(self._by_type.get(node_type, ()))
-                if all(graph.nodes[node_id]["props"].get(key) == value for key, value in props.items())
+                if has_props(graph.nodes[node_id]["props"], props)
             ]
         return iter(matches)
 
