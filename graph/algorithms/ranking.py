@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from graph.algorithms.bm25 import Bm25
-from graph.algorithms.text import STEMMERS, analyse, guess_language
+from graph.algorithms.text import STEMMERS, analyse, compound_parts, guess_language
 from graph.model import Direction, Node, NodeType, RelType
 from graph.store import GraphStore
 
@@ -73,6 +73,9 @@ REASON_KIND = {
     NodeType.PLACE: "place",
 }
 MAX_TOP = 100
+MIN_CONCEPT_TERM = 3
+MIN_ORGANISATION_TERM = 5
+"""One-word names shorter than this do not name a concept in free text ("Bø", "TA" are words too)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,16 +167,26 @@ class RankingIndex:
             names = _names(node)
             self.everything.add(node.id, [term for name in names for term in analyse(name, _lang(node))])
             if node.type in CONCEPT_TYPES:
+                shortest = MIN_ORGANISATION_TERM if node.type is NodeType.ORGANISATION else MIN_CONCEPT_TERM
                 for name in names:
                     for phrase in _analyse_all(name):
-                        self.phrases[phrase[0]].append((phrase, node.id))
+                        if len(phrase) > 1 or len(phrase[0]) >= shortest:
+                            self.phrases[phrase[0]].append((phrase, node.id))
             elif node.type is NodeType.NEED:
                 self.needs.add(node.id, analyse(str(node.props.get("text", "")), _lang(node)))
-        for node in self.nodes.values():
-            if node.type is NodeType.CASE:
-                self._add_case(store, node)
+        case_terms = {node.id: self._add_case(store, node) for node in self.nodes.values() if node.type is NodeType.CASE}
+        self.lexicon = {term for terms in case_terms.values() for term in terms if len(term) >= 3}
+        self.lexicon |= {term for phrases in self.phrases.values() for phrase, _ in phrases for term in phrase}
+        for case_id, terms in case_terms.items():
+            self.words.add(case_id, self.expand(terms))
 
-    def _add_case(self, store: GraphStore, node: Node) -> None:
+    def expand(self, terms: list[str]) -> list[str]:
+        """The terms followed by the parts of those that are compounds of known terms (skolnärvaro: skol, närvaro)."""
+        parts = [part for term in terms if len(term) >= 8 for part in compound_parts(term, self.lexicon) or ()]
+        return terms + parts
+
+    def _add_case(self, store: GraphStore, node: Node) -> list[str]:
+        """Register a case's links; return the terms of its text (indexed once the lexicon is known)."""
         case = _Case(node)
         lang = _lang(node)
         texts = [node.label, str(node.props.get("summary", ""))]
@@ -190,8 +203,8 @@ class RankingIndex:
             case.broader |= self._ancestors(link) - case.links
         for concept in case.links | case.broader:
             self.concept_cases[concept].add(node.id)
-        self.words.add(node.id, analyse(" \n".join(texts), lang))
         self.cases[node.id] = case
+        return analyse(" \n".join(texts), lang)
 
     def _ancestors(self, concept: str) -> set[str]:
         seen: set[str] = set()
@@ -298,7 +311,7 @@ def prior_work(
     index = index_for(store)
     top = max(1, min(top, MAX_TOP))
     lang = guess_language(problem)
-    terms = analyse(problem, lang)
+    terms = index.expand(analyse(problem, lang))
     allowed = _allowed(index, case_filter)
     if allowed is not None:
         allowed -= set(exclude)

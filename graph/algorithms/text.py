@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 from functools import lru_cache
 
 import snowballstemmer
 
-__all__ = ["STEMMERS", "analyse", "fold_term", "guess_language", "tokens"]
+__all__ = ["STEMMERS", "analyse", "compound_parts", "fold_term", "guess_language", "tokens"]
 
 STEMMERS = {"sv": "swedish", "nb": "norwegian", "nn": "norwegian", "da": "danish", "en": "english"}
 
@@ -118,3 +119,26 @@ def analyse(text: str, lang: str | None = None) -> list[str]:
     lang = lang if lang in STEMMERS else guess_language(text)
     stop = STOP_WORDS[lang]
     return [_stem(word, lang) for word in tokens(text) if word not in stop and len(word) > 1]
+
+
+def compound_parts(term: str, lexicon: Container[str], *, shortest: int = 4) -> tuple[str, str] | None:
+    """Split a compound term into two terms of the lexicon, longest head first, allowing a linking s or e.
+
+    >>> compound_parts("skolnarvaro", {"skol", "narvaro"})
+    ('skol', 'narvaro')
+    >>> compound_parts("barneverntjenest", {"barn", "barnevern", "tjenest"})
+    ('barnevern', 'tjenest')
+    >>> compound_parts("arbetssokand", {"arbet", "sokand"})
+    ('arbet', 'sokand')
+    >>> compound_parts("ungdomm", {"ung", "domm"}) is None
+    True
+    """
+    for cut in range(len(term) - shortest, shortest - 1, -1):
+        head, tail = term[:cut], term[cut:]
+        if tail not in lexicon:
+            continue
+        if head in lexicon:
+            return head, tail
+        if head[-1] in "se" and head[:-1] in lexicon and len(head) > shortest:
+            return head[:-1], tail
+    return None
