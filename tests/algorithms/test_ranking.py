@@ -52,7 +52,7 @@ def test_norwegian_problem_finds_swedish_case_through_a_concept(store: EmbeddedS
     assert set(hits) == {"se-foster", "no-foster-follow"}
     kinds = {(r.kind, r.label) for r in hits["se-foster"].reasons}
     assert ("target_group", "Fosterbarn") in kinds
-    assert hits["se-foster"].matched_terms == ()
+    assert hits["se-foster"].matched_terms == ("barn",)  # the compound "fosterbarn" split into foster + barn
 
 
 def test_graph_signal_brings_in_a_case_sharing_a_need(store: EmbeddedStore) -> None:
