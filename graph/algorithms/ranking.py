@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from graph.algorithms.bm25 import Bm25
 from graph.algorithms.text import STEMMERS, analyse, compound_parts, guess_language
-from graph.model import Direction, Node, NodeType, RelType
+from graph.model import Node, NodeType, RelType
 from graph.store import GraphStore
 
 __all__ = [
@@ -161,8 +161,15 @@ class RankingIndex:
         for node_type in NodeType:
             for node in store.find(node_type):
                 self.nodes[node.id] = node
-        for edge in store.edges(RelType.BROADER):
-            self.broader[edge.source].add(edge.target)
+        adjacent: dict[str, set[str]] = defaultdict(set)
+        need_of: dict[str, set[str]] = defaultdict(set)
+        for edge in store.edges():
+            adjacent[edge.source].add(edge.target)
+            adjacent[edge.target].add(edge.source)
+            if edge.type is RelType.BROADER:
+                self.broader[edge.source].add(edge.target)
+            elif edge.type is RelType.OF:
+                need_of[edge.source].add(edge.target)
         for node in self.nodes.values():
             names = _names(node)
             self.everything.add(node.id, [term for name in names for term in analyse(name, _lang(node))])
@@ -174,7 +181,11 @@ class RankingIndex:
                             self.phrases[phrase[0]].append((phrase, node.id))
             elif node.type is NodeType.NEED:
                 self.needs.add(node.id, analyse(str(node.props.get("text", "")), _lang(node)))
-        case_terms = {node.id: self._add_case(store, node) for node in self.nodes.values() if node.type is NodeType.CASE}
+        case_terms = {
+            node.id: self._add_case(node, adjacent[node.id], need_of)
+            for node in self.nodes.values()
+            if node.type is NodeType.CASE
+        }
         self.lexicon = {term for terms in case_terms.values() for term in terms if len(term) >= 3}
         self.lexicon |= {term for phrases in self.phrases.values() for phrase, _ in phrases for term in phrase}
         for case_id, terms in case_terms.items():
@@ -185,18 +196,18 @@ class RankingIndex:
         parts = [part for term in terms if len(term) >= 8 for part in compound_parts(term, self.lexicon) or ()]
         return terms + parts
 
-    def _add_case(self, store: GraphStore, node: Node) -> list[str]:
+    def _add_case(self, node: Node, adjacent: set[str], need_of: dict[str, set[str]]) -> list[str]:
         """Register a case's links; return the terms of its text (indexed once the lexicon is known)."""
         case = _Case(node)
         lang = _lang(node)
         texts = [node.label, str(node.props.get("summary", ""))]
-        for other in store.neighbours(node.id):
+        for other in (self.nodes[i] for i in sorted(adjacent)):
             if other.type is NodeType.CASE or other.type is NodeType.SOURCE:
                 continue
             case.links.add(other.id)
             if other.type is NodeType.NEED:
                 texts.append(str(other.props.get("text", "")))
-                case.links.update(n.id for n in store.neighbours(other.id, rel=RelType.OF, direction=Direction.OUT))
+                case.links.update(need_of.get(other.id, ()))
             elif other.type in (NodeType.TARGET_GROUP, NodeType.TOPIC, NodeType.METHOD):
                 texts.append(other.label_in(lang))
         for link in list(case.links):
