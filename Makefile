@@ -25,3 +25,8 @@ test: $(INSTALLED)
 
 clean:
 	rm -rf $(VENV) .pytest_cache $(STORE) $(STORE)-wal $(STORE)-shm
+
+## neo4j: run a local Neo4j Community (Bolt on 127.0.0.1:7687, data in data/neo4j) for development
+neo4j:
+	tools/neo4j-local/neo4j-local build
+	tools/neo4j-local/neo4j-local run --port 7687 --data data/neo4j

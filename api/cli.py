@@ -26,7 +26,7 @@ from graph.algorithms.ranking import CaseFilter, Hit, prior_work
 from graph.backends import open_store
 from graph.backends.embedded import EmbeddedStore
 from graph.errors import BehovsgrafError, IngestError
-from graph.exchange import export_graph, import_graph, write_graphml
+from graph.exchange import copy_graph, export_graph, import_graph, write_graphml
 from graph.model import NodeType
 from graph.store import GraphStore
 from ingest.generate import write_generated
@@ -212,6 +212,19 @@ def import_(
     with _store(store) as graph:
         result = import_graph(graph, data)
     out.print(f"imported {len(result.created)} nodes and {result.edges_added} relationships")
+
+
+@app.command()
+def sync(
+    source: Annotated[str, typer.Option("--from", help="The store to copy (embedded path or Neo4j URL).")],
+    target: Annotated[str, typer.Option("--to", help="The store to replace (embedded path or Neo4j URL).")],
+) -> None:
+    """Copy a whole graph from one store to another (embedded to Neo4j and back); the target is replaced."""
+    with _store(source) as origin, _store(target) as destination:
+        result = copy_graph(origin, destination)
+        totals = destination.stats()
+    out.print(f"copied {totals.node_total} nodes and {totals.edge_total} relationships "
+              f"({len(result.created)} nodes new in the target)")
 
 
 @app.command()

@@ -29,7 +29,7 @@ from graph.errors import IngestError
 from graph.model import Batch, Edge, Node, NodeType, RelType
 from graph.store import GraphStore, UpsertResult
 
-__all__ = ["FORMAT", "export_graph", "import_graph", "to_networkx", "write_graphml"]
+__all__ = ["FORMAT", "copy_graph", "export_graph", "import_graph", "to_networkx", "write_graphml"]
 
 FORMAT = "behovsgraf-graph"
 VERSION = 1
@@ -71,6 +71,11 @@ def import_graph(store: GraphStore, data: Any) -> UpsertResult:
     except (KeyError, TypeError, ValueError) as exc:
         raise IngestError(f"malformed export: {exc!r}") from exc
     return store.upsert(Batch(nodes=nodes, edges=edges, replace_all=True))
+
+
+def copy_graph(source: GraphStore, target: GraphStore) -> UpsertResult:
+    """Replace the target's graph with the source's (any backends), in one target transaction."""
+    return import_graph(target, export_graph(source))
 
 
 def to_networkx(store: GraphStore) -> nx.MultiDiGraph:
