@@ -22,7 +22,7 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from graph.algorithms.bm25 import Bm25
+from graph.algorithms.bm25 import Bm25, top_positions
 from graph.algorithms.ranking import prior_work
 from graph.model import NodeType
 from graph.store import GraphStore
@@ -95,8 +95,8 @@ def baseline_ranking(store: GraphStore, problem: str, k: int = K) -> list[str]:
     index = Bm25()
     for case in store.find(NodeType.CASE):
         index.add(case.id, _plain_terms(f"{case.label} {case.props.get('summary', '')}"))
-    scores = index.scores(_plain_terms(problem))
-    return sorted(scores, key=lambda case_id: (-scores[case_id], case_id))[:k]
+    index.freeze()
+    return [index.ids[position] for position in top_positions(index.scores(_plain_terms(problem)), k)]
 
 
 def _result(query: Query, ranked: Sequence[str]) -> QueryResult:

@@ -23,7 +23,10 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from graph.algorithms.bm25 import Bm25
+import numpy as np
+import numpy.typing as npt
+
+from graph.algorithms.bm25 import Bm25, top_positions
 from graph.algorithms.text import STEMMERS, analyse, compound_parts, guess_language
 from graph.model import Node, NodeType, RelType
 from graph.store import GraphStore
@@ -137,24 +140,35 @@ class _Case:
     broader: set[str] = field(default_factory=set)
 
 
+Positions = npt.NDArray[np.int64]
+Scores = npt.NDArray[np.float64]
+
+
 def _analyse_all(text: str) -> set[tuple[str, ...]]:
     """A name analysed with every stemmer (names of concepts come in any language)."""
     return {tuple(terms) for lang in ("sv", "nb", "da", "en") if (terms := analyse(text, lang))}
 
 
 class RankingIndex:
-    """Everything the ranking needs, built from one revision of a store."""
+    """Everything the ranking needs, built from one revision of a store.
+
+    Cases have positions 0..n-1 (sorted by id); per-case signals are dense numpy
+    vectors over those positions, so a query never loops over cases in Python.
+    """
 
     def __init__(self, store: GraphStore) -> None:
         self.revision = store.revision()
-        self.cases: dict[str, _Case] = {}
         self.nodes: dict[str, Node] = {}
+        self.cases: list[_Case] = []
+        self.position: dict[str, int] = {}
         self.words = Bm25()
         self.needs = Bm25()
         self.everything = Bm25(b=0.3)
-        self.concept_cases: dict[str, set[str]] = defaultdict(set)
+        self.direct: dict[str, Positions] = {}
+        self.indirect: dict[str, Positions] = {}
         self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         self.broader: dict[str, set[str]] = defaultdict(set)
+        self.lexicon: set[str] = set()
         self._build(store)
 
     def _build(self, store: GraphStore) -> None:
@@ -171,33 +185,48 @@ class RankingIndex:
             elif edge.type is RelType.OF:
                 need_of[edge.source].add(edge.target)
         for node in self.nodes.values():
-            names = _names(node)
-            self.everything.add(node.id, [term for name in names for term in analyse(name, _lang(node))])
-            if node.type in CONCEPT_TYPES:
-                shortest = MIN_ORGANISATION_TERM if node.type is NodeType.ORGANISATION else MIN_CONCEPT_TERM
-                for name in names:
-                    for phrase in _analyse_all(name):
-                        if len(phrase) > 1 or len(phrase[0]) >= shortest:
-                            self.phrases[phrase[0]].append((phrase, node.id))
-            elif node.type is NodeType.NEED:
-                self.needs.add(node.id, analyse(str(node.props.get("text", "")), _lang(node)))
-        case_terms = {
-            node.id: self._add_case(node, adjacent[node.id], need_of)
-            for node in self.nodes.values()
-            if node.type is NodeType.CASE
-        }
-        self.lexicon = {term for terms in case_terms.values() for term in terms if len(term) >= 3}
+            self._add_names(node)
+        self.everything.freeze()
+        self.needs.freeze()
+        direct: dict[str, list[int]] = defaultdict(list)
+        indirect: dict[str, list[int]] = defaultdict(list)
+        case_terms = []
+        for node in sorted((n for n in self.nodes.values() if n.type is NodeType.CASE), key=lambda n: n.id):
+            case, terms = self._case(node, adjacent[node.id], need_of)
+            self.position[node.id] = len(self.cases)
+            for link in case.links:
+                direct[link].append(len(self.cases))
+            for link in case.broader:
+                indirect[link].append(len(self.cases))
+            self.cases.append(case)
+            case_terms.append(terms)
+        self.countries = np.array([str(case.node.props.get("country", "")) for case in self.cases], dtype=object)
+        self.languages = np.array([str(case.node.props.get("language", "")) for case in self.cases], dtype=object)
+        self.years = np.array(
+            [y if isinstance(y := case.node.props.get("year"), int) else np.nan for case in self.cases], dtype=np.float64
+        )
+        self.direct = {key: np.array(value, dtype=np.int64) for key, value in direct.items()}
+        self.indirect = {key: np.array(value, dtype=np.int64) for key, value in indirect.items()}
+        self.lexicon = {term for terms in case_terms for term in terms if len(term) >= 3}
         self.lexicon |= {term for phrases in self.phrases.values() for phrase, _ in phrases for term in phrase}
-        for case_id, terms in case_terms.items():
-            self.words.add(case_id, self.expand(terms))
+        for case, terms in zip(self.cases, case_terms, strict=True):
+            self.words.add(case.node.id, self.expand(terms))
+        self.words.freeze()
 
-    def expand(self, terms: list[str]) -> list[str]:
-        """The terms followed by the parts of those that are compounds of known terms (skolnärvaro: skol, närvaro)."""
-        parts = [part for term in terms if len(term) >= 8 for part in compound_parts(term, self.lexicon) or ()]
-        return terms + parts
+    def _add_names(self, node: Node) -> None:
+        names = _names(node)
+        self.everything.add(node.id, [term for name in names for term in analyse(name, _lang(node))])
+        if node.type in CONCEPT_TYPES:
+            shortest = MIN_ORGANISATION_TERM if node.type is NodeType.ORGANISATION else MIN_CONCEPT_TERM
+            for name in names:
+                for phrase in _analyse_all(name):
+                    if len(phrase) > 1 or len(phrase[0]) >= shortest:
+                        self.phrases[phrase[0]].append((phrase, node.id))
+        elif node.type is NodeType.NEED:
+            self.needs.add(node.id, analyse(str(node.props.get("text", "")), _lang(node)))
 
-    def _add_case(self, node: Node, adjacent: set[str], need_of: dict[str, set[str]]) -> list[str]:
-        """Register a case's links; return the terms of its text (indexed once the lexicon is known)."""
+    def _case(self, node: Node, adjacent: set[str], need_of: dict[str, set[str]]) -> tuple[_Case, list[str]]:
+        """A case's links and the terms of its text (indexed once the lexicon is known)."""
         case = _Case(node)
         lang = _lang(node)
         texts = [node.label, str(node.props.get("summary", ""))]
@@ -212,10 +241,7 @@ class RankingIndex:
                 texts.append(other.label_in(lang))
         for link in list(case.links):
             case.broader |= self._ancestors(link) - case.links
-        for concept in case.links | case.broader:
-            self.concept_cases[concept].add(node.id)
-        self.cases[node.id] = case
-        return analyse(" \n".join(texts), lang)
+        return case, analyse(" \n".join(texts), lang)
 
     def _ancestors(self, concept: str) -> set[str]:
         seen: set[str] = set()
@@ -227,11 +253,16 @@ class RankingIndex:
                 todo.extend(self.broader.get(current, ()))
         return seen
 
+    def expand(self, terms: list[str]) -> list[str]:
+        """The terms followed by the parts of those that are compounds of known terms (skolnärvaro: skol, närvaro)."""
+        parts = [part for term in terms if len(term) >= 8 for part in compound_parts(term, self.lexicon) or ()]
+        return terms + parts
+
     def concepts_in(self, terms: list[str]) -> dict[str, tuple[str, ...]]:
         """Vocabulary concepts whose name, label or alias occurs in the analysed text, with the words that matched."""
         present = set(terms)
         found: dict[str, tuple[str, ...]] = {}
-        for term in present:
+        for term in sorted(present):
             for phrase, concept in self.phrases.get(term, ()):
                 if set(phrase) <= present and len(phrase) >= len(found.get(concept, ())):
                     found[concept] = phrase
@@ -239,8 +270,12 @@ class RankingIndex:
 
     def concept_weight(self, concept: str) -> float:
         """Rarer concepts count more: log(1 + cases / cases with the concept)."""
-        df = len(self.concept_cases.get(concept, ()))
+        df = len(self.direct.get(concept, ())) + len(self.indirect.get(concept, ()))
         return math.log(1 + len(self.cases) / df) if df else 0.0
+
+    def vector(self) -> Scores:
+        """A zero score per case."""
+        return np.zeros(len(self.cases))
 
 
 def _names(node: Node) -> list[str]:
@@ -272,37 +307,47 @@ def index_for(store: GraphStore) -> RankingIndex:
         return index
 
 
-def _allowed(index: RankingIndex, case_filter: CaseFilter | None) -> set[str] | None:
+def _mask(index: RankingIndex, case_filter: CaseFilter | None, exclude: Collection[str] = ()) -> npt.NDArray[np.bool_]:
+    """Which cases the filter lets through, as a boolean vector."""
+    allowed = np.ones(len(index.cases), dtype=bool)
+    for case_id in exclude:
+        if case_id in index.position:
+            allowed[index.position[case_id]] = False
     if case_filter is None:
-        return None
-    allowed = set(index.cases)
+        return allowed
     for ids in (case_filter.topics, case_filter.target_groups, case_filter.methods, case_filter.organisations, case_filter.places):
         if ids:
-            allowed &= set().union(*(index.concept_cases.get(i, set()) for i in ids))
-    for key, wanted in (("country", case_filter.countries), ("language", case_filter.languages)):
+            hit = np.zeros(len(index.cases), dtype=bool)
+            for concept in ids:
+                hit[index.direct.get(concept, np.empty(0, dtype=np.int64))] = True
+                hit[index.indirect.get(concept, np.empty(0, dtype=np.int64))] = True
+            allowed &= hit
+    for values, wanted in ((index.countries, case_filter.countries), (index.languages, case_filter.languages)):
         if wanted:
-            allowed = {c for c in allowed if index.cases[c].node.props.get(key) in wanted}
+            allowed &= np.isin(values, list(wanted))
     if case_filter.year_from is not None or case_filter.year_to is not None:
         low, high = case_filter.year_from or -math.inf, case_filter.year_to or math.inf
-        allowed = {c for c in allowed if isinstance(y := index.cases[c].node.props.get("year"), int) and low <= y <= high}
+        allowed &= (index.years >= low) & (index.years <= high)
     if case_filter.text:
         terms = analyse(case_filter.text)
-        allowed &= {c for c in index.words.scores(terms, within=allowed) if set(terms) <= set(index.words.matched(terms, c))}
+        hit = np.ones(len(index.cases), dtype=bool)
+        for term in set(terms):
+            hit &= index.words.scores([term]) > 0
+        allowed &= hit
     return allowed
 
 
 def filter_cases(store: GraphStore, case_filter: CaseFilter | None = None) -> list[Node]:
     """The cases the filter lets through, newest first, then by id."""
     index = index_for(store)
-    allowed = _allowed(index, case_filter)
-    ids = index.cases if allowed is None else allowed
-    cases = [index.cases[c].node for c in ids]
+    allowed = _mask(index, case_filter)
+    cases = [case.node for case, keep in zip(index.cases, allowed, strict=True) if keep]
     return sorted(cases, key=lambda n: (-int(n.props.get("year", 0) or 0), n.id))  # type: ignore[arg-type]
 
 
-def _normalised(scores: dict[str, float]) -> dict[str, float]:
-    top = max(scores.values(), default=0.0)
-    return {key: value / top for key, value in scores.items()} if top > 0 else {}
+def _normalised(scores: Scores) -> Scores:
+    top = float(scores.max()) if len(scores) else 0.0
+    return scores / top if top > 0 else scores
 
 
 def prior_work(
@@ -320,107 +365,122 @@ def prior_work(
     `exclude` drops cases (the case itself). Deterministic: ties break on case id.
     """
     index = index_for(store)
+    if not index.cases:
+        return []
     top = max(1, min(top, MAX_TOP))
     lang = guess_language(problem)
     terms = index.expand(analyse(problem, lang))
-    allowed = _allowed(index, case_filter)
-    if allowed is not None:
-        allowed -= set(exclude)
-    else:
-        allowed = set(index.cases) - set(exclude) if exclude else None
+    allowed = _mask(index, case_filter, exclude)
 
-    words = _normalised(index.words.scores(terms, within=allowed))
+    words = _normalised(index.words.scores(terms) * allowed)
     concepts = index.concepts_in(terms)
     for concept in seed_concepts:
         concepts.setdefault(concept, ())
-    concept_scores: dict[str, float] = defaultdict(float)
-    concept_reasons: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for concept in concepts:
-        weight = index.concept_weight(concept)
-        for case_id in index.concept_cases.get(concept, ()):
-            if allowed is not None and case_id not in allowed:
-                continue
-            share = weight if concept in index.cases[case_id].links else weight * WEIGHTS.broader_concept
-            concept_scores[case_id] += share
-            concept_reasons[case_id].append((concept, share))
-    concept_norm = max(concept_scores.values(), default=0.0) or 1.0
+    concept_weights = {concept: index.concept_weight(concept) for concept in concepts}
+    concept_scores = index.vector()
+    for concept, weight in concept_weights.items():
+        np.add.at(concept_scores, index.direct.get(concept, np.empty(0, dtype=np.int64)), weight)
+        np.add.at(concept_scores, index.indirect.get(concept, np.empty(0, dtype=np.int64)), weight * WEIGHTS.broader_concept)
+    concept_scores *= allowed
+    concept_norm = float(concept_scores.max()) or 1.0
 
-    first = {
-        case_id: WEIGHTS.words * words.get(case_id, 0.0) + WEIGHTS.concepts * concept_scores.get(case_id, 0.0) / concept_norm
-        for case_id in set(words) | set(concept_scores)
-    }
-    graph, shared_with = _feedback(index, first, allowed)
+    first = WEIGHTS.words * words + WEIGHTS.concepts * concept_scores / concept_norm
+    graph, leaders = _feedback(index, first, allowed)
     country = COUNTRY_OF_LANGUAGE.get(lang)
-    newest = max((y for c in index.cases.values() if isinstance(y := c.node.props.get("year"), int)), default=None)
+    score = first + WEIGHTS.graph * graph
+    same_country = index.countries == country if country else np.zeros(len(index.cases), dtype=bool)
+    recency = _recency(index.years)
+    score = np.where(score > 0, score + WEIGHTS.country * same_country + recency, 0.0)
 
     hits = []
-    for case_id, base in first.items():
-        case = index.cases[case_id].node
-        reasons = [
-            Reason(REASON_KIND[index.nodes[c].type], index.nodes[c].label_in(lang), round(WEIGHTS.concepts * s / concept_norm, 4))
-            for c, s in sorted(concept_reasons.get(case_id, []), key=lambda item: (-item[1], item[0]))
-        ]
-        matched = tuple(index.words.matched(terms, case_id))
-        if words.get(case_id):
-            reasons.insert(0, Reason("words", ", ".join(matched[:6]), round(WEIGHTS.words * words[case_id], 4)))
-        score = base + WEIGHTS.graph * graph.get(case_id, 0.0)
-        if graph.get(case_id):
-            labels = ", ".join(index.nodes[n].label_in(lang) for n in shared_with[case_id][:3])
-            reasons.append(Reason("graph", labels, round(WEIGHTS.graph * graph[case_id], 4)))
-        if country and case.props.get("country") == country:
-            score += WEIGHTS.country
-            reasons.append(Reason("country", country, WEIGHTS.country))
-        year = case.props.get("year")
-        if newest is not None and isinstance(year, int) and newest - year < WEIGHTS.recent_years:
-            bonus = WEIGHTS.recency * (1 - (newest - year) / WEIGHTS.recent_years)
-            score += bonus
-            reasons.append(Reason("recency", str(year), round(bonus, 4)))
-        hits.append(Hit(case, round(score, 6), tuple(reasons), matched))
-    hits.sort(key=lambda hit: (-hit.score, hit.case.id))
-    return hits[:top]
+    for position in top_positions(score, top):
+        case = index.cases[position]
+        reasons = _concept_reasons(index, case, concept_weights, concept_norm, lang)
+        matched = tuple(index.words.matched(terms, position))
+        if words[position]:
+            reasons.insert(0, Reason("words", ", ".join(matched[:6]), round(WEIGHTS.words * float(words[position]), 4)))
+        if graph[position]:
+            shared = sorted(case.links & leaders, key=lambda link: (-index.concept_weight(link), link))[:3]
+            labels = ", ".join(index.nodes[link].label_in(lang) for link in shared)
+            reasons.append(Reason("graph", labels, round(WEIGHTS.graph * float(graph[position]), 4)))
+        if same_country[position]:
+            reasons.append(Reason("country", str(country), WEIGHTS.country))
+        if recency[position] > 0:
+            reasons.append(Reason("recency", str(int(index.years[position])), round(float(recency[position]), 4)))
+        hits.append(Hit(case.node, round(float(score[position]), 6), tuple(reasons), matched))
+    return hits
 
 
-def _feedback(
-    index: RankingIndex, first: dict[str, float], allowed: set[str] | None
-) -> tuple[dict[str, float], dict[str, list[str]]]:
+def _recency(years: Scores) -> Scores:
+    """A small bonus for cases from the last `recent_years` years of the graph, falling linearly."""
+    if not len(years) or np.isnan(years).all():
+        return np.zeros(len(years))
+    age = float(np.nanmax(years)) - years
+    bonus = WEIGHTS.recency * (1 - age / WEIGHTS.recent_years)
+    return np.where(np.isnan(bonus) | (bonus < 0), 0.0, bonus)
+
+
+def _concept_reasons(
+    index: RankingIndex, case: _Case, weights: dict[str, float], norm: float, lang: str
+) -> list[Reason]:
+    shares = []
+    for concept, weight in weights.items():
+        if concept in case.links:
+            shares.append((concept, weight))
+        elif concept in case.broader:
+            shares.append((concept, weight * WEIGHTS.broader_concept))
+    shares.sort(key=lambda item: (-item[1], item[0]))
+    return [
+        Reason(REASON_KIND[index.nodes[c].type], index.nodes[c].label_in(lang), round(WEIGHTS.concepts * s / norm, 4))
+        for c, s in shares
+        if s > 0
+    ]
+
+
+def _feedback(index: RankingIndex, first: Scores, allowed: npt.NDArray[np.bool_]) -> tuple[Scores, set[str]]:
     """Graph signal: what each case shares with the best first-stage cases (other than itself).
 
     A shared link weighs the leader's first-stage score over log(2 + cases with the link),
-    so rare needs and target groups count more than a method everybody uses.
+    so rare needs and target groups count more than a method everybody uses. Returns the
+    normalised scores and the leaders' links.
     """
-    leaders = sorted(first, key=lambda c: (-first[c], c))[: WEIGHTS.feedback_cases]
-    scores: dict[str, float] = defaultdict(float)
-    shared: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    leaders = top_positions(first, WEIGHTS.feedback_cases)
+    scores = index.vector()
+    links: set[str] = set()
     for leader in leaders:
+        own = index.vector()
         for link in sorted(index.cases[leader].links):
-            weight = first[leader] / math.log(2 + len(index.concept_cases.get(link, ())))
-            for case_id in index.concept_cases.get(link, ()):
-                if case_id == leader or (allowed is not None and case_id not in allowed):
-                    continue
-                if link in index.cases[case_id].links:
-                    scores[case_id] += weight
-                    shared[case_id][link] += weight
-    ordered = {case_id: sorted(links, key=lambda n: (-links[n], n)) for case_id, links in shared.items()}
-    return _normalised(scores), ordered
+            cases = index.direct.get(link, np.empty(0, dtype=np.int64))
+            np.add.at(own, cases, float(first[leader]) / math.log(2 + len(cases)))
+            links.add(link)
+        own[leader] = 0.0
+        scores += own
+    return _normalised(scores * allowed), links
 
 
 def related_cases(store: GraphStore, case_id: str, *, top: int = 10) -> list[Hit]:
     """Cases related to a stored case: its own words and links used as the problem."""
     index = index_for(store)
-    case = index.cases.get(case_id)
-    if case is None:
+    position = index.position.get(case_id)
+    if position is None:
         return []
+    case = index.cases[position]
     text = " ".join([case.node.label, str(case.node.props.get("summary", ""))])
-    return prior_work(store, text, top=top, exclude={case_id}, seed_concepts=case.links)
+    return prior_work(store, text, top=top, exclude={case_id}, seed_concepts=sorted(case.links))
+
+
+def _ranked(index: Bm25, scores: Scores, top: int) -> list[tuple[str, float, int]]:
+    return [(index.ids[p], round(float(scores[p]), 6), p) for p in top_positions(scores, max(1, min(top, MAX_TOP)))]
 
 
 def similar_needs(store: GraphStore, text: str, *, top: int = 10) -> list[NeedHit]:
     """Stored needs worded like `text`, best first (for "already reported" hints in forms)."""
     index = index_for(store)
     terms = analyse(text)
-    scores = index.needs.scores(terms)
-    ranked = sorted(scores, key=lambda n: (-scores[n], n))[: max(1, min(top, MAX_TOP))]
-    return [NeedHit(index.nodes[n], round(scores[n], 6), tuple(index.needs.matched(terms, n))) for n in ranked]
+    return [
+        NeedHit(index.nodes[need_id], score, tuple(index.needs.matched(terms, position)))
+        for need_id, score, position in _ranked(index.needs, index.needs.scores(terms), top)
+    ]
 
 
 def search(
@@ -428,10 +488,7 @@ def search(
 ) -> list[SearchHit]:
     """Nodes of any type whose names, labels or aliases match `text` (spelling variants folded)."""
     index = index_for(store)
-    terms = analyse(text)
-    scores = index.everything.scores(terms)
+    scores = index.everything.scores(analyse(text))
     if types:
-        scores = {n: s for n, s in scores.items() if index.nodes[n].type in types}
-    ranked = sorted(scores, key=lambda n: (-scores[n], n))[: max(1, min(top, MAX_TOP))]
-    return [SearchHit(index.nodes[n], round(scores[n], 6)) for n in ranked]
-
+        scores = scores * np.array([index.nodes[node_id].type in types for node_id in index.everything.ids], dtype=bool)
+    return [SearchHit(index.nodes[node_id], score) for node_id, score, _ in _ranked(index.everything, scores, top)]
