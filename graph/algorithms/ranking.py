@@ -54,8 +54,8 @@ class Weights:
     """Every weight of the ranking, in one place."""
 
     words: float = 1.0
-    concepts: float = 1.0
-    graph: float = 0.35
+    concepts: float = 0.7
+    graph: float = 1.0
     country: float = 0.05
     recency: float = 0.05
     broader_concept: float = 0.5
@@ -401,7 +401,7 @@ def prior_work(
             reasons.insert(0, Reason("words", ", ".join(matched[:6]), round(WEIGHTS.words * float(words[position]), 4)))
         if graph[position]:
             shared = sorted(case.links & leaders, key=lambda link: (-index.concept_weight(link), link))[:3]
-            labels = ", ".join(index.nodes[link].label_in(lang) for link in shared)
+            labels = ", ".join(dict.fromkeys(index.nodes[link].label_in(lang) for link in shared))
             reasons.append(Reason("graph", labels, round(WEIGHTS.graph * float(graph[position]), 4)))
         if same_country[position]:
             reasons.append(Reason("country", str(country), WEIGHTS.country))

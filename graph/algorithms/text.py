@@ -38,28 +38,29 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         "från eller när hur vad alla sin sina sitt där här också bara mycket efter under mot vid nu då "
         "dem deras vår våra vårt oss blir blev bli ha hade skulle vill även utan många flera andra annat "
         "detta dessa denna sig sedan innan mellan själva varandra än eftersom genom inom hos dig du hon han "
-        "ni er ert era något några någon inga ingen vilka vilken vilket".split()
+        "ni er ert era något några någon inga ingen vilka vilken vilket få fler lite måste mer hela helt ofta igen "
+        "sådan sådana".split()
     ),
     "nb": frozenset(
         "og i at det som en på er av for med til den har de ikke om et var jeg men så vi kan man skal "
         "fra eller når hvordan hva alle sin sine sitt der her også bare mye etter under mot ved nå da "
         "dem deres vår våre vårt oss blir ble bli ha hadde skulle vil uten mange flere andre annet "
         "dette disse denne seg siden før mellom selv hverandre enn fordi gjennom innen hos deg du hun han "
-        "dere noe noen ingen hvilke hvilken hvilket".split()
+        "dere noe noen ingen hvilke hvilken hvilket få flere lite litt må mer hele helt ofte igjen slik sånn".split()
     ),
     "nn": frozenset(
         "og i at det som ein eit på er av for med til den har dei ikkje om var eg men så vi kan ein skal "
         "frå eller når korleis kva alle sin sine sitt der her òg også berre mykje etter under mot ved no då "
         "deira vår våre vårt oss blir vert vart bli ha hadde skulle vil utan mange fleire andre anna "
         "dette desse denne seg sidan før mellom sjølv kvarandre enn fordi gjennom innan hos deg du ho han "
-        "de noko nokon ingen kva".split()
+        "de noko nokon ingen få fleire lite litt må meir heile heilt ofte igjen slik".split()
     ),
     "da": frozenset(
         "og i at det som en på er af for med til den har de ikke om et var jeg men så vi kan man skal "
         "fra eller når hvordan hvad alle sin sine sit der her også bare meget efter under mod ved nu da "
         "dem deres vores os bliver blev blive have havde skulle vil uden mange flere andre andet "
         "dette disse denne sig siden før mellem selv hinanden end fordi gennem inden hos dig du hun han "
-        "I noget nogen ingen hvilke hvilken hvilket".split()
+        "I noget nogen ingen hvilke hvilken hvilket få flere lidt må mere hele helt ofte igen sådan".split()
     ),
     "en": frozenset(
         "and in that it which a an on is are of for with to the has have they not if was were i but so we "
@@ -118,7 +119,7 @@ def analyse(text: str, lang: str | None = None) -> list[str]:
     """The terms of `text`: words without stop words, stemmed in `lang` (guessed when None) and folded."""
     lang = lang if lang in STEMMERS else guess_language(text)
     stop = STOP_WORDS[lang]
-    return [_stem(word, lang) for word in tokens(text) if word not in stop and len(word) > 1]
+    return [_stem(word, lang) for word in tokens(text) if word not in stop and len(word) > 2]
 
 
 def compound_parts(term: str, lexicon: Container[str], *, shortest: int = 4) -> tuple[str, str] | None:
