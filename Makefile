@@ -14,14 +14,21 @@ $(INSTALLED): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-## run: install, load the sample data into the embedded store, answer a sample question
+## run: install, load the sample data into the embedded store, answer a sample question, then serve
+##      the planner pages and the GraphQL API on http://127.0.0.1:8000/
 run: $(INSTALLED)
 	$(BIN)/behovsgraf ingest --store $(STORE) data/samples
 	$(BIN)/behovsgraf prior --store $(STORE) --top 5 "Elevane våre vel feil utdanningsprogram og fell frå i vidaregåande"
+	$(BIN)/behovsgraf serve --store $(STORE)
 
-## test: install with the dev extras and run the whole suite
+## test: install with the dev extras and run the whole suite (the fixtures install chromium, axe-core
+##       and build the local Neo4j when they are missing)
 test: $(INSTALLED)
 	$(PY) -m pytest
+
+## bench: benchmark tables into docs/benchmarks.md
+bench: $(INSTALLED)
+	$(PY) -m bench.run --cases 1000 10000 100000 --write
 
 clean:
 	rm -rf $(VENV) .pytest_cache $(STORE) $(STORE)-wal $(STORE)-shm
@@ -30,3 +37,8 @@ clean:
 neo4j:
 	tools/neo4j-local/neo4j-local build
 	tools/neo4j-local/neo4j-local run --port 7687 --data data/neo4j
+
+## eval: ranking quality on the development set and on our own extra set (tables in docs/)
+eval: $(INSTALLED)
+	$(BIN)/behovsgraf eval data/eval/dev.yaml --markdown docs/eval-dev.md
+	$(BIN)/behovsgraf eval data/eval/extra.yaml --markdown docs/eval-extra.md

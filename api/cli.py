@@ -228,6 +228,22 @@ def sync(
 
 
 @app.command()
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str | None, typer.Option("--host", help="Address to listen on [default: BEHOVSGRAF_HOST or 127.0.0.1].")] = None,
+    port: Annotated[int | None, typer.Option("--port", min=1, max=65535, help="Port [default: BEHOVSGRAF_PORT or 8000].")] = None,
+) -> None:
+    """Serve the GraphQL API (/graphql), the planner pages (/) and the health checks (/healthz, /readyz)."""
+    from api.app import serve as run_server
+
+    settings = get_settings()
+    changes = {key: value for key, value in (("store", store), ("host", host), ("port", port)) if value is not None}
+    settings = settings.model_copy(update=changes)
+    err.print(f"Behovsgraf on http://{settings.host}:{settings.port}/  (GraphQL: /graphql, store: {settings.store})")
+    run_server(settings)
+
+
+@app.command()
 def generate(
     cases: Annotated[int, typer.Option("--cases", min=1, max=1_000_000, help="How many cases to generate.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same files.")] = 1,

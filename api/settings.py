@@ -1,13 +1,54 @@
-"""Settings from the environment (prefix `BEHOVSGRAF_`) or a `.env` file, with safe defaults."""
+"""Settings from the environment (prefix `BEHOVSGRAF_`) or a `.env` file, with safe defaults.
+
+Lists and API keys are given as JSON, for example
+`BEHOVSGRAF_API_KEYS='[{"name": "intake", "key": "...", "scope": "propose"}]'`;
+`BEHOVSGRAF_CORS_ORIGINS` also takes a comma-separated list.
+"""
 
 from __future__ import annotations
 
+import json
+from enum import Enum
 from functools import lru_cache
+from typing import Annotated
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["Settings", "get_settings"]
+__all__ = ["ApiKey", "Scope", "Settings", "get_settings"]
+
+MIN_KEY_LENGTH = 24
+"""API keys shorter than this are refused: they are guessable or placeholders."""
+
+
+class Scope(str, Enum):
+    """What an API key may do; each scope includes the ones before it."""
+
+    READ = "read"
+    PROPOSE = "propose"
+    WRITE = "write"
+
+    def includes(self, other: Scope) -> bool:
+        """Whether a key with this scope may do what `other` allows."""
+        order = list(Scope)
+        return order.index(self) >= order.index(other)
+
+
+class ApiKey(BaseModel):
+    """One API key: a name for the logs, the secret and its scope."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=64, description="Shown in logs instead of the key.")
+    key: SecretStr = Field(description=f"The secret, at least {MIN_KEY_LENGTH} characters.")
+    scope: Scope = Field(Scope.READ, description="read, propose (store proposed needs) or write (ingest, delete).")
+
+    @field_validator("key")
+    @classmethod
+    def _long_enough(cls, key: SecretStr) -> SecretStr:
+        if len(key.get_secret_value()) < MIN_KEY_LENGTH:
+            raise ValueError(f"an API key needs at least {MIN_KEY_LENGTH} characters")
+        return key
 
 
 class Settings(BaseSettings):
@@ -23,6 +64,45 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr | None = Field(None, description="Neo4j password.")
     host: str = Field("127.0.0.1", description="Address `behovsgraf serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `behovsgraf serve` listens on.")
+    api_keys: list[ApiKey] = Field(
+        default_factory=list,
+        description="API keys as a JSON list of {name, key, scope}; none by default, so nothing can be written.",
+    )
+    require_key_for_reads: bool = Field(
+        False, description="Refuse queries without a valid API key (any scope); reads are open by default."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins whose browser pages may call the API (comma-separated or JSON); none by default.",
+    )
+    graphiql: bool = Field(True, description="Serve the GraphiQL explorer at /graphql to browsers.")
+    default_page_size: int = Field(20, ge=1, le=100, description="Page size of lists when `first` is not given.")
+    max_page_size: int = Field(100, ge=1, le=100, description="Largest `first` a list accepts.")
+    max_query_depth: int = Field(10, ge=3, le=50, description="Deepest nesting of fields a query may have.")
+    max_query_tokens: int = Field(2000, ge=100, le=100_000, description="Most tokens a query document may have.")
+    max_aliases: int = Field(15, ge=0, le=1000, description="Most field aliases a query document may use.")
+    max_body_bytes: int = Field(
+        1_048_576, ge=1024, le=64 * 1_048_576, description="Largest request body accepted, in bytes."
+    )
+    max_neighbourhood_nodes: int = Field(
+        300, ge=10, le=5000, description="Most nodes a `neighbourhood` query returns before it is cut."
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [origin.strip() for origin in text.split(",") if origin.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _default_page_fits(self) -> Settings:
+        if self.default_page_size > self.max_page_size:
+            raise ValueError("default_page_size cannot be larger than max_page_size")
+        return self
 
 
 @lru_cache(maxsize=1)

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +33,7 @@ from graph.store import GraphStore
 
 __all__ = [
     "WEIGHTS",
+    "CaseCounts",
     "CaseFilter",
     "Hit",
     "NeedHit",
@@ -40,6 +41,7 @@ __all__ = [
     "Reason",
     "SearchHit",
     "Weights",
+    "case_counts",
     "filter_cases",
     "index_for",
     "prior_work",
@@ -335,6 +337,27 @@ def _mask(index: RankingIndex, case_filter: CaseFilter | None, exclude: Collecti
             hit &= index.words.scores([term]) > 0
         allowed &= hit
     return allowed
+
+
+@dataclass(frozen=True, slots=True)
+class CaseCounts:
+    """How many cases each node (directly or through a narrower concept), country and language has."""
+
+    by_node: Mapping[str, int]
+    by_country: Mapping[str, int]
+    by_language: Mapping[str, int]
+
+
+def case_counts(store: GraphStore) -> CaseCounts:
+    """Case counts as the filters see them (for pickers: "Fosterhjem (12)")."""
+    index = index_for(store)
+    concepts = index.direct.keys() | index.indirect.keys()
+    nodes = {key: len(index.direct.get(key, ())) + len(index.indirect.get(key, ())) for key in concepts}
+    return CaseCounts(
+        nodes,
+        dict(Counter(str(code) for code in index.countries if code)),
+        dict(Counter(str(code) for code in index.languages if code)),
+    )
 
 
 def filter_cases(store: GraphStore, case_filter: CaseFilter | None = None) -> list[Node]:

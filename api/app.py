@@ -1,0 +1,251 @@
+"""The web app: GraphQL at /graphql (GraphiQL for browsers), /healthz and /readyz for operators.
+
+`create_app(settings)` builds it; `serve(settings)` runs it with uvicorn. Every
+response carries an `X-Request-ID`; the same id is logged with any unexpected
+error and returned to the client in place of the error's details.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio.to_thread
+import uvicorn
+from cross_web import HTTPException as TransportError
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.fastapi import GraphQLRouter
+from strawberry.types.unset import UNSET
+
+from api.deps import StoreProvider, identify
+from api.schema import build_schema
+from api.schema.context import Context
+from api.schema.errors import ErrorCode
+from api.settings import Settings, get_settings
+from graph.errors import StoreError
+from visualisation.pages import install
+
+__all__ = ["create_app", "serve"]
+
+log = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def _error_body(message: str, code: ErrorCode, request_id: str) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code.value, "requestId": request_id}}]}
+
+
+def _request_id_of(scope: Scope) -> str:
+    return str(scope.get("state", {}).get("request_id", "unknown"))
+
+
+class RequestIdMiddleware:
+    """Give each request an id (a sane client-sent `X-Request-ID`, or a new one) and echo it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = dict(scope["headers"]).get(REQUEST_ID_HEADER.lower().encode(), b"").decode("latin-1")
+        request_id = sent if _CLIENT_REQUEST_ID.match(sent) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over `max_bytes` with 413 and a GraphQL error (LIMIT_EXCEEDED).
+
+    The body is read up to the limit before the app sees it, so a chunked upload
+    without Content-Length is cut off just the same.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._refuse(scope, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_bytes:
+                await self._refuse(scope, send)
+                return
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        response = JSONResponse(
+            _error_body(
+                f"The request body is larger than {self.max_bytes} bytes.",
+                ErrorCode.LIMIT_EXCEEDED,
+                _request_id_of(scope),
+            ),
+            status_code=413,
+        )
+        await response(scope, _no_body, send)
+
+
+async def _no_body() -> Message:
+    return {"type": "http.disconnect"}
+
+
+class _GraphQLRouter(GraphQLRouter[Context, None]):
+    """Strawberry's router, answering malformed requests with GraphQL errors instead of plain text."""
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Run the operation; a transport error becomes `{"errors": [...]}` with its status code."""
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except TransportError as exc:
+            code = ErrorCode.NOT_FOUND if exc.status_code == 404 else ErrorCode.BAD_USER_INPUT
+            request_id = _request_id_of(request.scope)
+            return JSONResponse(_error_body(exc.reason, code, request_id), status_code=exc.status_code)
+
+
+def _graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:
+    async def context_getter(request: Request) -> Context:
+        return Context(
+            settings=settings,
+            stores=request.app.state.stores,
+            caller=identify(settings, request.headers.get("authorization")),
+            request_id=_request_id_of(request.scope),
+        )
+
+    return _GraphQLRouter(
+        build_schema(settings),
+        context_getter=context_getter,
+        graphql_ide="graphiql" if settings.graphiql else None,
+        subscription_protocols=(),
+    )
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Open the store at start (a failure only logs: /readyz reports it), close it at the end."""
+    stores: StoreProvider = app.state.stores
+    try:
+        await anyio.to_thread.run_sync(stores.get)
+    except StoreError as exc:
+        log.warning("the store is unavailable at start; retrying on each request: %s", exc)
+    yield
+    await anyio.to_thread.run_sync(stores.close)
+
+
+def _ready(stores: StoreProvider) -> bool:
+    try:
+        store = stores.get()
+    except StoreError as exc:
+        log.warning("readiness: store unavailable: %s", exc)
+        return False
+    try:
+        store.revision()
+    except StoreError as exc:
+        log.warning("readiness: store failed: %s", exc)
+        stores.discard(store)
+        return False
+    return True
+
+
+async def _healthz() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+async def _readyz(request: Request) -> JSONResponse:
+    """The store can be reached: 200, else 503."""
+    if await anyio.to_thread.run_sync(_ready, request.app.state.stores):
+        return JSONResponse({"status": "ready"})
+    return JSONResponse({"status": "unavailable", "detail": "The graph store cannot be reached."}, status_code=503)
+
+
+async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
+    """Anything no handler caught: logged with the request id; the client gets only the id."""
+    request_id = _request_id_of(request.scope)
+    log.error("request %s: unhandled error", request_id, exc_info=exc)
+    return JSONResponse(
+        _error_body(
+            f"Internal error; quote request id {request_id} when reporting it.", ErrorCode.INTERNAL, request_id
+        ),
+        status_code=500,
+        headers={REQUEST_ID_HEADER: request_id},
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The FastAPI app for `settings` (the environment's when None).
+
+    `app.state.settings` and `app.state.stores` (see `api.deps.get_store`) are
+    there for other routers, such as the HTML pages.
+    """
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Behovsgraf",
+        lifespan=_lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.stores = StoreProvider(settings)
+    app.include_router(_graphql_router(settings), prefix="/graphql")
+    app.add_api_route("/healthz", _healthz, methods=["GET"])
+    app.add_api_route("/readyz", _readyz, methods=["GET"])
+    install(app)
+    app.add_exception_handler(Exception, _internal_error)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER],
+        expose_headers=[REQUEST_ID_HEADER],
+        max_age=600,
+    )
+    app.add_middleware(RequestIdMiddleware)
+    return app
+
+
+def serve(settings: Settings) -> None:
+    """Run the app with uvicorn on `settings.host`:`settings.port` until interrupted."""
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, server_header=False)

@@ -1,0 +1,52 @@
+"""The GraphQL schema of Behovsgraf: `build_schema(settings)` with the limits the settings give.
+
+`python -m api.schema` prints the SDL that `api/schema.graphql` holds.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
+
+from api.schema.errors import AliasLimit, DepthLimit, ErrorCodes, TokenLimit, is_unexpected
+from api.schema.mutations import Mutation
+from api.schema.queries import Query
+from api.settings import Settings
+
+__all__ = ["BehovsgrafSchema", "build_schema"]
+
+log = logging.getLogger(__name__)
+
+
+class BehovsgrafSchema(strawberry.Schema):
+    """A schema that logs unexpected errors once, with the request id, and nothing of the rest."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Log resolver failures for operators; client errors are the client's business."""
+        request_id = getattr(execution_context.context, "request_id", "unknown") if execution_context else "unknown"
+        for error in errors:
+            if is_unexpected(error):
+                log.error(
+                    "request %s: unexpected error at %s",
+                    request_id,
+                    ".".join(str(part) for part in error.path or ()),
+                    exc_info=error.original_error,
+                )
+
+
+def build_schema(settings: Settings) -> BehovsgrafSchema:
+    """The schema with error codes, masking and the depth, token and alias limits of `settings`."""
+    return BehovsgrafSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            ErrorCodes,
+            partial(DepthLimit, settings.max_query_depth),
+            partial(TokenLimit, settings.max_query_tokens),
+            partial(AliasLimit, settings.max_aliases),
+        ],
+    )

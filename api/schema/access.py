@@ -1,0 +1,56 @@
+"""Who may do what: reads are open unless configured otherwise, writes need a key with write scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.permission import BasePermission
+from strawberry.types import Info
+
+from api.schema.context import Context
+from api.schema.errors import Forbidden, Unauthenticated
+from api.settings import Scope
+
+__all__ = ["CanRead", "CanWrite", "require_scope"]
+
+
+def require_scope(context: Context, scope: Scope) -> None:
+    """Raise unless the caller may act with `scope`.
+
+    A key that matches none configured is refused even where no key is needed,
+    so a misconfigured client notices.
+
+    Raises
+    ------
+    Unauthenticated
+        A wrong key was sent, or none where one is needed.
+    Forbidden
+        The key's scope does not include `scope`.
+    """
+    caller = context.caller
+    if caller.bad_key:
+        raise Unauthenticated("The API key is not valid; send `Authorization: Bearer <key>` with a configured key.")
+    if caller.scope is None:
+        if scope is Scope.READ and not context.settings.require_key_for_reads:
+            return
+        raise Unauthenticated(f"This needs an API key with {scope.value} scope; send `Authorization: Bearer <key>`.")
+    if not caller.scope.includes(scope):
+        raise Forbidden(f"The API key {caller.key_name!r} has {caller.scope.value} scope; this needs {scope.value}.")
+
+
+class CanRead(BasePermission):
+    """Reads: open, or any valid key when `require_key_for_reads` is set."""
+
+    def has_permission(self, source: Any, info: Info[Context, None], **kwargs: Any) -> bool:
+        """Raise the right error rather than return False, so the code says why."""
+        require_scope(info.context, Scope.READ)
+        return True
+
+
+class CanWrite(BasePermission):
+    """Ingest and delete: a key with write scope."""
+
+    def has_permission(self, source: Any, info: Info[Context, None], **kwargs: Any) -> bool:
+        """Raise the right error rather than return False, so the code says why."""
+        require_scope(info.context, Scope.WRITE)
+        return True

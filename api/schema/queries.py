@@ -1,0 +1,388 @@
+"""The read side: nodes by id, case lists, search, prior-work ranking, neighbourhoods, pickers, stats.
+
+Rankings come from `graph.algorithms.ranking`, the same functions the CLI calls, so
+`priorWork` and `behovsgraf prior` rank alike.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from api.schema.access import CanRead
+from api.schema.connections import After, Connection, First, page_size, window
+from api.schema.context import Context
+from api.schema.errors import BadUserInput, LimitExceeded, NotFound
+from api.schema.types import (
+    Case,
+    CaseHit,
+    GraphEdge,
+    GraphNode,
+    Language,
+    Need,
+    NeedHit,
+    Neighbourhood,
+    NodeKind,
+    Reason,
+    SearchHit,
+    Stats,
+    TypeCount,
+    VocabularyKind,
+    VocabularyTerm,
+    entity,
+)
+from graph.algorithms import ranking
+from graph.algorithms.neighbourhood import MAX_DEPTH, neighbourhood
+from graph.algorithms.text import fold_term
+from graph.model import LANGUAGES, Node, NodeType
+from graph.store import GraphStore
+from ingest.reference import country_place
+
+__all__ = ["CaseFilter", "Query", "case_filter_of", "case_hits", "need_hits", "node_of", "required_text"]
+
+Info = strawberry.Info[Context, None]
+
+MAX_TEXT = 2000
+"""Longest free text (problem descriptions, searches) accepted."""
+MAX_FILTER_VALUES = 50
+"""Most values one filter field accepts."""
+NodeIdArgument = Annotated[relay.GlobalID, strawberry.argument(description="A global id (the `id` of any node).")]
+LANGUAGE_NAMES = {"sv": "svenska", "nb": "norsk bokmål", "nn": "norsk nynorsk", "da": "dansk", "en": "English"}
+
+
+@strawberry.input(name="CaseFilter", description="Restricts cases; every field given must match (lists: any value).")
+class CaseFilter:
+    """The GraphQL form of `ranking.CaseFilter`; ids come from `vocabulary` or `node`."""
+
+    text: str | None = strawberry.field(default=None, description="Words every case must contain (folded, stemmed).")
+    topics: list[relay.GlobalID] | None = strawberry.field(default=None, description="Topic ids.")
+    target_groups: list[relay.GlobalID] | None = strawberry.field(default=None, description="TargetGroup ids.")
+    methods: list[relay.GlobalID] | None = strawberry.field(default=None, description="Method ids.")
+    organisations: list[relay.GlobalID] | None = strawberry.field(default=None, description="Organisation ids.")
+    places: list[relay.GlobalID] | None = strawberry.field(default=None, description="Place ids.")
+    countries: list[str] | None = strawberry.field(default=None, description="Country codes: SE, NO, DK, FI, IS.")
+    languages: list[Language] | None = strawberry.field(default=None, description="Case languages.")
+    year_from: int | None = strawberry.field(default=None, description="Earliest year, inclusive.")
+    year_to: int | None = strawberry.field(default=None, description="Latest year, inclusive.")
+
+
+def required_text(text: str, field: str) -> str:
+    """`text` stripped; refuse empty and overlong texts."""
+    stripped = text.strip()
+    if not stripped:
+        raise BadUserInput(f"`{field}` cannot be empty.", field=field)
+    if len(stripped) > MAX_TEXT:
+        raise LimitExceeded(f"`{field}` can be at most {MAX_TEXT} characters.", field=field)
+    return stripped
+
+
+def _ids(values: list[relay.GlobalID] | None, node_type: NodeType, field: str) -> tuple[str, ...]:
+    values = values or []
+    if len(values) > MAX_FILTER_VALUES:
+        raise LimitExceeded(f"`{field}` can hold at most {MAX_FILTER_VALUES} values.", field=field)
+    for position, value in enumerate(values):
+        if value.type_name != node_type.value:
+            raise BadUserInput(
+                f"`{field}[{position}]` is not the id of a {node_type.value}.", field=f"{field}[{position}]"
+            )
+    return tuple(value.node_id for value in values)
+
+
+def case_filter_of(given: CaseFilter | None, field: str = "filter") -> ranking.CaseFilter | None:
+    """The ranking's filter for the GraphQL one; refuse ids of the wrong type and silly ranges."""
+    if given is None:
+        return None
+    countries = [code.strip().upper() for code in given.countries or []]
+    if len(countries) > MAX_FILTER_VALUES:
+        raise LimitExceeded(
+            f"`{field}.countries` can hold at most {MAX_FILTER_VALUES} values.", field=f"{field}.countries"
+        )
+    if given.year_from is not None and given.year_to is not None and given.year_from > given.year_to:
+        raise BadUserInput(f"`{field}.yearFrom` is after `{field}.yearTo`.", field=f"{field}.yearFrom")
+    return ranking.CaseFilter(
+        text=required_text(given.text, f"{field}.text") if given.text is not None else None,
+        topics=_ids(given.topics, NodeType.TOPIC, f"{field}.topics"),
+        target_groups=_ids(given.target_groups, NodeType.TARGET_GROUP, f"{field}.targetGroups"),
+        methods=_ids(given.methods, NodeType.METHOD, f"{field}.methods"),
+        organisations=_ids(given.organisations, NodeType.ORGANISATION, f"{field}.organisations"),
+        places=_ids(given.places, NodeType.PLACE, f"{field}.places"),
+        countries=tuple(countries),
+        languages=tuple(language.value for language in given.languages or []),
+        year_from=given.year_from,
+        year_to=given.year_to,
+    )
+
+
+async def node_of(info: Info, global_id: relay.GlobalID) -> Node | None:
+    """The stored node a global id names, or None (also when the type in the id is wrong)."""
+    node = await info.context.loaders.nodes.load(global_id.node_id)
+    return node if node is not None and node.type.value == global_id.type_name else None
+
+
+def case_hits(hits: list[ranking.Hit]) -> list[CaseHit]:
+    """GraphQL hits for ranking hits."""
+    return [
+        CaseHit(
+            case=Case(node_id=hit.case.id, node=hit.case),
+            score=hit.score,
+            reasons=[Reason(kind=r.kind, label=r.label, weight=r.weight) for r in hit.reasons],
+            matched_terms=list(hit.matched_terms),
+        )
+        for hit in hits
+    ]
+
+
+def _newest_first(node: Node) -> tuple[str, str]:
+    """The order of `ranking.filter_cases` (newest first, then id) as a cursor key."""
+    year = node.props.get("year")
+    return (f"{9999 - year:04d}" if isinstance(year, int) and 0 <= year <= 9999 else "9999", node.id)
+
+
+_CONCEPT_KINDS = {
+    VocabularyKind.TOPIC: NodeType.TOPIC,
+    VocabularyKind.TARGET_GROUP: NodeType.TARGET_GROUP,
+    VocabularyKind.METHOD: NodeType.METHOD,
+    VocabularyKind.ORGANISATION: NodeType.ORGANISATION,
+    VocabularyKind.PLACE: NodeType.PLACE,
+}
+
+
+def _terms(store: GraphStore, kind: VocabularyKind, lang: str | None) -> list[tuple[str, str, int, Node | None]]:
+    """(value, label, case count, node) of every term of a kind; counts as the ranking's filter would find."""
+    counts = ranking.case_counts(store)
+    node_type = _CONCEPT_KINDS.get(kind)
+    if node_type is not None:
+        return [
+            (
+                str(relay.GlobalID(node.type.value, node.id)),
+                node.label_in(lang) if lang else node.label,
+                counts.by_node.get(node.id, 0),
+                node,
+            )
+            for node in store.find(node_type)
+        ]
+    if kind is VocabularyKind.LANGUAGE:
+        return [(code, LANGUAGE_NAMES[code], counts.by_language.get(code, 0), None) for code in LANGUAGES]
+    terms: list[tuple[str, str, int, Node | None]] = []
+    places = store.get_many([country_place(code) for code in counts.by_country])
+    for code, count in counts.by_country.items():
+        place = places.get(country_place(code))
+        label = (place.label_in(lang) if lang else place.label) if place else code
+        terms.append((code, label, count, None))
+    return terms
+
+
+def _folded(text: str) -> str:
+    return fold_term(text.casefold())
+
+
+@strawberry.type(description="Read the graph. Open to all unless the server requires an API key for reads.")
+class Query:
+    """Root query fields."""
+
+    @strawberry.field(description="The node with this global id, or null.", permission_classes=[CanRead])
+    async def node(self, info: Info, id: NodeIdArgument) -> relay.Node | None:  # noqa: A002 - Relay's name
+        found = await node_of(info, id)
+        return entity(found) if found else None
+
+    @strawberry.field(
+        description="The nodes with these global ids, null where none exists.", permission_classes=[CanRead]
+    )
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[list[relay.GlobalID], strawberry.argument(description="Global ids, at most 100.")],
+    ) -> list[relay.Node | None]:
+        if len(ids) > info.context.settings.max_page_size:
+            raise LimitExceeded(f"`ids` can hold at most {info.context.settings.max_page_size} ids.", field="ids")
+        found = await info.context.loaders.nodes.load_many([global_id.node_id for global_id in ids])
+        return [
+            entity(node) if node is not None and node.type.value == global_id.type_name else None
+            for node, global_id in zip(found, ids, strict=True)
+        ]
+
+    @strawberry.field(description="Cases matching a filter, newest first.", permission_classes=[CanRead])
+    async def cases(
+        self,
+        info: Info,
+        filter: Annotated[CaseFilter | None, strawberry.argument(description="What the cases must match.")] = None,  # noqa: A002
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Case]:
+        case_filter = case_filter_of(filter)
+        found = await info.context.call(ranking.filter_cases, case_filter)
+        page = window(found, sort_key=_newest_first, first=first, after=after, settings=info.context.settings)
+        return Connection.of(page, lambda node: Case(node_id=node.id, node=node))
+
+    @strawberry.field(
+        description="Nodes of any type whose names match the text; å/aa, ø/ö and æ/ä spellings meet.",
+        permission_classes=[CanRead],
+    )
+    async def search(
+        self,
+        info: Info,
+        text: Annotated[str, strawberry.argument(description="Words to look for in names, labels and aliases.")],
+        types: Annotated[
+            list[NodeKind] | None, strawberry.argument(description="Only these node types; all when absent.")  # type: ignore[valid-type]
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="How many hits (at most 100).")] = 20,
+    ) -> list[SearchHit]:
+        query = required_text(text, "text")
+        top = page_size(first, info.context.settings)
+        if top == 0:
+            return []
+        hits = await info.context.call(ranking.search, query, types=set(types) if types else None, top=top)
+        return [SearchHit(node=entity(hit.node), score=hit.score) for hit in hits]
+
+    @strawberry.field(
+        description="Cases that most likely worked on the problem described, best first, with reasons.",
+        permission_classes=[CanRead],
+    )
+    async def prior_work(
+        self,
+        info: Info,
+        problem: Annotated[str, strawberry.argument(description="The problem, in any Nordic language or English.")],
+        filter: Annotated[CaseFilter | None, strawberry.argument(description="Rank only these cases.")] = None,  # noqa: A002
+        first: Annotated[int, strawberry.argument(description="How many hits (at most 100).")] = 10,
+    ) -> list[CaseHit]:
+        text = required_text(problem, "problem")
+        case_filter = case_filter_of(filter)
+        top = page_size(first, info.context.settings)
+        if top == 0:
+            return []
+        return case_hits(await info.context.call(ranking.prior_work, text, case_filter=case_filter, top=top))
+
+    @strawberry.field(description="Cases most like a stored case, best first.", permission_classes=[CanRead])
+    async def related_cases(
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="A Case id.")],  # noqa: A002
+        first: Annotated[int, strawberry.argument(description="How many hits (at most 100).")] = 10,
+    ) -> list[CaseHit]:
+        top = page_size(first, info.context.settings)
+        case = await node_of(info, id)
+        if case is None or case.type is not NodeType.CASE:
+            raise NotFound("No case has this id.", field="id")
+        if top == 0:
+            return []
+        return case_hits(await info.context.call(ranking.related_cases, case.id, top=top))
+
+    @strawberry.field(
+        description="The nodes within `depth` steps of a node and the edges between them.", permission_classes=[CanRead]
+    )
+    async def neighbourhood(
+        self,
+        info: Info,
+        id: NodeIdArgument,  # noqa: A002
+        depth: Annotated[int, strawberry.argument(description=f"Steps from the node, 0 to {MAX_DEPTH}.")] = 1,
+        types: Annotated[
+            list[NodeKind] | None, strawberry.argument(description="Only nodes of these types beyond the start.")  # type: ignore[valid-type]
+        ] = None,
+    ) -> Neighbourhood:
+        if depth < 0:
+            raise BadUserInput("`depth` cannot be negative.", field="depth")
+        if depth > MAX_DEPTH:
+            raise LimitExceeded(f"`depth` can be at most {MAX_DEPTH}.", field="depth")
+        start = await node_of(info, id)
+        if start is None:
+            raise NotFound("No node has this id.", field="id")
+        sub = await info.context.call(
+            neighbourhood,
+            start.id,
+            depth=depth,
+            types=set(types) if types else None,
+            max_nodes=info.context.settings.max_neighbourhood_nodes,
+        )
+        distance = sub.distance or {}
+        kinds = {node.id: node.type.value for node in sub.nodes}
+        return Neighbourhood(
+            nodes=[
+                GraphNode(
+                    id=relay.GlobalID(node.type.value, node.id),
+                    key=node.id,
+                    type=node.type,
+                    label=node.label,
+                    distance=distance.get(node.id, 0),
+                )
+                for node in sub.nodes
+            ],
+            edges=[
+                GraphEdge(
+                    source=relay.GlobalID(kinds[edge.source], edge.source),
+                    target=relay.GlobalID(kinds[edge.target], edge.target),
+                    type=edge.type,
+                )
+                for edge in sub.edges
+            ],
+            truncated=sub.truncated,
+        )
+
+    @strawberry.field(
+        description="Choices for a filter picker, by label, with how many cases each would find.",
+        permission_classes=[CanRead],
+    )
+    async def vocabulary(
+        self,
+        info: Info,
+        kind: Annotated[VocabularyKind, strawberry.argument(description="Which list.")],
+        lang: Annotated[Language | None, strawberry.argument(description="Label language.")] = None,
+        text: Annotated[str | None, strawberry.argument(description="Only terms whose label contains this.")] = None,
+        used_only: Annotated[bool, strawberry.argument(description="Only terms at least one case has.")] = True,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[VocabularyTerm]:
+        wanted = _folded(required_text(text, "text")) if text is not None else None
+        terms = await info.context.call(_terms, kind, lang.value if lang else None)
+        chosen = [
+            term for term in terms if (term[2] > 0 or not used_only) and (wanted is None or wanted in _folded(term[1]))
+        ]
+        page = window(
+            chosen,
+            sort_key=lambda term: (_folded(term[1]), term[0]),
+            first=first,
+            after=after,
+            settings=info.context.settings,
+        )
+        return Connection.of(
+            page,
+            lambda term: VocabularyTerm(
+                value=term[0], label=term[1], case_count=term[2], node=entity(term[3]) if term[3] else None
+            ),
+        )
+
+    @strawberry.field(description="How many nodes and edges of each type the graph has.", permission_classes=[CanRead])
+    async def stats(self, info: Info) -> Stats:
+        counts = await info.context.call(lambda store: store.stats())
+        return Stats(
+            node_total=counts.node_total,
+            edge_total=counts.edge_total,
+            nodes=[TypeCount(type=name, count=count) for name, count in counts.nodes.items()],
+            edges=[TypeCount(type=name, count=count) for name, count in counts.edges.items()],
+        )
+
+    @strawberry.field(
+        description="Stored needs worded like the text, for 'already reported' hints while someone types.",
+        permission_classes=[CanRead],
+    )
+    async def similar_needs(
+        self,
+        info: Info,
+        text: Annotated[str, strawberry.argument(description="The need as typed so far.")],
+        first: Annotated[int, strawberry.argument(description="How many hits (at most 100).")] = 5,
+    ) -> list[NeedHit]:
+        query = required_text(text, "text")
+        top = page_size(first, info.context.settings)
+        if top == 0:
+            return []
+        hits = await info.context.call(ranking.similar_needs, query, top=top)
+        return need_hits(hits)
+
+
+def need_hits(hits: list[ranking.NeedHit]) -> list[NeedHit]:
+    """GraphQL hits for need hits."""
+    return [
+        NeedHit(need=Need(node_id=hit.need.id, node=hit.need), score=hit.score, matched_terms=list(hit.matched_terms))
+        for hit in hits
+    ]

@@ -1,0 +1,662 @@
+"""The GraphQL object types: one per node type, their relationships as paged fields, and result types.
+
+Every node type implements `Entity`, which extends Relay's `Node`: the global `id`
+is built from the type name and the stable Behovsgraf id, which `key` returns as is.
+Relationship fields go through the request's DataLoaders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from api.schema.connections import After, Connection, First, window
+from api.schema.context import Context, EdgeQuery
+from graph.model import Direction, Edge, Node, NodeType, RelatedKind, RelType, Role
+
+__all__ = [
+    "Case",
+    "CaseHit",
+    "Entity",
+    "GraphEdge",
+    "GraphNode",
+    "Language",
+    "Method",
+    "Need",
+    "NeedHit",
+    "Neighbourhood",
+    "NodeKind",
+    "Organisation",
+    "Place",
+    "Reason",
+    "RelationshipKind",
+    "SearchHit",
+    "Source",
+    "Stats",
+    "TargetGroup",
+    "Topic",
+    "TypeCount",
+    "VocabularyKind",
+    "VocabularyTerm",
+    "entity",
+    "sort_by_id",
+]
+
+Info = strawberry.Info[Context, None]
+
+NodeKind = strawberry.enum(NodeType, name="NodeKind", description="The types of node in the graph.")
+RelationshipKind = strawberry.enum(RelType, name="RelationshipKind", description="The types of edge in the graph.")
+RoleKind = strawberry.enum(Role, name="Role", description="An organisation's role in a case.")
+RelatedCaseKind = strawberry.enum(RelatedKind, name="RelatedKind", description="How one case relates to another.")
+
+
+@strawberry.enum(description="Languages: SV Swedish, NB and NN Norwegian bokmål and nynorsk, DA Danish, EN English.")
+class Language(Enum):
+    """Language codes as used in case files."""
+
+    SV = "sv"
+    NB = "nb"
+    NN = "nn"
+    DA = "da"
+    EN = "en"
+
+
+@strawberry.enum(description="The lists a filter picker can offer; each matches the `CaseFilter` field of its name.")
+class VocabularyKind(Enum):
+    """What `vocabulary` lists."""
+
+    TOPIC = "topic"
+    TARGET_GROUP = "target_group"
+    METHOD = "method"
+    ORGANISATION = "organisation"
+    PLACE = "place"
+    COUNTRY = "country"
+    LANGUAGE = "language"
+
+
+LangArgument = Annotated[
+    Language | None, strawberry.argument(description="Label language; the node's own name when absent.")
+]
+
+
+def _text(node: Node, key: str) -> str | None:
+    value = node.props.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def _int(node: Node, key: str) -> int | None:
+    value = node.props.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _texts(node: Node, key: str) -> list[str]:
+    value = node.props.get(key)
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def sort_by_id(node: Node) -> tuple[str]:
+    """Sort key (and cursor) of lists ordered by stable id."""
+    return (node.id,)
+
+
+def _other_end(edge: Edge, node_id: str) -> str:
+    return edge.target if edge.source == node_id else edge.source
+
+
+async def _edges(info: Info, node_id: str, rel: RelType, direction: Direction) -> list[Edge]:
+    return await info.context.loaders.edges.load(EdgeQuery(node_id, rel, direction))
+
+
+async def _linked(
+    info: Info, node_id: str, rel: RelType, direction: Direction, node_type: NodeType
+) -> list[tuple[Node, list[Edge]]]:
+    """The nodes of `node_type` one `rel` edge away, each with the edges that reach it."""
+    by_other: dict[str, list[Edge]] = {}
+    for edge in await _edges(info, node_id, rel, direction):
+        by_other.setdefault(_other_end(edge, node_id), []).append(edge)
+    others = sorted(by_other)
+    nodes = await info.context.loaders.nodes.load_many(others)
+    return [(node, by_other[node.id]) for node in nodes if node is not None and node.type is node_type]
+
+
+async def _page(
+    info: Info,
+    node_id: str,
+    rel: RelType,
+    direction: Direction,
+    node_type: NodeType,
+    first: int | None,
+    after: str | None,
+) -> Connection[Entity]:
+    """One page of the nodes of `node_type` one `rel` edge away, ordered by key."""
+    linked = [node for node, _ in await _linked(info, node_id, rel, direction, node_type)]
+    page = window(linked, sort_key=sort_by_id, first=first, after=after, settings=info.context.settings)
+    return Connection.of(page, entity)
+
+
+async def _single(info: Info, node_id: str, rel: RelType, direction: Direction, node_type: NodeType) -> Entity | None:
+    linked = await _linked(info, node_id, rel, direction, node_type)
+    return entity(linked[0][0]) if linked else None
+
+
+def _role(edges: Sequence[Edge]) -> Role | None:
+    """The most responsible role any of the edges gives (owner before partner ...)."""
+    roles = {edge.props.get("role") for edge in edges}
+    return next((role for role in Role if role.value in roles), None)
+
+
+@strawberry.interface(description="A node of the graph: its global id, stable key, kind and label.")
+class Entity(relay.Node):
+    """Common fields of every node type."""
+
+    node_id: relay.NodeID[str]
+    node: strawberry.Private[Node]
+
+    @strawberry.field(
+        description="The stable Behovsgraf id: a case's id from its file, `method:...` and so on for others."
+    )
+    def key(self) -> str:
+        return self.node_id
+
+    @strawberry.field(description="What type of node this is.")
+    def kind(self) -> NodeKind:  # type: ignore[valid-type]
+        return self.node.type
+
+    @strawberry.field(description="A human-readable name, in `lang` where the vocabulary has one.")
+    def label(self, lang: LangArgument = None) -> str:
+        return self.node.label_in(lang.value) if lang else self.node.label
+
+
+@strawberry.type(description="An organisation taking part in a case, and its role there.")
+class ParticipantEdge:
+    """An organisation of a case."""
+
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
+    node: Organisation = strawberry.field(description="The organisation.")
+    role: RoleKind | None = strawberry.field(description="Its role in the case.")  # type: ignore[valid-type]
+
+
+@strawberry.type(description="A page of the organisations of a case.")
+class ParticipantConnection:
+    """Organisations of a case with their roles."""
+
+    edges: list[ParticipantEdge] = strawberry.field(description="The items of this page.")
+    page_info: relay.PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
+    total_count: int = strawberry.field(description="How many items the whole list has.")
+
+
+@strawberry.type(description="A case an organisation took part in, and its role there.")
+class ParticipationEdge:
+    """A case of an organisation."""
+
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
+    node: Case = strawberry.field(description="The case.")
+    role: RoleKind | None = strawberry.field(description="The organisation's role in the case.")  # type: ignore[valid-type]
+
+
+@strawberry.type(description="A page of the cases of an organisation.")
+class ParticipationConnection:
+    """Cases of an organisation with its roles."""
+
+    edges: list[ParticipationEdge] = strawberry.field(description="The items of this page.")
+    page_info: relay.PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
+    total_count: int = strawberry.field(description="How many items the whole list has.")
+
+
+@strawberry.type(description="A case another case names as related, and how.")
+class RelatedCaseEdge:
+    """A related case."""
+
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
+    node: Case = strawberry.field(description="The related case.")
+    kind: RelatedCaseKind | None = strawberry.field(description="How the case relates to it.")  # type: ignore[valid-type]
+
+
+@strawberry.type(description="A page of related cases.")
+class RelatedCaseConnection:
+    """Cases a case names as related."""
+
+    edges: list[RelatedCaseEdge] = strawberry.field(description="The items of this page.")
+    page_info: relay.PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
+    total_count: int = strawberry.field(description="How many items the whole list has.")
+
+
+async def _with_edges(
+    info: Info,
+    node_id: str,
+    rel: RelType,
+    direction: Direction,
+    node_type: NodeType,
+    first: int | None,
+    after: str | None,
+) -> tuple[list[tuple[str, tuple[Node, list[Edge]]]], relay.PageInfo, int]:
+    """A page of linked nodes that keeps the edges reaching each one (for roles and kinds)."""
+    linked = await _linked(info, node_id, rel, direction, node_type)
+    page = window(
+        linked, sort_key=lambda pair: sort_by_id(pair[0]), first=first, after=after, settings=info.context.settings
+    )
+    return page.items, page.page_info, page.total_count
+
+
+@strawberry.type(description="A development case: a project or service someone carried out, with what it addressed.")
+class Case(Entity):
+    """A case from a case file."""
+
+    @strawberry.field(description="The case's title.")
+    def title(self) -> str:
+        return self.node.label
+
+    @strawberry.field(description="What the case did, in its own language.")
+    def summary(self) -> str | None:
+        return _text(self.node, "summary")
+
+    @strawberry.field(description="The language of title and summary (sv, nb, nn, da, en).")
+    def language(self) -> str | None:
+        return _text(self.node, "language")
+
+    @strawberry.field(description="The year the case started or was reported.")
+    def year(self) -> int | None:
+        return _int(self.node, "year")
+
+    @strawberry.field(description="planned, ongoing, completed or discontinued.")
+    def status(self) -> str | None:
+        return _text(self.node, "status")
+
+    @strawberry.field(description="Country code: SE, NO, DK, FI or IS.")
+    def country(self) -> str | None:
+        return _text(self.node, "country")
+
+    @strawberry.field(description="What came out of the case, one sentence each.")
+    def outcomes(self) -> list[str]:
+        return _texts(self.node, "outcomes")
+
+    @strawberry.field(description="Organisations that took part, with their roles.")
+    async def participants(self, info: Info, first: First = None, after: After = None) -> ParticipantConnection:
+        items, page_info, total = await _with_edges(
+            info, self.node_id, RelType.PARTICIPATED_IN, Direction.IN, NodeType.ORGANISATION, first, after
+        )
+        edges = [
+            ParticipantEdge(cursor=c, node=Organisation(node_id=n.id, node=n), role=_role(e)) for c, (n, e) in items
+        ]
+        return ParticipantConnection(edges=edges, page_info=page_info, total_count=total)
+
+    @strawberry.field(description="Needs the case addressed.")
+    async def needs(self, info: Info, first: First = None, after: After = None) -> Connection[Need]:
+        return await _page(info, self.node_id, RelType.ADDRESSES, Direction.OUT, NodeType.NEED, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Target groups the case worked for.")
+    async def target_groups(self, info: Info, first: First = None, after: After = None) -> Connection[TargetGroup]:
+        return await _page(info, self.node_id, RelType.TARGETS, Direction.OUT, NodeType.TARGET_GROUP, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Methods the case used.")
+    async def methods(self, info: Info, first: First = None, after: After = None) -> Connection[Method]:
+        return await _page(info, self.node_id, RelType.USED, Direction.OUT, NodeType.METHOD, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Topics the case is about.")
+    async def topics(self, info: Info, first: First = None, after: After = None) -> Connection[Topic]:
+        return await _page(info, self.node_id, RelType.ABOUT, Direction.OUT, NodeType.TOPIC, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Places where the case took place.")
+    async def places(self, info: Info, first: First = None, after: After = None) -> Connection[Place]:
+        return await _page(info, self.node_id, RelType.LOCATED_IN, Direction.OUT, NodeType.PLACE, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Reports, articles and pages that describe the case.")
+    async def sources(self, info: Info, first: First = None, after: After = None) -> Connection[Source]:
+        return await _page(info, self.node_id, RelType.DESCRIBED_IN, Direction.OUT, NodeType.SOURCE, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Cases this case names as related (builds on, similar to, follow-up of).")
+    async def related(self, info: Info, first: First = None, after: After = None) -> RelatedCaseConnection:
+        items, page_info, total = await _with_edges(
+            info, self.node_id, RelType.RELATED_TO, Direction.OUT, NodeType.CASE, first, after
+        )
+        edges = [RelatedCaseEdge(cursor=c, node=Case(node_id=n.id, node=n), kind=_kind(e)) for c, (n, e) in items]
+        return RelatedCaseConnection(edges=edges, page_info=page_info, total_count=total)
+
+
+def _kind(edges: Sequence[Edge]) -> RelatedKind | None:
+    kinds = {edge.props.get("kind") for edge in edges}
+    return next((kind for kind in RelatedKind if kind.value in kinds), None)
+
+
+@strawberry.type(description="A municipality, agency, company or other body that takes part in cases.")
+class Organisation(Entity):
+    """An organisation."""
+
+    @strawberry.field(description="The organisation's name.")
+    def name(self) -> str:
+        return self.node.label
+
+    @strawberry.field(description="municipality, county, region, agency, association, company, ...")
+    def organisation_type(self) -> str | None:
+        return _text(self.node, "org_type")
+
+    @strawberry.field(description="Country code: SE, NO, DK, FI or IS.")
+    def country(self) -> str | None:
+        return _text(self.node, "country")
+
+    @strawberry.field(description="Other names the organisation is known by.")
+    def aliases(self) -> list[str]:
+        return _texts(self.node, "aliases")
+
+    @strawberry.field(description="Cases the organisation took part in, with its roles.")
+    async def cases(self, info: Info, first: First = None, after: After = None) -> ParticipationConnection:
+        items, page_info, total = await _with_edges(
+            info, self.node_id, RelType.PARTICIPATED_IN, Direction.OUT, NodeType.CASE, first, after
+        )
+        edges = [ParticipationEdge(cursor=c, node=Case(node_id=n.id, node=n), role=_role(e)) for c, (n, e) in items]
+        return ParticipationConnection(edges=edges, page_info=page_info, total_count=total)
+
+    @strawberry.field(description="Places the organisation is located in.")
+    async def places(self, info: Info, first: First = None, after: After = None) -> Connection[Place]:
+        return await _page(info, self.node_id, RelType.LOCATED_IN, Direction.OUT, NodeType.PLACE, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Bodies the organisation is a member of.")
+    async def member_of(self, info: Info, first: First = None, after: After = None) -> Connection[Organisation]:
+        return await _page(info, self.node_id, RelType.MEMBER_OF, Direction.OUT, NodeType.ORGANISATION, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Members of the organisation.")
+    async def members(self, info: Info, first: First = None, after: After = None) -> Connection[Organisation]:
+        return await _page(info, self.node_id, RelType.MEMBER_OF, Direction.IN, NodeType.ORGANISATION, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Organisations this one succeeded (after a merger or reform).")
+    async def successor_of(self, info: Info, first: First = None, after: After = None) -> Connection[Organisation]:
+        return await _page(info, self.node_id, RelType.SUCCESSOR_OF, Direction.OUT, NodeType.ORGANISATION, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Methods the organisation developed.")
+    async def methods(self, info: Info, first: First = None, after: After = None) -> Connection[Method]:
+        return await _page(info, self.node_id, RelType.DEVELOPED_BY, Direction.IN, NodeType.METHOD, first, after)  # type: ignore[return-value]
+
+
+@strawberry.type(description="A need, in the words of those who have it.")
+class Need(Entity):
+    """A need addressed by cases."""
+
+    @strawberry.field(description="The need as worded.")
+    def text(self) -> str:
+        return self.node.label
+
+    @strawberry.field(description="The language of the text.")
+    def language(self) -> str | None:
+        return _text(self.node, "language")
+
+    @strawberry.field(description="The (first) target group that has the need.")
+    async def target_group(self, info: Info) -> TargetGroup | None:
+        return await _single(info, self.node_id, RelType.OF, Direction.OUT, NodeType.TARGET_GROUP)  # type: ignore[return-value]
+
+    @strawberry.field(description="Every target group that has the need.")
+    async def target_groups(self, info: Info, first: First = None, after: After = None) -> Connection[TargetGroup]:
+        return await _page(info, self.node_id, RelType.OF, Direction.OUT, NodeType.TARGET_GROUP, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Cases that addressed the need.")
+    async def cases(self, info: Info, first: First = None, after: After = None) -> Connection[Case]:
+        return await _page(info, self.node_id, RelType.ADDRESSES, Direction.IN, NodeType.CASE, first, after)  # type: ignore[return-value]
+
+
+@strawberry.type(description="A group of people cases work for (pupils, foster children, newly arrived ...).")
+class TargetGroup(Entity):
+    """A target group of the vocabulary or a case file."""
+
+    @strawberry.field(description="The target group's name.")
+    def name(self) -> str:
+        return self.node.label
+
+    @strawberry.field(description="Needs of this target group.")
+    async def needs(self, info: Info, first: First = None, after: After = None) -> Connection[Need]:
+        return await _page(info, self.node_id, RelType.OF, Direction.IN, NodeType.NEED, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Cases that worked for this target group.")
+    async def cases(self, info: Info, first: First = None, after: After = None) -> Connection[Case]:
+        return await _page(info, self.node_id, RelType.TARGETS, Direction.IN, NodeType.CASE, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Wider target groups this one belongs to.")
+    async def broader(self, info: Info, first: First = None, after: After = None) -> Connection[TargetGroup]:
+        return await _page(info, self.node_id, RelType.BROADER, Direction.OUT, NodeType.TARGET_GROUP, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Narrower target groups within this one.")
+    async def narrower(self, info: Info, first: First = None, after: After = None) -> Connection[TargetGroup]:
+        return await _page(info, self.node_id, RelType.BROADER, Direction.IN, NodeType.TARGET_GROUP, first, after)  # type: ignore[return-value]
+
+
+@strawberry.type(description="A method cases used (service design, interviews, a named programme ...).")
+class Method(Entity):
+    """A method of the vocabulary or a case file."""
+
+    @strawberry.field(description="The method's name.")
+    def name(self) -> str:
+        return self.node.label
+
+    @strawberry.field(description="What the method is, in `lang` where the vocabulary has it.")
+    def description(self, lang: LangArgument = None) -> str | None:
+        if lang and (text := _text(self.node, f"description_{lang.value}")):
+            return text
+        return next(
+            (
+                text
+                for key in sorted(self.node.props)
+                if key.startswith("description_") and (text := _text(self.node, key))
+            ),
+            None,
+        )
+
+    @strawberry.field(description="Cases that used the method.")
+    async def cases(self, info: Info, first: First = None, after: After = None) -> Connection[Case]:
+        return await _page(info, self.node_id, RelType.USED, Direction.IN, NodeType.CASE, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Methods this method builds in.")
+    async def incorporates(self, info: Info, first: First = None, after: After = None) -> Connection[Method]:
+        return await _page(info, self.node_id, RelType.INCORPORATES, Direction.OUT, NodeType.METHOD, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Methods that build this method in.")
+    async def incorporated_by(self, info: Info, first: First = None, after: After = None) -> Connection[Method]:
+        return await _page(info, self.node_id, RelType.INCORPORATES, Direction.IN, NodeType.METHOD, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Organisations that developed the method.")
+    async def developed_by(self, info: Info, first: First = None, after: After = None) -> Connection[Organisation]:
+        return await _page(info, self.node_id, RelType.DEVELOPED_BY, Direction.OUT, NodeType.ORGANISATION, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Wider methods this one is a kind of.")
+    async def broader(self, info: Info, first: First = None, after: After = None) -> Connection[Method]:
+        return await _page(info, self.node_id, RelType.BROADER, Direction.OUT, NodeType.METHOD, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Narrower methods that are kinds of this one.")
+    async def narrower(self, info: Info, first: First = None, after: After = None) -> Connection[Method]:
+        return await _page(info, self.node_id, RelType.BROADER, Direction.IN, NodeType.METHOD, first, after)  # type: ignore[return-value]
+
+
+@strawberry.type(description="A subject area (school, child welfare, digitalisation ...).")
+class Topic(Entity):
+    """A topic of the vocabulary or a case file."""
+
+    @strawberry.field(description="The topic's name.")
+    def name(self) -> str:
+        return self.node.label
+
+    @strawberry.field(description="Cases about the topic.")
+    async def cases(self, info: Info, first: First = None, after: After = None) -> Connection[Case]:
+        return await _page(info, self.node_id, RelType.ABOUT, Direction.IN, NodeType.CASE, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Wider topics this one belongs to.")
+    async def broader(self, info: Info, first: First = None, after: After = None) -> Connection[Topic]:
+        return await _page(info, self.node_id, RelType.BROADER, Direction.OUT, NodeType.TOPIC, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Narrower topics within this one.")
+    async def narrower(self, info: Info, first: First = None, after: After = None) -> Connection[Topic]:
+        return await _page(info, self.node_id, RelType.BROADER, Direction.IN, NodeType.TOPIC, first, after)  # type: ignore[return-value]
+
+
+@strawberry.type(description="A country, county, region or municipality.")
+class Place(Entity):
+    """A place of the reference registers or a case file."""
+
+    @strawberry.field(description="The place's name.")
+    def name(self) -> str:
+        return self.node.label
+
+    @strawberry.field(description="country, county, region or municipality, where known.")
+    def place_type(self) -> str | None:
+        return _text(self.node, "kind")
+
+    @strawberry.field(description="The official code (municipality or county number), where known.")
+    def code(self) -> str | None:
+        return _text(self.node, "code")
+
+    @strawberry.field(description="Country code: SE, NO, DK, FI or IS.")
+    def country(self) -> str | None:
+        return _text(self.node, "country")
+
+    @strawberry.field(description="The place this one lies in.")
+    async def part_of(self, info: Info) -> Place | None:
+        return await _single(info, self.node_id, RelType.PART_OF, Direction.OUT, NodeType.PLACE)  # type: ignore[return-value]
+
+    @strawberry.field(description="Places within this one.")
+    async def parts(self, info: Info, first: First = None, after: After = None) -> Connection[Place]:
+        return await _page(info, self.node_id, RelType.PART_OF, Direction.IN, NodeType.PLACE, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Cases that took place here.")
+    async def cases(self, info: Info, first: First = None, after: After = None) -> Connection[Case]:
+        return await _page(info, self.node_id, RelType.LOCATED_IN, Direction.IN, NodeType.CASE, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Organisations located here.")
+    async def organisations(self, info: Info, first: First = None, after: After = None) -> Connection[Organisation]:
+        return await _page(info, self.node_id, RelType.LOCATED_IN, Direction.IN, NodeType.ORGANISATION, first, after)  # type: ignore[return-value]
+
+
+@strawberry.type(description="A report, article or web page that describes cases.")
+class Source(Entity):
+    """A source of case descriptions."""
+
+    @strawberry.field(description="Where the source is.")
+    def url(self) -> str | None:
+        return _text(self.node, "url")
+
+    @strawberry.field(description="The source's title, where known.")
+    def title(self) -> str | None:
+        return _text(self.node, "title")
+
+    @strawberry.field(description="Who published it.")
+    def publisher(self) -> str | None:
+        return _text(self.node, "publisher")
+
+    @strawberry.field(description="When: a date, month or year (2017-10-05, 2017-10, 2017).")
+    def published(self) -> str | None:
+        return _text(self.node, "published")
+
+    @strawberry.field(description="Cases the source describes.")
+    async def cases(self, info: Info, first: First = None, after: After = None) -> Connection[Case]:
+        return await _page(info, self.node_id, RelType.DESCRIBED_IN, Direction.IN, NodeType.CASE, first, after)  # type: ignore[return-value]
+
+
+_TYPES: dict[NodeType, type[Entity]] = {
+    NodeType.CASE: Case,
+    NodeType.ORGANISATION: Organisation,
+    NodeType.NEED: Need,
+    NodeType.TARGET_GROUP: TargetGroup,
+    NodeType.METHOD: Method,
+    NodeType.TOPIC: Topic,
+    NodeType.PLACE: Place,
+    NodeType.SOURCE: Source,
+}
+
+
+def entity(node: Node) -> Entity:
+    """The GraphQL object of a stored node."""
+    return _TYPES[node.type](node_id=node.id, node=node)
+
+
+@strawberry.type(description="Why a case was ranked where it is: one signal and what it added.")
+class Reason:
+    """One contribution to a ranking score."""
+
+    kind: str = strawberry.field(
+        description="words, target_group, topic, method, organisation, need, place, graph, country or recency."
+    )
+    label: str = strawberry.field(description="What matched: words, a concept's label, a country, a year.")
+    weight: float = strawberry.field(description="How much this added to the score.")
+
+
+@strawberry.type(description="A ranked case: its score, why, and which words of the text it matched.")
+class CaseHit:
+    """A case ranked by `priorWork` or `relatedCases`."""
+
+    case: Case = strawberry.field(description="The case.")
+    score: float = strawberry.field(description="Higher is more relevant; comparable within one answer only.")
+    reasons: list[Reason] = strawberry.field(description="The signals behind the score, largest first.")
+    matched_terms: list[str] = strawberry.field(description="Analysed words of the text that the case matched.")
+
+
+@strawberry.type(description="An existing need worded like a text.")
+class NeedHit:
+    """A need ranked by `similarNeeds`."""
+
+    need: Need = strawberry.field(description="The need.")
+    score: float = strawberry.field(description="Higher is more similar.")
+    matched_terms: list[str] = strawberry.field(description="Analysed words the need shares with the text.")
+
+
+@strawberry.type(description="A node matching a search.")
+class SearchHit:
+    """A node ranked by `search`."""
+
+    node: Entity = strawberry.field(description="The node.")
+    score: float = strawberry.field(description="Higher is a better match.")
+
+
+@strawberry.type(description="A node of a neighbourhood.")
+class GraphNode:
+    """A node, flattened for drawing."""
+
+    id: relay.GlobalID = strawberry.field(description="Global id, as `node(id)` takes it.")
+    key: str = strawberry.field(description="The stable Behovsgraf id.")
+    type: NodeKind = strawberry.field(description="The node's type.")  # type: ignore[valid-type]
+    label: str = strawberry.field(description="A human-readable name.")
+    distance: int = strawberry.field(description="Steps from the start node.")
+
+
+@strawberry.type(description="An edge of a neighbourhood.")
+class GraphEdge:
+    """An edge between two nodes of a neighbourhood."""
+
+    source: relay.GlobalID = strawberry.field(description="Global id of the node the edge starts at.")
+    target: relay.GlobalID = strawberry.field(description="Global id of the node the edge ends at.")
+    type: RelationshipKind = strawberry.field(description="The relationship.")  # type: ignore[valid-type]
+
+
+@strawberry.type(description="The nodes around a node and the edges between them.")
+class Neighbourhood:
+    """A subgraph for network views."""
+
+    nodes: list[GraphNode] = strawberry.field(description="The start node first, then by distance, type and key.")
+    edges: list[GraphEdge] = strawberry.field(description="Every edge between two of the nodes.")
+    truncated: bool = strawberry.field(description="Whether the node limit cut the neighbourhood short.")
+
+
+@strawberry.type(description="How many nodes or edges of one type the graph has.")
+class TypeCount:
+    """A count per type."""
+
+    type: str = strawberry.field(description="The node or relationship type.")
+    count: int = strawberry.field(description="How many there are.")
+
+
+@strawberry.type(description="The size of the graph.")
+class Stats:
+    """Counts of nodes and edges."""
+
+    node_total: int = strawberry.field(description="All nodes.")
+    edge_total: int = strawberry.field(description="All edges.")
+    nodes: list[TypeCount] = strawberry.field(description="Nodes per type.")
+    edges: list[TypeCount] = strawberry.field(description="Edges per relationship type.")
+
+
+@strawberry.type(description="One choice for a filter picker.")
+class VocabularyTerm:
+    """A term of `vocabulary`."""
+
+    value: str = strawberry.field(description="What to put in the matching `CaseFilter` field (a global id or a code).")
+    label: str = strawberry.field(description="What to show.")
+    case_count: int = strawberry.field(description="How many cases the term would find.")
+    node: Entity | None = strawberry.field(description="The term's node; none for countries and languages.")

@@ -1,0 +1,165 @@
+"""The pages over HTTP without a browser: status codes, languages, headers, escaping, local assets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+import httpx
+from pydantic import SecretStr
+
+from api.settings import ApiKey, Scope, Settings
+from graph.algorithms.neighbourhood import neighbourhood
+from graph.backends.embedded import EmbeddedStore
+from tests.visualisation.conftest import (
+    XSS_CASES,
+    LiveServer,
+    live,
+    XSS_IMG,
+    XSS_ORGANISATION,
+    XSS_SCRIPT,
+)
+from visualisation.network import DEFAULT_MAX_NODES
+from visualisation.pages import CONTENT_SECURITY_POLICY, FETCH_LIMIT
+
+CASE = "no-grunerlokka-overgangstjenesten"
+PAGES = [
+    "/",
+    "/?" + urlencode({"q": "elever slutter i videregående"}),
+    f"/cases/{CASE}",
+    "/nodes/organisation:hostile",
+    f"/network?focus={CASE}",
+    "/network?" + urlencode({"q": "skolefravær"}),
+    "/network",
+]
+
+
+@pytest.fixture(scope="module")
+def client(server: LiveServer) -> Iterator[httpx.Client]:
+    """An HTTP client of the real app over the sample store, served by uvicorn."""
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        yield http
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_is_served_with_security_headers_and_only_local_assets(client: httpx.Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert re.match(r"render;dur=\d", response.headers["server-timing"])
+    for url in re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"', response.text):
+        assert url.startswith("/static/"), url
+
+
+@pytest.mark.parametrize(
+    ("headers", "query", "lang", "heading"),
+    [
+        ({"accept-language": "nb-NO,nb;q=0.9"}, "", "nb", "Hvilket problem skal du utforske?"),
+        ({"accept-language": "sv-SE"}, "", "sv", "Vilket problem ska du utforska?"),
+        ({"accept-language": "sv-SE"}, "?lang=en", "en", "What problem are you about to explore?"),
+    ],
+)
+def test_planner_page_speaks_the_chosen_language(
+    client: httpx.Client, headers: dict[str, str], query: str, lang: str, heading: str
+) -> None:
+    html = client.get("/" + query, headers=headers).text
+    assert f'<html lang="{lang}">' in html
+    assert f"<h1>{heading}</h1>" in html
+    assert f'<input type="hidden" name="lang" value="{lang}">' in html
+
+
+def test_planner_page_lists_cases_with_reasons_and_network_links(client: httpx.Client) -> None:
+    html = client.get("/", params={"q": "Mange elever slutter i videregående skole", "lang": "nb"}).text
+    assert f'data-case-id="{CASE}"' in html
+    assert "Derfor passer den" in html
+    assert f"/network?focus={CASE}&amp;lang=nb" in html
+
+
+def test_filters_alone_list_the_cases_they_let_through(client: httpx.Client) -> None:
+    html = client.get("/", params={"country": "DK", "lang": "en"}).text
+    countries = re.findall(r"<dt>Country:</dt><dd>([^<]+)</dd>", html)
+    assert countries and set(countries) == {"Denmark"}
+
+
+def test_hostile_text_is_escaped_everywhere(client: httpx.Client) -> None:
+    pages = [
+        client.get("/", params={"q": "Hostile skolefravær"}).text,
+        *(client.get(f"/cases/{case_id}").text for case_id in XSS_CASES),
+        client.get("/nodes/organisation:hostile").text,
+        client.get("/network", params={"focus": XSS_CASES[0]}).text,
+    ]
+    for html in pages:
+        for hostile in (XSS_IMG, XSS_SCRIPT, XSS_ORGANISATION, "<script>window.__xss"):
+            assert hostile not in html
+        assert 'href="javascript:' not in html
+    assert "Hostile &lt;img src=x" in pages[1]
+
+
+def test_case_id_of_another_type_redirects_to_its_node_page(client: httpx.Client) -> None:
+    response = client.get("/cases/organisation:hostile?lang=en", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == "/nodes/organisation:hostile?lang=en"
+    response = client.get(f"/nodes/{CASE}?lang=en", follow_redirects=False)
+    assert response.headers["location"] == f"/cases/{CASE}?lang=en"
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "text"),
+    [
+        ("/cases/no-such-case", 404, "Nothing in the graph has the id no-such-case."),
+        (f"/network?focus={CASE}&types=Case,Bogus", 400, "Unknown node type Bogus."),
+        ("/network?focus=no-such-node", 404, "Nothing in the graph has the id no-such-node."),
+        (f"/network?focus={CASE}&depth=9", 400, "a whole number from 1 to 3, not 9."),
+        (f"/network?focus={CASE}&depth=two", 400, "a whole number from 1 to 3, not two."),
+    ],
+)
+def test_bad_requests_get_an_html_page_that_says_what_is_wrong(
+    client: httpx.Client, path: str, status: int, text: str
+) -> None:
+    response = client.get(path, headers={"accept-language": "en"})
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html")
+    assert text in response.text
+
+
+def test_overlong_problem_text_is_cut_not_refused(client: httpx.Client) -> None:
+    response = client.get("/", params={"q": "skolefravær " * 1000})
+    assert response.status_code == 200
+    assert "skolefravær" in response.text
+
+
+def test_node_types_restrict_the_network(client: httpx.Client) -> None:
+    html = client.get("/network", params={"focus": CASE, "types": "Case,Method", "depth": "1"}).text
+    kinds = set(re.findall(r'"kind": ?"(\w+)"', html.replace("\\u0022", '"')))
+    assert kinds == {"Case", "Method"}
+
+
+def test_large_neighbourhood_is_trimmed_and_says_so(client: httpx.Client, sample_store: Path) -> None:
+    with EmbeddedStore(sample_store) as store:
+        total = len(neighbourhood(store, CASE, depth=3, max_nodes=FETCH_LIMIT).nodes)
+    assert total > DEFAULT_MAX_NODES
+    html = client.get("/network", params={"focus": CASE, "depth": "3", "lang": "en"}).text
+    assert f"Showing the {DEFAULT_MAX_NODES} most relevant of {total} nodes" in html
+    assert html.count('"fullLabel"') == DEFAULT_MAX_NODES
+
+
+def test_vis_network_is_served_by_the_app(client: httpx.Client) -> None:
+    response = client.get("/static/vendor/vis-network/vis-network.min.js")
+    assert response.status_code == 200
+    assert "vis-network" in response.text[:200]
+
+
+def test_pages_need_a_key_when_reads_need_one(sample_store: Path) -> None:
+    settings = Settings(
+        store=str(sample_store),
+        require_key_for_reads=True,
+        api_keys=[ApiKey(name="reader", key=SecretStr("a-long-enough-secret-key-for-tests"), scope=Scope.READ)],
+    )
+    with live(settings) as running, httpx.Client(base_url=running.url, timeout=30) as locked:
+        assert locked.get("/").status_code == 401
+        headers = {"authorization": "Bearer a-long-enough-secret-key-for-tests"}
+        assert locked.get("/", headers=headers).status_code == 200

@@ -1,0 +1,387 @@
+"""The HTML pages served by the API process: the planner's search, case and node pages, network views.
+
+`install(app)` adds the routes and the static files (our styles and scripts, and the
+vis-network build pyvis ships), so no page needs a CDN. Pages reach the store only
+through `api.deps.get_store` and `graph.algorithms`.
+
+Every page carries a Content-Security-Policy that allows scripts and styles from our
+own origin only. Escaping (autoescaped templates, JSON data blocks, DOM tooltips) is
+what keeps hostile titles inert; the policy is a second line behind it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from api.deps import get_store, identify
+from api.settings import Settings
+from graph.algorithms.neighbourhood import MAX_DEPTH, Subgraph, neighbourhood, subgraph_of
+from graph.algorithms.ranking import CaseFilter, Hit, filter_cases, prior_work
+from graph.model import Node, NodeType, RelType
+from graph.store import GraphStore
+from visualisation.details import case_details, node_details
+from visualisation.hits import describe_hits
+from visualisation.i18n import UI_LANGUAGES, Texts, choose_language
+from visualisation.network import NODE_STYLES, NetworkView, NodeStyle, build_view
+from visualisation.templating import STATIC_DIR, VIS_NETWORK_DIR, Assets, render
+
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "DEFAULT_DEPTH",
+    "FETCH_LIMIT",
+    "MAX_PROBLEM_LENGTH",
+    "install",
+    "router",
+]
+
+MAX_PROBLEM_LENGTH = 2000
+"""Longer problem texts are cut: a page of text is plenty to rank on."""
+
+RESULTS = 10
+FILTER_RESULTS = 50
+FETCH_LIMIT = 1000
+"""Nodes fetched around a focus before the view keeps the most relevant (see `network.trim`)."""
+DEFAULT_DEPTH = 2
+CASE_PAGE_MAX_NODES = 60
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+_ASSETS = Assets.served()
+
+router = APIRouter(include_in_schema=False)
+
+
+class PageError(Exception):
+    """A request a page cannot answer; rendered as an HTML error page with `status`."""
+
+    def __init__(self, status: int, title_key: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.title_key = title_key
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Chrome:
+    """The site header of a page: which menu item is current and the links of the language switch."""
+
+    current: str
+    home_url: str
+    network_url: str
+    languages: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Controls:
+    """The form above a network: hidden parameters to keep, the depth chooser and the node types."""
+
+    action: str
+    hidden: tuple[tuple[str, str], ...]
+    depth: int | None
+    max_depth: int
+    selected: frozenset[NodeType]
+    types: tuple[tuple[NodeType, str, NodeStyle], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What every page handler needs: the request, its language and when it started."""
+
+    request: Request
+    texts: Texts
+    started: float
+
+    def url(self, path: str, params: list[tuple[str, str]] | None = None) -> str:
+        """A link within the site that keeps the page language."""
+        query = [(key, value) for key, value in params or [] if value] + [("lang", self.texts.lang)]
+        return f"{path}?{urlencode(query)}"
+
+    def node_url(self, node: Node) -> str:
+        """The page of a node: the case page for cases, the node page for everything else."""
+        prefix = "/cases/" if node.type is NodeType.CASE else "/nodes/"
+        return self.url(prefix + quote(node.id, safe=":"))
+
+    def chrome(self, current: str) -> Chrome:
+        """The header for this request, with language links back to the same page."""
+        kept = [(key, value) for key, value in self.request.query_params.multi_items() if key != "lang"]
+        path = self.request.url.path
+        return Chrome(
+            current=current,
+            home_url=self.url("/"),
+            network_url=self.url("/network"),
+            languages=tuple((code, f"{path}?{urlencode([*kept, ('lang', code)])}") for code in UI_LANGUAGES),
+        )
+
+    def html(self, template: str, *, current: str, status: int = 200, **context: object) -> HTMLResponse:
+        """Render a page template with the site chrome, security headers and a Server-Timing entry."""
+        body = render(template, texts=self.texts, chrome=self.chrome(current), assets=_ASSETS, **context)
+        elapsed = (time.perf_counter() - self.started) * 1000
+        headers = {**_HEADERS, "Server-Timing": f"render;dur={elapsed:.1f}"}
+        return HTMLResponse(body, status_code=status, headers=headers)
+
+
+def _has_key(settings: Settings, request: Request) -> bool:
+    """Whether the request carries a valid API key (any scope), as GraphQL reads require when configured."""
+    return identify(settings, request.headers.get("authorization")).scope is not None
+
+
+def _page(request: Request, lang: str = "") -> Page:
+    started = time.perf_counter()
+    texts = Texts(choose_language(lang or None, request.headers.get("accept-language")))
+    page = Page(request, texts, started)
+    settings: Settings | None = getattr(request.app.state, "settings", None)
+    if settings is not None and settings.require_key_for_reads and not _has_key(settings, request):
+        raise PageError(401, "unauthorised.title", texts["unauthorised.text"])
+    return page
+
+
+def _store(request: Request, page: Annotated[Page, Depends(_page)]) -> GraphStore:
+    try:
+        return get_store(request)
+    except HTTPException as exc:
+        raise PageError(exc.status_code, "unavailable.title", page.texts["unavailable.text"]) from exc
+
+
+PageDep = Annotated[Page, Depends(_page)]
+StoreDep = Annotated[GraphStore, Depends(_store)]
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The planner's optional filters, as given in the query string."""
+
+    country: str = ""
+    topic: str = ""
+    target_group: str = ""
+
+    def case_filter(self) -> CaseFilter | None:
+        """The ranking's filter, or None when nothing is chosen."""
+        if not (self.country or self.topic or self.target_group):
+            return None
+        return CaseFilter(
+            countries=(self.country,) if self.country else (),
+            topics=(self.topic,) if self.topic else (),
+            target_groups=(self.target_group,) if self.target_group else (),
+        )
+
+    def params(self) -> list[tuple[str, str]]:
+        """The filters as query parameters."""
+        return [("country", self.country), ("topic", self.topic), ("target_group", self.target_group)]
+
+
+def _filters(country: str = "", topic: str = "", target_group: str = "") -> Filters:
+    return Filters(country.strip(), topic.strip(), target_group.strip())
+
+
+FiltersDep = Annotated[Filters, Depends(_filters)]
+
+
+def _problem(q: str) -> str:
+    return q.strip()[:MAX_PROBLEM_LENGTH]
+
+
+def _hits(store: GraphStore, problem: str, filters: Filters) -> list[Hit]:
+    case_filter = filters.case_filter()
+    if problem:
+        return prior_work(store, problem, case_filter=case_filter, top=RESULTS)
+    if case_filter is not None:
+        return [Hit(case, 0.0, (), ()) for case in filter_cases(store, case_filter)[:FILTER_RESULTS]]
+    return []
+
+
+def _filter_options(store: GraphStore, cases: list[Node], texts: Texts) -> dict[str, list[tuple[str, str]]]:
+    """Choices for the filters: the countries, topics and target groups that at least one case has."""
+    codes = {code for case in cases if isinstance(code := case.props.get("country"), str)}
+    options = {"countries": [(code, texts.optional(f"country.{code.upper()}", code)) for code in sorted(codes)]}
+    for key, rel in (("topics", RelType.ABOUT), ("target_groups", RelType.TARGETS)):
+        concepts = store.get_many(sorted({edge.target for edge in store.edges(rel)}))
+        labelled = [(node.id, node.label_in(texts.lang)) for node in concepts.values()]
+        options[key] = sorted(labelled, key=lambda item: item[1].casefold())
+    return options
+
+
+@router.get("/", response_class=HTMLResponse)
+def planner_page(
+    page: PageDep,
+    store: StoreDep,
+    filters: FiltersDep,
+    q: str = "",
+) -> Response:
+    """The planner's page: describe a problem, get prior cases ranked with their reasons."""
+    problem = _problem(q)
+    hits = _hits(store, problem, filters)
+    searched = bool(problem) or filters.case_filter() is not None
+    cases = filter_cases(store)
+    return page.html(
+        "index.html",
+        current="search",
+        problem=problem,
+        filters=filters,
+        options=_filter_options(store, cases, page.texts),
+        max_length=MAX_PROBLEM_LENGTH,
+        searched=searched,
+        is_empty_graph=not cases,
+        hits=describe_hits(store, hits, problem=problem, texts=page.texts, node_url=page.node_url),
+        network_url=page.url("/network", [("q", problem), *filters.params()]) if hits else None,
+        focus_url=lambda case_id: page.url("/network", [("focus", case_id)]),
+    )
+
+
+def _get(store: GraphStore, node_id: str, page: Page) -> Node:
+    node = store.get(node_id)
+    if node is None:
+        raise PageError(404, "not_found.title", page.texts.format("not_found.text", node_id=node_id))
+    return node
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(case_id: str, page: PageDep, store: StoreDep) -> Response:
+    """One case: stakeholders and roles, needs, target groups, methods, sources, related cases, its network."""
+    case = _get(store, case_id, page)
+    if case.type is not NodeType.CASE:
+        return RedirectResponse(page.node_url(case), status_code=307)
+    view = build_view(
+        neighbourhood(store, case.id, depth=1, max_nodes=FETCH_LIMIT),
+        texts=page.texts,
+        node_url=page.node_url,
+        focus=(case.id,),
+        max_nodes=CASE_PAGE_MAX_NODES,
+    )
+    return page.html(
+        "case.html",
+        current="search",
+        case=case_details(store, case, texts=page.texts, node_url=page.node_url),
+        view=view,
+        network_url=page.url("/network", [("focus", case.id)]),
+    )
+
+
+@router.get("/nodes/{node_id}", response_class=HTMLResponse)
+def node_page(node_id: str, page: PageDep, store: StoreDep) -> Response:
+    """A node that is not a case (organisation, method, topic ...): its details and connections."""
+    node = _get(store, node_id, page)
+    if node.type is NodeType.CASE:
+        return RedirectResponse(page.node_url(node), status_code=307)
+    return page.html(
+        "node.html",
+        current="network",
+        node=node_details(store, node, texts=page.texts, node_url=page.node_url),
+        network_url=page.url("/network", [("focus", node.id)]),
+    )
+
+
+def _types(values: list[str], texts: Texts) -> frozenset[NodeType]:
+    known = {node_type.value: node_type for node_type in NodeType}
+    chosen = set()
+    for value in values:
+        for name in filter(None, (part.strip() for part in value.split(","))):
+            if name not in known:
+                message = texts.format("bad_request.types", name=name, known=", ".join(known))
+                raise PageError(400, "bad_request.title", message)
+            chosen.add(known[name])
+    return frozenset(chosen)
+
+
+def _depth(value: str, texts: Texts) -> int:
+    if value.strip().isdigit() and 1 <= int(value) <= MAX_DEPTH:
+        return int(value)
+    raise PageError(400, "bad_request.title", texts.format("bad_request.depth", value=value[:20], most=MAX_DEPTH))
+
+
+def _result_subgraph(store: GraphStore, hits: list[Hit], types: frozenset[NodeType]) -> Subgraph:
+    """The cases of a search and their direct neighbours (of the chosen types)."""
+    nodes: dict[str, Node] = {hit.case.id: hit.case for hit in hits}
+    for hit in hits:
+        for other in store.neighbours(hit.case.id):
+            if not types or other.type in types:
+                nodes.setdefault(other.id, other)
+    return subgraph_of(store, list(nodes.values()))
+
+
+@router.get("/network", response_class=HTMLResponse)
+def network_page(
+    page: PageDep,
+    store: StoreDep,
+    filters: FiltersDep,
+    focus: str = "",
+    depth: str = str(DEFAULT_DEPTH),
+    types: Annotated[list[str], Query()] = [],  # noqa: B006 - FastAPI copies defaults
+    q: str = "",
+) -> Response:
+    """The network around a node (`focus`, `depth`, `types`) or around the cases a search found (`q`)."""
+    texts = page.texts
+    chosen = _types(types, texts)
+    steps = _depth(depth, texts)
+    all_types = tuple((node_type, texts.node_type(node_type), style) for node_type, style in NODE_STYLES.items())
+    problem = _problem(q)
+    view: NetworkView | None = None
+    heading = texts["network.title"]
+    intro = None
+    if focus:
+        node = _get(store, focus, page)
+        subgraph = neighbourhood(store, node.id, depth=steps, types=chosen or None, max_nodes=FETCH_LIMIT)
+        view = build_view(subgraph, texts=texts, node_url=page.node_url, focus=(node.id,))
+        heading = texts.format("network.around", label=node.label_in(texts.lang))
+        hidden: tuple[tuple[str, str], ...] = (("focus", node.id), ("lang", texts.lang))
+        controls = Controls("/network", hidden, steps, MAX_DEPTH, chosen, all_types)
+    elif problem or filters.case_filter() is not None:
+        hits = _hits(store, problem, filters)
+        view = build_view(
+            _result_subgraph(store, hits, chosen),
+            texts=texts,
+            node_url=page.node_url,
+            focus=[hit.case.id for hit in hits],
+        )
+        heading = texts["network.for_search"]
+        intro = problem or None
+        kept = [("q", problem), *filters.params(), ("lang", texts.lang)]
+        hidden = tuple((key, value) for key, value in kept if value)
+        controls = Controls("/network", hidden, None, MAX_DEPTH, chosen, all_types)
+    else:
+        controls = None
+    return page.html(
+        "network_page.html",
+        current="network",
+        heading=heading,
+        intro=intro,
+        view=view,
+        controls=controls,
+        search_url=page.url("/", [("q", problem), *filters.params()]) if problem else page.url("/"),
+    )
+
+
+def _error_page(request: Request, exc: Exception) -> Response:
+    error = exc if isinstance(exc, PageError) else PageError(500, "unavailable.title", str(exc))
+    texts = Texts(choose_language(request.query_params.get("lang"), request.headers.get("accept-language")))
+    page = Page(request, texts, time.perf_counter())
+    return page.html("error.html", current="", status=error.status, title=texts[error.title_key], message=error.message)
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages and their static files (our CSS/JS and the vis-network that pyvis ships) to `app`.
+
+    Raises
+    ------
+    RuntimeError
+        The installed pyvis no longer ships the vis-network build the pages use.
+    """
+    if not (VIS_NETWORK_DIR / "vis-network.min.js").is_file():
+        raise RuntimeError(f"vis-network not found at {VIS_NETWORK_DIR}; the installed pyvis does not match 0.3.x")
+    app.mount("/static/vendor/vis-network", StaticFiles(directory=VIS_NETWORK_DIR), name="vis-network")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(router)
+    app.add_exception_handler(PageError, _error_page)
