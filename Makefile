@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 STORE ?= data/behovsgraf.db
 
-.PHONY: run test bench eval neo4j clean
+.PHONY: run test bench bench-neo4j eval neo4j clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,7 @@ neo4j:
 eval: $(INSTALLED)
 	$(BIN)/behovsgraf eval data/eval/dev.yaml --markdown docs/eval-dev.md
 	$(BIN)/behovsgraf eval data/eval/extra.yaml --markdown docs/eval-extra.md
+
+## bench-neo4j: Neo4j write and ranking benchmarks (starts a local Neo4j) into docs/benchmarks.md
+bench-neo4j: $(INSTALLED)
+	$(PY) -m bench.neo4j_run --cases 2000 --write

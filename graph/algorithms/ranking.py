@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.algorithms.bm25 import Bm25, top_positions
-from graph.algorithms.text import STEMMERS, analyse, compound_parts, guess_language
+from graph.algorithms.text import STEMMERS, analyse, compound_parts, glued, guess_language
 from graph.model import Node, NodeType, RelType
 from graph.store import GraphStore
 
@@ -146,9 +146,35 @@ Positions = npt.NDArray[np.int64]
 Scores = npt.NDArray[np.float64]
 
 
-def _analyse_all(text: str) -> set[tuple[str, ...]]:
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A name as the ranking matches it: its content terms, and the glue words that must follow some of them."""
+
+    terms: tuple[str, ...]
+    glue: frozenset[tuple[str, str]]
+
+    @classmethod
+    def of(cls, words: list[tuple[str, bool]]) -> Phrase | None:
+        terms = tuple(term for term, is_glue in words if not is_glue)
+        if not terms:
+            return None
+        glue = frozenset(
+            (before, term) for (before, before_glue), (term, is_glue) in zip(words, words[1:]) if is_glue and not before_glue
+        )
+        return cls(terms, glue)
+
+    def found_in(self, terms: set[str], pairs: set[tuple[str, str]]) -> bool:
+        """Whether every content term occurs and every glue word follows its term."""
+        return set(self.terms) <= terms and self.glue <= pairs
+
+
+def _phrases(text: str) -> set[Phrase]:
     """A name analysed with every stemmer (names of concepts come in any language)."""
-    return {tuple(terms) for lang in ("sv", "nb", "da", "en") if (terms := analyse(text, lang))}
+    return {phrase for lang in ("sv", "nb", "nn", "da", "en") if (phrase := Phrase.of(glued(text, lang)))}
+
+
+def _pairs(words: list[tuple[str, bool]]) -> set[tuple[str, str]]:
+    return {(first[0], second[0]) for first, second in zip(words, words[1:])}
 
 
 class RankingIndex:
@@ -168,7 +194,7 @@ class RankingIndex:
         self.everything = Bm25(b=0.3)
         self.direct: dict[str, Positions] = {}
         self.indirect: dict[str, Positions] = {}
-        self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        self.phrases: dict[str, list[tuple[Phrase, str]]] = defaultdict(list)
         self.broader: dict[str, set[str]] = defaultdict(set)
         self.lexicon: set[str] = set()
         self._build(store)
@@ -210,7 +236,7 @@ class RankingIndex:
         self.direct = {key: np.array(value, dtype=np.int64) for key, value in direct.items()}
         self.indirect = {key: np.array(value, dtype=np.int64) for key, value in indirect.items()}
         self.lexicon = {term for terms in case_terms for term in terms if len(term) >= 3}
-        self.lexicon |= {term for phrases in self.phrases.values() for phrase, _ in phrases for term in phrase}
+        self.lexicon |= {term for phrases in self.phrases.values() for phrase, _ in phrases for term in phrase.terms}
         for case, terms in zip(self.cases, case_terms, strict=True):
             self.words.add(case.node.id, self.expand(terms))
         self.words.freeze()
@@ -221,9 +247,9 @@ class RankingIndex:
         if node.type in CONCEPT_TYPES:
             shortest = MIN_ORGANISATION_TERM if node.type is NodeType.ORGANISATION else MIN_CONCEPT_TERM
             for name in names:
-                for phrase in _analyse_all(name):
-                    if len(phrase) > 1 or len(phrase[0]) >= shortest:
-                        self.phrases[phrase[0]].append((phrase, node.id))
+                for phrase in _phrases(name):
+                    if len(phrase.terms) > 1 or phrase.glue or len(phrase.terms[0]) >= shortest:
+                        self.phrases[phrase.terms[0]].append((phrase, node.id))
         elif node.type is NodeType.NEED:
             self.needs.add(node.id, analyse(str(node.props.get("text", "")), _lang(node)))
 
@@ -260,14 +286,18 @@ class RankingIndex:
         parts = [part for term in terms if len(term) >= 8 for part in compound_parts(term, self.lexicon) or ()]
         return terms + parts
 
-    def concepts_in(self, terms: list[str]) -> dict[str, tuple[str, ...]]:
-        """Vocabulary concepts whose name, label or alias occurs in the analysed text, with the words that matched."""
+    def concepts_in(self, terms: list[str], pairs: set[tuple[str, str]] | None = None) -> dict[str, tuple[str, ...]]:
+        """Vocabulary concepts whose name, label or alias occurs in the analysed text, with the terms that matched.
+
+        `pairs` are the adjacent words of the text (see `glued`); without them, names that
+        need a glue word ("faller fra") cannot match.
+        """
         present = set(terms)
         found: dict[str, tuple[str, ...]] = {}
         for term in sorted(present):
             for phrase, concept in self.phrases.get(term, ()):
-                if set(phrase) <= present and len(phrase) >= len(found.get(concept, ())):
-                    found[concept] = phrase
+                if phrase.found_in(present, pairs or set()) and len(phrase.terms) >= len(found.get(concept, ())):
+                    found[concept] = phrase.terms
         return found
 
     def concept_weight(self, concept: str) -> float:
@@ -393,10 +423,11 @@ def prior_work(
     top = max(1, min(top, MAX_TOP))
     lang = guess_language(problem)
     terms = index.expand(analyse(problem, lang))
+    pairs = _pairs(glued(problem, lang))
     allowed = _mask(index, case_filter, exclude)
 
     words = _normalised(index.words.scores(terms) * allowed)
-    concepts = index.concepts_in(terms)
+    concepts = index.concepts_in(terms, pairs)
     for concept in seed_concepts:
         concepts.setdefault(concept, ())
     concept_weights = {concept: index.concept_weight(concept) for concept in concepts}

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-__all__ = ["STEMMERS", "analyse", "compound_parts", "fold_term", "guess_language", "tokens"]
+__all__ = ["STEMMERS", "analyse", "compound_parts", "fold_term", "glued", "guess_language", "tokens"]
 
 STEMMERS = {"sv": "swedish", "nb": "norwegian", "nn": "norwegian", "da": "danish", "en": "english"}
 
@@ -120,6 +120,22 @@ def analyse(text: str, lang: str | None = None) -> list[str]:
     lang = lang if lang in STEMMERS else guess_language(text)
     stop = STOP_WORDS[lang]
     return [_stem(word, lang) for word in tokens(text) if word not in stop and len(word) > 2]
+
+
+def glued(text: str, lang: str | None = None) -> list[tuple[str, bool]]:
+    """Every word of `text` as (term, is glue): glue words are the stop words and words of one or two letters.
+
+    Phrases such as "faller fra" or "hoppar av" keep their meaning only with the glue word:
+
+    >>> glued("Elevene faller fra", "nb")
+    [('elev', False), ('fall', False), ('fra', True)]
+    """
+    lang = lang if lang in STEMMERS else guess_language(text)
+    stop = STOP_WORDS[lang]
+    return [
+        (fold_term(word), True) if word in stop or len(word) <= 2 else (_stem(word, lang), False)
+        for word in tokens(text)
+    ]
 
 
 def compound_parts(term: str, lexicon: Container[str], *, shortest: int = 4) -> tuple[str, str] | None:

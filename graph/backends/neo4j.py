@@ -169,9 +169,9 @@ def _edge(record: Record) -> Edge:
     return Edge(record["source"], RelType(record["type"]), record["target"], asserter, _model_props(props, "asserted_by"))
 
 
-def _chunks(items: list[_T]) -> Iterator[list[_T]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
+def _chunks(items: list[_T], size: int = CHUNK) -> Iterator[list[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _cause(exc: BaseException) -> str:
@@ -192,15 +192,24 @@ class Neo4jStore:
         Credentials; without a password the driver connects without authentication.
     database
         The database to use.
+    rows_per_statement
+        Rows per `UNWIND` write statement (1 writes one `MERGE` per row; for benchmarks).
     """
 
     def __init__(
-        self, url: str, *, user: str | None = None, password: str | None = None, database: str = "neo4j"
+        self,
+        url: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str = "neo4j",
+        rows_per_statement: int = CHUNK,
     ) -> None:
         parts = urlsplit(url)
         host = parts.netloc.rpartition("@")[2]
         self.location = urlunsplit(parts._replace(netloc=host))
         self.database = database
+        self.rows_per_statement = max(1, rows_per_statement)
         if user is None and parts.username:
             user = unquote(parts.username)
         if password is None and parts.password:
@@ -308,7 +317,7 @@ class Neo4jStore:
         for node in plan.nodes:
             node_rows[node.type].append({"id": node.id, "props": _stored_props(node.props, "id", node.id)})
         for node_type, rows in node_rows.items():
-            for chunk in _chunks(rows):
+            for chunk in _chunks(rows, self.rows_per_statement):
                 tx.run(_merge_nodes(node_type), rows=chunk).consume()
         edge_rows: dict[RelType, list[dict[str, Any]]] = defaultdict(list)
         for edge in plan.edges:
@@ -317,7 +326,7 @@ class Neo4jStore:
                 {"source": edge.source, "target": edge.target, "asserted_by": edge.asserted_by, "props": props}
             )
         for rel, rows in edge_rows.items():
-            for chunk in _chunks(rows):
+            for chunk in _chunks(rows, self.rows_per_statement):
                 tx.run(_merge_edges(rel), rows=chunk).consume()
         return plan.result
 
