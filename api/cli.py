@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 rejected input, 2 usage or store error (one line on stderr s
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 import json
 import sys
@@ -13,12 +14,15 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
+from urllib.parse import urlsplit
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from api.settings import get_settings
 from graph.algorithms.evaluation import Query, evaluate, mean
@@ -65,7 +69,7 @@ def _store(location: str | None) -> Iterator[GraphStore]:
 
 def _print_report(report: IngestReport, partial: bool) -> None:
     for problem in report.problems:
-        err.print(f"[red]rejected[/red] {problem}", highlight=False, markup=True)
+        err.print(Text.assemble(("rejected ", "red"), str(problem)), highlight=False)
     for (name, node_id, matched), count in Counter((m.name, m.node_id, m.matched) for m in report.merged).items():
         times = f" ({count} times)" if count > 1 else ""
         err.print(f"merged   {name!r} -> {node_id} (matched {matched!r}){times}", highlight=False, markup=False)
@@ -126,7 +130,7 @@ def prior(
         out.print_json(json.dumps([_hit_json(hit) for hit in hits], ensure_ascii=False))
         return
     if not hits:
-        out.print("No earlier case matches this problem. / Inga tidigare fall. / Ingen tidligere saker.")
+        out.print("No earlier work matches this problem. / Inget tidigare arbete matchar. / Ingen tidligere arbeid passer.")
         return
     table = Table(show_lines=True)
     table.add_column("#", justify="right")
@@ -136,7 +140,8 @@ def prior(
     for rank, hit in enumerate(hits, start=1):
         where = " · ".join(str(v) for v in (hit.case.props.get("country"), hit.case.props.get("year")) if v)
         reasons = "\n".join(f"{r.kind}: {r.label} (+{r.weight:.2f})" for r in hit.reasons[:6])
-        table.add_row(str(rank), f"{hit.score:.2f}", f"[bold]{hit.case.label}[/bold]\n{hit.case.id}  {where}", reasons)
+        case = Text.assemble((hit.case.label, "bold"), f"\n{hit.case.id}  {where}")
+        table.add_row(str(rank), f"{hit.score:.2f}", case, Text(reasons))
     out.print(table)
 
 
@@ -149,18 +154,18 @@ def show(
     with _store(store) as graph:
         node = graph.get(node_id)
         if node is None:
-            err.print(f"no node with id {node_id!r}")
+            err.print(f"no node with id {node_id!r}", markup=False, highlight=False)
             raise typer.Exit(ExitCode.REJECTED)
-        out.print(f"[bold]{node.label}[/bold]  ({node.type.value}, {node.id})")
+        out.print(Text.assemble((node.label, "bold"), f"  ({node.type.value}, {node.id})"))
         for key, value in sorted(node.props.items()):
-            out.print(f"  {key}: {', '.join(value) if isinstance(value, list) else value}", highlight=False)
+            out.print(f"  {key}: {', '.join(value) if isinstance(value, list) else value}", markup=False, highlight=False)
         names = {n.id: n.label for n in graph.neighbours(node.id)}
         for edge in graph.edges_of(node.id):
             outgoing = edge.source == node.id
             other = edge.target if outgoing else edge.source
             extra = " ".join(f"{k}={v}" for k, v in edge.props.items())
             arrow = f"-{edge.type.value}->" if outgoing else f"<-{edge.type.value}-"
-            out.print(f"  {arrow} {names.get(other, other)} ({other}) {extra}".rstrip(), highlight=False)
+            out.print(f"  {arrow} {names.get(other, other)} ({other}) {extra}".rstrip(), markup=False, highlight=False)
 
 
 @app.command()
@@ -193,9 +198,16 @@ def export(
             return
         text = json.dumps(export_graph(graph), ensure_ascii=False, indent=1)
     if output:
-        output.write_text(text, encoding="utf-8")
+        _write_atomically(output, text)
     else:
         sys.stdout.write(text + "\n")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write beside `path`, then rename: an interrupted export never spoils an older one."""
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 @app.command("import")
@@ -239,7 +251,8 @@ def serve(
     settings = get_settings()
     changes = {key: value for key, value in (("store", store), ("host", host), ("port", port)) if value is not None}
     settings = settings.model_copy(update=changes)
-    err.print(f"Behovsgraf on http://{settings.host}:{settings.port}/  (GraphQL: /graphql, store: {settings.store})")
+    store_shown = urlsplit(settings.store)._replace(netloc=urlsplit(settings.store).netloc.rpartition("@")[2]).geturl()
+    err.print(f"Behovsgraf on http://{settings.host}:{settings.port}/  (GraphQL: /graphql, store: {store_shown})", markup=False)
     run_server(settings)
 
 
@@ -321,6 +334,15 @@ def main() -> None:
     try:
         app()
     except BehovsgrafError as exc:
-        err.print(f"behovsgraf: {exc}", highlight=False, markup=False)
-        sys.exit(ExitCode.USAGE_OR_STORE)
+        _fail(str(exc))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        _fail(f"setting {'.'.join(map(str, first['loc'])) or exc.title}: {first['msg']} (see BEHOVSGRAF_* and .env)")
+    except OSError as exc:
+        _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(f"behovsgraf: {message}", highlight=False, markup=False)
+    sys.exit(ExitCode.USAGE_OR_STORE)
 

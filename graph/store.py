@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
 from graph.errors import Conflict
-from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, EdgeKey, Node, NodeType, PropValue, Props, RelType
+from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, EdgeKey, Node, NodeType, Props, PropValue, RelType
 
 __all__ = [
     "GraphStore",

@@ -36,6 +36,7 @@ class CasePlan:
     """What one case writes, and what resolving it found."""
 
     case_id: str
+    file: str = ""
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     merges: list[Merge] = field(default_factory=list)
@@ -62,7 +63,7 @@ class Resolver:
 
     def plan(self, case: CaseIn, file: str, position: int, line_of: dict[tuple[str | int, ...], int]) -> CasePlan:
         """The nodes and edges of one case; problems when a name is ambiguous or a related case unknown."""
-        plan = CasePlan(case.id)
+        plan = CasePlan(case.id, file)
         base = ("cases", position)
 
         def resolve(node_type: NodeType, name: str, path: tuple[str | int, ...], props: Props) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import IngestError
-from graph.model import Batch, Edge, Node, NodeType
+from graph.model import Batch, Edge, Node, NodeType, RelType
 from graph.store import GraphStore
 from ingest.readers.documents import SUFFIXES, Document, ReadError, read_document
 from ingest.report import IngestReport, Problem, format_path
@@ -144,16 +144,37 @@ def ingest_documents(
             report.rejected_cases.append(plan.case_id)
     if report.problems and not partial:
         return report
-    accepted = [plan for plan in plans if not plan.problems]
+    accepted = _without_links_to_rejected(store, plans, report)
     for plan in accepted:
         report.merged += plan.merges
     _write(store, vocabulary.batch(), plans, accepted, report)
     return report
 
 
+def _without_links_to_rejected(store: GraphStore, plans: list[CasePlan], report: IngestReport) -> list[CasePlan]:
+    """The plans without problems, less those relating to a case that is rejected and not stored (repeatedly)."""
+    accepted = {plan.case_id: plan for plan in plans if not plan.problems}
+    rejected = {plan.case_id for plan in plans if plan.problems}
+    missing = {case_id for case_id in rejected if store.get(case_id) is None}
+    while missing:
+        dropped = {
+            case_id
+            for case_id, plan in accepted.items()
+            if any(edge.type is RelType.RELATED_TO and edge.target in missing for edge in plan.edges)
+        }
+        for case_id in sorted(dropped):
+            report.problems.append(
+                Problem(accepted[case_id].file, case_id, None, "related-rejected", "it relates to a rejected case")
+            )
+            report.rejected_cases.append(case_id)
+            del accepted[case_id]
+        missing = dropped
+    return list(accepted.values())
+
+
 def _write(store: GraphStore, vocabulary: Batch, plans: list[CasePlan], accepted: list[CasePlan], report: IngestReport) -> None:
     """Write the vocabulary and the accepted cases as one batch, and count what changed."""
-    created_by_any = {node.id: node for plan in plans for node in plan.nodes}
+    created_by_any = {node.id: node for plan in plans for node in plan.nodes if node.type is not NodeType.CASE}
     edges: list[Edge] = [edge for plan in accepted for edge in plan.edges]
     nodes: dict[str, Node] = {node.id: node for plan in accepted for node in plan.nodes}
     for edge in edges:  # a new node first named by a rejected case may be needed by an accepted one
@@ -167,7 +188,7 @@ def _write(store: GraphStore, vocabulary: Batch, plans: list[CasePlan], accepted
             nodes=(*vocabulary.nodes, *nodes.values()),
             edges=(*vocabulary.edges, *edges),
             retract=vocabulary.retract | cases,
-            replace_props=cases,
+            replace_props=cases | vocabulary_ids,
         )
     )
     report.written = True

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -78,7 +79,8 @@ class LocalNeo4j:
     ----------
     data_dir
         Neo4j's home; created when missing and kept across restarts. The process's
-        output goes to `neo4j-local.log` in it.
+        output goes to `neo4j-local.log` in it. Neo4j stops by itself when this
+        Python process ends, even when it is killed.
     port
         The Bolt port; a free one is picked when None. A restart reuses it.
     """
@@ -110,6 +112,7 @@ class LocalNeo4j:
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            env={**os.environ, "NEO4J_LOCAL_PARENT_PID": str(os.getpid())},
         )
         deadline = time.monotonic() + timeout
         while True:

@@ -12,6 +12,7 @@ what keeps hostile titles inert; the policy is a second line behind it.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import quote, urlencode
@@ -24,6 +25,7 @@ from api.deps import get_store, identify
 from api.settings import Settings
 from graph.algorithms.neighbourhood import MAX_DEPTH, Subgraph, neighbourhood, subgraph_of
 from graph.algorithms.ranking import CaseFilter, Hit, filter_cases, prior_work
+from graph.errors import StoreError
 from graph.model import Node, NodeType, RelType
 from graph.store import GraphStore
 from visualisation.details import case_details, node_details
@@ -149,11 +151,17 @@ def _page(request: Request, lang: str = "") -> Page:
     return page
 
 
-def _store(request: Request, page: Annotated[Page, Depends(_page)]) -> GraphStore:
+def _store(request: Request, page: Annotated[Page, Depends(_page)]) -> Iterator[GraphStore]:
+    """The store for one page; a store that fails while the page is made is discarded and a 503 page shown."""
     try:
-        return get_store(request)
+        store = get_store(request)
     except HTTPException as exc:
         raise PageError(exc.status_code, "unavailable.title", page.texts["unavailable.text"]) from exc
+    try:
+        yield store
+    except StoreError as exc:
+        request.app.state.stores.discard(store)
+        raise PageError(503, "unavailable.title", page.texts["unavailable.text"]) from exc
 
 
 PageDep = Annotated[Page, Depends(_page)]
@@ -297,7 +305,7 @@ def _types(values: list[str], texts: Texts) -> frozenset[NodeType]:
 
 
 def _depth(value: str, texts: Texts) -> int:
-    if value.strip().isdigit() and 1 <= int(value) <= MAX_DEPTH:
+    if value.strip().isdecimal() and value.strip().isascii() and 1 <= int(value) <= MAX_DEPTH:
         return int(value)
     raise PageError(400, "bad_request.title", texts.format("bad_request.depth", value=value[:20], most=MAX_DEPTH))
 

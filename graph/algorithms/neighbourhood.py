@@ -73,7 +73,6 @@ def neighbourhood(
     distance = {start.id: 0}
     kept = [start]
     frontier = [start.id]
-    truncated = False
     for step in range(1, depth + 1):
         next_frontier: list[str] = []
         for current in frontier:
@@ -81,13 +80,12 @@ def neighbourhood(
                 if other.id in distance or (allowed is not None and other.type not in allowed):
                     continue
                 if len(kept) >= max_nodes:
-                    truncated = True
-                    break
+                    return subgraph_of(store, kept, truncated=True, distance=distance)
                 distance[other.id] = step
                 kept.append(other)
                 next_frontier.append(other.id)
         frontier = next_frontier
-    return subgraph_of(store, kept, truncated=truncated, distance=distance)
+    return subgraph_of(store, kept, distance=distance)
 
 
 def subgraph_of(

@@ -206,6 +206,8 @@ class RankingIndex:
         adjacent: dict[str, set[str]] = defaultdict(set)
         need_of: dict[str, set[str]] = defaultdict(set)
         for edge in store.edges():
+            if edge.source not in self.nodes or edge.target not in self.nodes:
+                continue  # written after the nodes were read; the next revision picks it up
             adjacent[edge.source].add(edge.target)
             adjacent[edge.target].add(edge.source)
             if edge.type is RelType.BROADER:
@@ -362,7 +364,7 @@ def _mask(index: RankingIndex, case_filter: CaseFilter | None, exclude: Collecti
         allowed &= (index.years >= low) & (index.years <= high)
     if case_filter.text:
         terms = analyse(case_filter.text)
-        hit = np.ones(len(index.cases), dtype=bool)
+        hit = np.ones(len(index.cases), dtype=bool) if terms else np.zeros(len(index.cases), dtype=bool)
         for term in set(terms):
             hit &= index.words.scores([term]) > 0
         allowed &= hit

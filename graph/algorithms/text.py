@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Container
 from functools import lru_cache
@@ -105,9 +106,15 @@ def fold_term(term: str) -> str:
     return term.translate(_FOLD).replace("aa", "a")
 
 
-@lru_cache(maxsize=8)
+_LOCAL = threading.local()
+
+
 def _stemmer(lang: str) -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer(STEMMERS.get(lang, "swedish"))
+    """This thread's stemmer for `lang` (Snowball stemmers keep state, so threads must not share one)."""
+    stemmers: dict[str, snowballstemmer.stemmer] = _LOCAL.__dict__.setdefault("stemmers", {})
+    if lang not in stemmers:
+        stemmers[lang] = snowballstemmer.stemmer(STEMMERS.get(lang, "swedish"))
+    return stemmers[lang]
 
 
 @lru_cache(maxsize=200_000)

@@ -28,6 +28,7 @@ import sqlite3
 import threading
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -165,16 +166,30 @@ class EmbeddedStore:
         return self._graph
 
     # ------------------------------------------------------------------ writes
+    @contextmanager
+    def _transaction(self, action: str) -> Iterator[nx.MultiDiGraph]:
+        """One write transaction holding SQLite's write lock; yields the fresh graph; commits or rolls back."""
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"cannot lock {self.location} for writing: {exc}") from exc
+        try:
+            yield self._fresh()
+            self._bump_revision(db)
+            db.execute("COMMIT")
+        except BaseException as exc:
+            db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"{action} in {self.location} failed: {exc}") from exc
+            raise
+        self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
+
     def upsert(self, batch: Batch) -> UpsertResult:
         """Write `batch` in one SQLite transaction, then apply it to the graph in memory."""
         with self._lock:
             db = self._db
-            try:
-                db.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise StoreUnavailable(f"cannot lock {self.location} for writing: {exc}") from exc
-            try:
-                graph = self._fresh()
+            with self._transaction("writing") as graph:
                 result, node_rows, edge_rows, removed = self._plan(graph, batch)
                 if batch.replace_all:
                     db.execute("DELETE FROM edges")
@@ -194,14 +209,6 @@ class EmbeddedStore:
                     "ON CONFLICT (source, type, target, asserted_by) DO UPDATE SET props = excluded.props",
                     edge_rows,
                 )
-                self._bump_revision(db)
-                db.execute("COMMIT")
-            except BaseException as exc:
-                db.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
-                    raise StoreError(f"writing to {self.location} failed: {exc}") from exc
-                raise
-            self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
             self._apply(batch, node_rows, edge_rows, removed)
             return result
 
@@ -265,20 +272,12 @@ class EmbeddedStore:
     def delete(self, node_id: str) -> None:
         """Remove the node and all its edges in one transaction."""
         with self._lock:
-            graph = self._fresh()
-            if node_id not in graph:
-                raise NodeNotFound(node_id)
             db = self._db
-            try:
-                db.execute("BEGIN IMMEDIATE")
+            with self._transaction(f"deleting {node_id!r}") as graph:
+                if node_id not in graph:
+                    raise NodeNotFound(node_id)
                 db.execute("DELETE FROM edges WHERE source = ? OR target = ?", (node_id, node_id))
                 db.execute("DELETE FROM nodes WHERE id = ?", (node_id,))
-                self._bump_revision(db)
-                db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                db.execute("ROLLBACK")
-                raise StoreError(f"deleting {node_id!r} from {self.location} failed: {exc}") from exc
-            self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
             for source, target, (rel, asserter) in list(graph.in_edges(node_id, keys=True)) + list(
                 graph.out_edges(node_id, keys=True)
             ):

@@ -29,14 +29,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any, LiteralString, Self, TypeVar, cast
+from typing import Any, LiteralString, Self, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, RoutingControl
+from neo4j import (
+    Driver,
+    GraphDatabase,
+    ManagedTransaction,
+    NotificationDisabledClassification,
+    Record,
+    RoutingControl,
+)
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph.errors import NodeNotFound, StoreError, StoreUnavailable
-from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, EdgeKey, Node, NodeType, PropValue, Props, RelType
+from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, EdgeKey, Node, NodeType, Props, PropValue, RelType
 from graph.store import StoreStats, UpsertResult, has_props, named_ids, plan_upsert
 
 __all__ = ["CASE_TEXT_INDEX", "META_LABEL", "Neo4jStore"]
@@ -47,6 +54,8 @@ META_LABEL = "BehovsgrafMeta"
 """Label of the one node holding the revision; no read matches it."""
 CASE_TEXT_INDEX = "behovsgraf_case_text"
 """Full-text index over the title and summary of cases (`db.index.fulltext.queryNodes`)."""
+RETRY_SECONDS = 3.0
+"""How long a read or write is retried on transient errors or a lost connection before it fails."""
 CHUNK = 10_000
 """Rows per UNWIND statement; a large batch is several statements in one transaction."""
 
@@ -56,8 +65,11 @@ _T = TypeVar("_T")
 
 
 def _cypher(text: str) -> LiteralString:
-    """Mark Cypher built only from literals and the model's enums (never from input) as safe."""
-    return cast(LiteralString, text)
+    """Mark Cypher built only from literals and the model's enums (never from input) as safe.
+
+    mypy treats `LiteralString` as `str`, so this is a marker for readers and stricter checkers.
+    """
+    return text
 
 
 def _labels(node_types: Iterable[NodeType]) -> str:
@@ -68,6 +80,10 @@ _ANY_NODE = _labels(NodeType)
 _ANY_REL = "|".join(rel.value for rel in RelType)
 
 
+_OBSOLETE_INDEXES = {f"behovsgraf_{rel.name.lower()}_asserted_by" for rel in RelType}
+"""Relationship indexes on `asserted_by` made `MERGE` seek every edge of an asserter (quadratic writes)."""
+
+
 def _schema() -> dict[str, LiteralString]:
     """Constraint and index statements by name."""
     statements = {
@@ -75,9 +91,6 @@ def _schema() -> dict[str, LiteralString]:
     }
     statements["behovsgraf_meta_name"] = f"FOR (m:{META_LABEL}) REQUIRE m.name IS UNIQUE"
     schema = {name: _cypher(f"CREATE CONSTRAINT {name} IF NOT EXISTS {rule}") for name, rule in statements.items()}
-    for rel in RelType:
-        name = f"behovsgraf_{rel.name.lower()}_asserted_by"
-        schema[name] = _cypher(f"CREATE INDEX {name} IF NOT EXISTS FOR ()-[r:{rel.value}]-() ON (r.asserted_by)")
     schema[CASE_TEXT_INDEX] = _cypher(
         f"CREATE FULLTEXT INDEX {CASE_TEXT_INDEX} IF NOT EXISTS "
         f"FOR (n:{NodeType.CASE.value}) ON EACH [n.title, n.summary]"
@@ -95,10 +108,6 @@ _BUMP_REVISION = _cypher(
 )
 _REVISION = _cypher(f"OPTIONAL MATCH (m:{META_LABEL} {{name: 'revision'}}) RETURN coalesce(m.value, 0) AS revision")
 _NODES_BY_ID = _cypher(f"UNWIND $ids AS id MATCH (n:{_ANY_NODE} {{id: id}}) RETURN {_node_fields('n')}")
-_EXISTING_EDGES = _cypher(
-    f"UNWIND $keys AS key MATCH (a:{_ANY_NODE} {{id: key[0]}})-[r:{_ANY_REL}]->(b:{_ANY_NODE} {{id: key[2]}}) "
-    "WHERE type(r) = key[1] AND r.asserted_by = key[3] RETURN DISTINCT key"
-)
 _RETRACTED = f"MATCH ()-[r:{_ANY_REL}]->() WHERE r.asserted_by IN $asserters"
 _COUNT_RETRACTED = _cypher(f"{_RETRACTED} RETURN count(r) AS count")
 _DELETE_RETRACTED = _cypher(f"{_RETRACTED} DELETE r")
@@ -117,13 +126,35 @@ def _merge_nodes(node_type: NodeType) -> LiteralString:
     return _cypher(f"UNWIND $rows AS row MERGE (n:{node_type.value} {{id: row.id}}) SET n = row.props")
 
 
-def _merge_edges(rel: RelType) -> LiteralString:
+def _ends(rel: RelType) -> str:
+    """Match `a` and `b`, the ends of an edge row, by id and the labels `rel` allows."""
     sources, targets = RELATIONSHIP_ENDS[rel]
+    return f"MATCH (a:{_labels(sources)} {{id: row.source}}) MATCH (b:{_labels(targets)} {{id: row.target}})"
+
+
+def _existing_edges(rel: RelType) -> LiteralString:
     return _cypher(
-        f"UNWIND $rows AS row MATCH (a:{_labels(sources)} {{id: row.source}}) "
-        f"MATCH (b:{_labels(targets)} {{id: row.target}}) "
+        f"UNWIND $rows AS row {_ends(rel)} MATCH (a)-[r:{rel.value} {{asserted_by: row.asserted_by}}]->(b) "
+        "RETURN DISTINCT row.source AS source, row.target AS target, row.asserted_by AS asserted_by"
+    )
+
+
+def _merge_edges(rel: RelType) -> LiteralString:
+    return _cypher(
+        f"UNWIND $rows AS row {_ends(rel)} "
         f"MERGE (a)-[r:{rel.value} {{asserted_by: row.asserted_by}}]->(b) SET r = row.props"
     )
+
+
+def _edge_rows(edges: Iterable[Edge]) -> dict[RelType, list[dict[str, Any]]]:
+    """UNWIND rows for `_existing_edges` and `_merge_edges`, by relationship type."""
+    rows: dict[RelType, list[dict[str, Any]]] = defaultdict(list)
+    for edge in edges:
+        props = _stored_props(edge.props, "asserted_by", edge.asserted_by)
+        rows[edge.type].append(
+            {"source": edge.source, "target": edge.target, "asserted_by": edge.asserted_by, "props": props}
+        )
+    return rows
 
 
 def _around(rel: RelType | None, direction: Direction, node_type: NodeType | None) -> str:
@@ -166,7 +197,9 @@ def _node(record: Record) -> Node:
 def _edge(record: Record) -> Edge:
     props = record["props"]
     asserter = props["asserted_by"]
-    return Edge(record["source"], RelType(record["type"]), record["target"], asserter, _model_props(props, "asserted_by"))
+    return Edge(
+        record["source"], RelType(record["type"]), record["target"], asserter, _model_props(props, "asserted_by")
+    )
 
 
 def _chunks(items: list[_T], size: int = CHUNK) -> Iterator[list[_T]]:
@@ -225,13 +258,21 @@ class Neo4jStore:
             if self._driver is not None:
                 return self
             try:
-                driver = GraphDatabase.driver(self.location, auth=self._auth)
+                driver = GraphDatabase.driver(
+                    self.location,
+                    auth=self._auth,
+                    # A young graph lacks some labels, types and keys; that is no cause for warnings.
+                    notifications_disabled_classifications=[NotificationDisabledClassification.UNRECOGNIZED],
+                    # Retry transient errors briefly; a server that is down should fail a request fast.
+                    max_transaction_retry_time=RETRY_SECONDS,
+                    connection_timeout=RETRY_SECONDS,
+                )
             except (DriverError, ValueError) as exc:
                 raise StoreUnavailable(f"cannot open Neo4j at {self.location}: {_cause(exc)}") from exc
             try:
                 driver.verify_connectivity()
                 self._create_schema(driver)
-            except (Neo4jError, DriverError) as exc:
+            except (Neo4jError, DriverError, ValueError) as exc:
                 driver.close()
                 raise StoreUnavailable(f"cannot open Neo4j at {self.location}: {_cause(exc)}") from exc
             self._driver = driver
@@ -250,6 +291,9 @@ class Neo4jStore:
                 if name not in existing:
                     session.run(statement).consume()
                     log.info("created %s in Neo4j at %s", name, self.location)
+            for name in sorted(existing & _OBSOLETE_INDEXES):
+                session.run(_cypher(f"DROP INDEX {name} IF EXISTS")).consume()
+                log.info("dropped %s in Neo4j at %s", name, self.location)
             session.run("CALL db.awaitIndexes()").consume()
 
     def close(self) -> None:
@@ -285,9 +329,7 @@ class Neo4jStore:
 
     def _read(self, query: LiteralString, **params: Any) -> list[Record]:
         with self._translated("reading"):
-            records, _, _ = self._db.execute_query(
-                query, params, database_=self.database, routing_=RoutingControl.READ
-            )
+            records, _, _ = self._db.execute_query(query, params, database_=self.database, routing_=RoutingControl.READ)
         return records
 
     # ------------------------------------------------------------------ writes
@@ -301,8 +343,10 @@ class Neo4jStore:
         tx.run(_BUMP_REVISION).consume()
         stored = {} if batch.replace_all else self._stored_nodes(tx, list(named_ids(batch)))
         existing: set[EdgeKey] = set()
-        for keys in _chunks([list(key) for key in {edge.key for edge in batch.edges}]):
-            existing.update(tuple(record["key"]) for record in tx.run(_EXISTING_EDGES, keys=keys))
+        for rel, rows in _edge_rows(batch.edges).items():
+            for chunk in _chunks(rows):
+                for record in tx.run(_existing_edges(rel), rows=chunk):
+                    existing.add((record["source"], rel.value, record["target"], record["asserted_by"]))
         if batch.replace_all:
             retracted = sum(_count(tx.run(_COUNTS))["edge"].values())
         else:
@@ -319,13 +363,7 @@ class Neo4jStore:
         for node_type, rows in node_rows.items():
             for chunk in _chunks(rows, self.rows_per_statement):
                 tx.run(_merge_nodes(node_type), rows=chunk).consume()
-        edge_rows: dict[RelType, list[dict[str, Any]]] = defaultdict(list)
-        for edge in plan.edges:
-            props = _stored_props(edge.props, "asserted_by", edge.asserted_by)
-            edge_rows[edge.type].append(
-                {"source": edge.source, "target": edge.target, "asserted_by": edge.asserted_by, "props": props}
-            )
-        for rel, rows in edge_rows.items():
+        for rel, rows in _edge_rows(plan.edges).items():
             for chunk in _chunks(rows, self.rows_per_statement):
                 tx.run(_merge_edges(rel), rows=chunk).consume()
         return plan.result

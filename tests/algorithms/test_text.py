@@ -43,3 +43,23 @@ def test_spelling_variants_meet() -> None:
 def test_analyse_is_deterministic_and_ignores_numbers_and_punctuation() -> None:
     text = "Skolnärvaro 2018: (nyanlända) elever, elever!"
     assert analyse(text, "sv") == analyse(text, "sv") == ["skolnarvaro", "nyanland", "elev", "elev"]
+
+
+def test_stemming_is_safe_from_many_threads() -> None:
+    import threading
+
+    from graph.algorithms.text import _stem
+
+    words = ["elevene", "skolefravær", "rådgivningstjenesten", "utdanningsprogrammene", "arbeidssøkere"] * 300
+    expected = {word: _stem.__wrapped__(word, "nb") for word in words}
+    wrong: list[str] = []
+
+    def stem_all() -> None:
+        wrong.extend(word for word in words if _stem.__wrapped__(word, "nb") != expected[word])
+
+    threads = [threading.Thread(target=stem_all) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []

@@ -53,6 +53,8 @@ def test_outage_is_reported_and_recovered_from(
     ready = api.client.get(f"{api.url}/readyz")
     assert ready.status_code == 503
     assert api.result("{ stats { nodeTotal } }")["errors"][0]["extensions"]["code"] == "STORE_UNAVAILABLE"
+    page = api.client.get(f"{api.url}/?q=frafall&lang=en")
+    assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
     down = cli("stats", "--store", own_neo4j.url)
     assert down.returncode == 2
     assert down.stderr.startswith("behovsgraf: ") and len(down.stderr.strip().splitlines()) == 1
@@ -60,4 +62,5 @@ def test_outage_is_reported_and_recovered_from(
     own_neo4j.start()
     assert api.client.get(f"{api.url}/readyz").status_code == 200
     assert api.data(query) == before
+    assert api.client.get(f"{api.url}/?q=frafall&lang=en").status_code == 200
     assert cli("stats", "--store", own_neo4j.url).returncode == 0

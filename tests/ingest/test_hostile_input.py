@@ -181,3 +181,17 @@ def test_related_case_must_exist(store: EmbeddedStore, write: Write) -> None:
     path = write("rel.yaml", "cases:\n  - id: se-a\n    title: A\n    language: sv\n    related: [{id: se-missing}]\n")
     message = only_problem(ingest_rejected(store, path))
     assert "no case has the id 'se-missing'" in message and "cases[0].related[0].id" in message
+
+
+def test_partial_never_writes_a_rejected_case_nor_cases_relating_to_it(store: EmbeddedStore, write: Write) -> None:
+    path = write(
+        "rel.yaml",
+        "cases:\n"
+        + case_yaml("se-a")
+        + "  - id: se-b\n    title: B\n    language: sv\n    organisations: [Ny organisation]\n    year: 1800\n"
+        + "  - id: se-c\n    title: C\n    language: sv\n    related: [{id: se-b}]\n",
+    )
+    report = ingest_paths(store, [path], partial=True)
+    assert report.written
+    assert sorted(report.rejected_cases) == ["se-b", "se-c"]
+    assert [n.id for n in store.find(NodeType.CASE)] == ["se-a"]

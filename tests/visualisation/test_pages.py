@@ -115,6 +115,7 @@ def test_case_id_of_another_type_redirects_to_its_node_page(client: httpx.Client
         ("/network?focus=no-such-node", 404, "Nothing in the graph has the id no-such-node."),
         (f"/network?focus={CASE}&depth=9", 400, "a whole number from 1 to 3, not 9."),
         (f"/network?focus={CASE}&depth=two", 400, "a whole number from 1 to 3, not two."),
+        (f"/network?focus={CASE}&depth=²", 400, "a whole number from 1 to 3, not ²."),
     ],
 )
 def test_bad_requests_get_an_html_page_that_says_what_is_wrong(
