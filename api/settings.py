@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     max_page_size: int = Field(100, ge=1, le=100, description="Largest `first` a list accepts.")
     max_query_depth: int = Field(10, ge=3, le=50, description="Deepest nesting of fields a query may have.")
     max_query_tokens: int = Field(2000, ge=100, le=100_000, description="Most tokens a query document may have.")
+    max_query_cost: int = Field(
+        20_000, ge=100, le=10_000_000, description="Most objects a query may ask for, nested pages multiplied."
+    )
     max_aliases: int = Field(15, ge=0, le=1000, description="Most field aliases a query document may use.")
     max_body_bytes: int = Field(
         1_048_576, ge=1024, le=64 * 1_048_576, description="Largest request body accepted, in bytes."

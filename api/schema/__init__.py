@@ -12,6 +12,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
+from api.schema.cost import CostLimit
 from api.schema.errors import AliasLimit, DepthLimit, ErrorCodes, TokenLimit, is_unexpected
 from api.schema.mutations import Mutation
 from api.schema.queries import Query
@@ -39,7 +40,7 @@ class BehovsgrafSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> BehovsgrafSchema:
-    """The schema with error codes, masking and the depth, token and alias limits of `settings`."""
+    """The schema with error codes, masking and the depth, token, alias and cost limits of `settings`."""
     return BehovsgrafSchema(
         query=Query,
         mutation=Mutation,
@@ -48,5 +49,6 @@ def build_schema(settings: Settings) -> BehovsgrafSchema:
             partial(DepthLimit, settings.max_query_depth),
             partial(TokenLimit, settings.max_query_tokens),
             partial(AliasLimit, settings.max_aliases),
+            partial(CostLimit, settings.max_query_cost, settings.default_page_size, settings.max_page_size),
         ],
     )

@@ -118,3 +118,20 @@ def test_small_chunked_bodies_pass(strict: Api) -> None:
         f"{strict.url}/graphql", content=chunks(), headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 200 and response.json()["data"]["stats"]["nodeTotal"] > 0
+
+
+def test_nested_pages_are_multiplied_into_a_cost_limit(serve: Callable[[Settings], Api], dataset: Path) -> None:
+    api = serve(make_settings(dataset, max_query_cost=1000))
+    page = "{ cases(first: 20) { edges { node { key participants(first: 20) { totalCount } } } } }"
+    assert api.data(page)
+    nested = (
+        "query($n: Int) { cases(first: 10) { edges { node { participants(first: 10) { edges { node {"
+        " cases(first: $n) { edges { node { key } } } } } } } } } }"
+    )
+    message = _limit_error(api, nested)
+    assert "about 10,110 objects; the limit is 1,000" in message
+    through_fragment = (
+        "{ cases(first: 30) { edges { node { ...orgs } } } } "
+        "fragment orgs on Case { participants(first: 40) { edges { node { key } } } }"
+    )
+    assert "about 1,230 objects" in _limit_error(api, through_fragment)
