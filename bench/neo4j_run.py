@@ -9,13 +9,12 @@ both in one transaction) and times `prior_work` on both backends over the same d
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from bench.run import DOCS, PROBLEMS, machine
+from bench.run import PROBLEMS, write_section
 from graph.algorithms.ranking import index_for, prior_work
 from graph.backends.embedded import EmbeddedStore
 from graph.backends.neo4j import Neo4jStore
@@ -25,8 +24,6 @@ from ingest.generate import generate_cases
 from ingest.readers.documents import Document
 from ingest.run import ingest_documents
 from tests import neo4j_local
-
-BEGIN, END = "<!-- neo4j:begin -->", "<!-- neo4j:end -->"
 
 
 def _timed_import(store: GraphStore, graph: dict[str, object]) -> float:
@@ -77,17 +74,6 @@ def measure(cases: int, rounds: int, folder: Path) -> str:
     )
 
 
-def write_section(table: str) -> None:
-    """Replace the Neo4j section of docs/benchmarks.md."""
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n\n"
-    section = f"{BEGIN}\n## Neo4j backend ({dt.date.today().isoformat()}, {machine()}, Neo4j Community 5.26)\n\n{table}\n{END}"
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    DOCS.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=2000)
@@ -98,7 +84,7 @@ def main() -> None:
         table = measure(args.cases, args.rounds, Path(folder))
     print(table)
     if args.write:
-        write_section(table)
+        write_section("neo4j", "Neo4j backend, Neo4j Community 5.26", table)
 
 
 if __name__ == "__main__":

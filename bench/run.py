@@ -26,7 +26,6 @@ from ingest.readers.documents import Document
 from ingest.run import ingest_documents
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-BEGIN, END = "<!-- embedded:begin -->", "<!-- embedded:end -->"
 
 PROBLEMS = (
     "Elevane våre vel feil utdanningsprogram og fell frå i vidaregåande, og vi vil forstå kva dei treng av rådgiving "
@@ -89,12 +88,13 @@ def machine() -> str:
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def write_section(table: str) -> None:
-    """Replace the embedded section of docs/benchmarks.md with `table`."""
+def write_section(name: str, heading: str, table: str) -> None:
+    """Replace (or add) the section `name` of docs/benchmarks.md, dated and with the machine."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n\n"
-    section = f"{BEGIN}\n## Embedded store ({dt.date.today().isoformat()}, {machine()})\n\n{table}\n{END}"
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END) :]
+    section = f"{begin}\n## {heading} ({dt.date.today().isoformat()}, {machine()})\n\n{table}\n{end}"
+    if begin in text and end in text:
+        text = text[: text.index(begin)] + section + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip() + "\n\n" + section + "\n"
     DOCS.parent.mkdir(parents=True, exist_ok=True)
@@ -111,7 +111,7 @@ def main() -> None:
     table = "\n".join([HEADER, *(row.markdown() for row in rows)])
     print(f"Embedded store on {machine()}\n\n{table}")
     if args.write:
-        write_section(table)
+        write_section("embedded", "Embedded store", table)
 
 
 if __name__ == "__main__":

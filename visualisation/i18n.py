@@ -123,9 +123,9 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
     "reason.organisation": {"sv": "Organisation", "nb": "Organisasjon", "en": "Organisation"},
     "reason.place": {"sv": "Plats", "nb": "Sted", "en": "Place"},
     "reason.graph": {
-        "sv": "Har gemensamt med de bästa träffarna",
-        "nb": "Har felles med de beste treffene",
-        "en": "Shares with the best matches",
+        "sv": "Delar behov, målgrupper eller metoder med de bästa träffarna",
+        "nb": "Deler behov, målgrupper eller metoder med de beste treffene",
+        "en": "Shares needs, target groups or methods with the best matches",
     },
     "reason.country": {"sv": "Samma land", "nb": "Samme land", "en": "Same country"},
     "reason.recency": {"sv": "Nyligen genomfört", "nb": "Nylig gjennomført", "en": "Recent"},
