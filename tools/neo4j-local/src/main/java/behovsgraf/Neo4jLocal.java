@@ -11,14 +11,17 @@ import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.io.ByteUnit;
 
 /**
  * Neo4j Community embedded in this JVM, answering Bolt on 127.0.0.1 only, for tests.
  *
  * <p>Usage: {@code Neo4jLocal DATA_DIR PORT}. When the environment variable {@code NEO4J_LOCAL_PASSWORD} is set,
- * authentication is on and user {@code neo4j} gets that password (at least 8 characters). Prints
- * {@code NEO4J READY bolt://127.0.0.1:PORT} once a query has run, and shuts down cleanly on SIGTERM.
+ * authentication is on and user {@code neo4j} gets that password (at least 8 characters). When
+ * {@code NEO4J_LOCAL_PARENT_PID} is set, it also shuts down when that process ends, so a killed test run leaves no
+ * server behind. Prints {@code NEO4J READY bolt://127.0.0.1:PORT} once a query has run, and shuts down cleanly on
+ * SIGTERM.
  */
 public final class Neo4jLocal {
     private static final String HOST = "127.0.0.1";
@@ -59,11 +62,15 @@ public final class Neo4jLocal {
             System.out.println("NEO4J STOPPED");
             stopped.countDown();
         }, "neo4j-local-shutdown"));
+        String parent = System.getenv("NEO4J_LOCAL_PARENT_PID");
+        if (parent != null) {
+            ProcessHandle.of(Long.parseLong(parent)).ifPresentOrElse(
+                    handle -> handle.onExit().thenRun(() -> System.exit(0)), () -> System.exit(0));
+        }
 
         try {
             if (password != null) {
-                service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
-                        "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+                setPassword(service, password);
             }
             service.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME).executeTransactionally("RETURN 1");
         } catch (RuntimeException e) {
@@ -72,6 +79,18 @@ public final class Neo4jLocal {
         System.out.println("NEO4J READY bolt://" + HOST + ":" + port);
         System.out.flush();
         stopped.await();
+    }
+
+    /** Give user neo4j the password; a restart on the same data finds it already set, which is fine. */
+    private static void setPassword(DatabaseManagementService service, String password) {
+        try {
+            service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        } catch (QueryExecutionException e) {
+            if (!String.valueOf(e.getMessage()).contains("Old password and new password cannot be the same")) {
+                throw e;
+            }
+        }
     }
 
     /** Print the error with its causes (the first line is rarely the reason) and exit. */
