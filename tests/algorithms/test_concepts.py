@@ -59,3 +59,16 @@ def test_short_words_do_not_name_organisations(index: RankingIndex) -> None:
 
 def test_rarer_concepts_weigh_more(index: RankingIndex) -> None:
     assert index.concept_weight("topic:dropout") > index.concept_weight("target-group:pupils")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Elevane vel feil utdanningsprogram", "nn"),
+        ("Mange elever velger feil", "nb"),
+        ("Eleverna väljer fel program", "sv"),
+        ("Eleverne vælger forkert", "da"),
+    ],
+)
+def test_wrong_choices_of_education_are_recognised(index: RankingIndex, text: str, lang: str) -> None:
+    assert "topic:choice-of-education" in concepts(index, text, lang)
