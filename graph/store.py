@@ -17,6 +17,7 @@ from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, EdgeKey, Node
 
 __all__ = [
     "GraphStore",
+    "OpensAsContext",
     "StoreStats",
     "UpsertPlan",
     "UpsertResult",
@@ -133,6 +134,24 @@ class GraphStore(Protocol):
         Caches above the store (the ranking's text index) rebuild when it changes.
         """
         ...
+
+
+class OpensAsContext:
+    """`with store:` opens the store and closes it afterwards (shared by the backends)."""
+
+    def open(self) -> Self:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.open()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
 
 
 def check_props(owner: str, props: Mapping[str, object]) -> None:

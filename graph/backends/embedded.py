@@ -30,14 +30,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Self
 
 import networkx as nx
 
 from graph.errors import NodeNotFound, StoreError, StoreUnavailable
 from graph.model import Batch, Direction, Edge, EdgeKey, Node, NodeType, Props, RelType
-from graph.store import StoreStats, UpsertResult, count_types, has_props, named_ids, plan_upsert
+from graph.store import OpensAsContext, StoreStats, UpsertResult, count_types, has_props, named_ids, plan_upsert
 
 __all__ = ["EmbeddedStore"]
 
@@ -72,7 +71,7 @@ def _copy(props: dict[str, Any]) -> Props:
     return {key: list(value) if isinstance(value, list) else value for key, value in props.items()}
 
 
-class EmbeddedStore:
+class EmbeddedStore(OpensAsContext):
     """A `GraphStore` that needs no server: networkx in memory, SQLite on disk.
 
     Parameters
@@ -116,14 +115,6 @@ class EmbeddedStore:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
-
-    def __enter__(self) -> Self:
-        return self.open()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def _check_schema(self, conn: sqlite3.Connection) -> None:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()

@@ -28,7 +28,6 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from types import TracebackType
 from typing import Any, LiteralString, Self, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -44,7 +43,7 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 
 from graph.errors import NodeNotFound, StoreError, StoreUnavailable
 from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, EdgeKey, Node, NodeType, Props, PropValue, RelType
-from graph.store import StoreStats, UpsertResult, has_props, named_ids, plan_upsert
+from graph.store import OpensAsContext, StoreStats, UpsertResult, has_props, named_ids, plan_upsert
 
 __all__ = ["CASE_TEXT_INDEX", "META_LABEL", "Neo4jStore"]
 
@@ -213,7 +212,7 @@ def _cause(exc: BaseException) -> str:
     return " ".join(text.split()) or type(exc).__name__
 
 
-class Neo4jStore:
+class Neo4jStore(OpensAsContext):
     """A `GraphStore` on a Neo4j 5 server, over Bolt.
 
     Parameters
@@ -302,14 +301,6 @@ class Neo4jStore:
             if self._driver is not None:
                 self._driver.close()
                 self._driver = None
-
-    def __enter__(self) -> Self:
-        return self.open()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     @property
     def _db(self) -> Driver:
