@@ -19,11 +19,13 @@ from urllib.parse import urlsplit
 
 import typer
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from api.json_input import JsonInputError, parse_json
 from api.settings import get_settings
 from graph.algorithms.evaluation import Query, evaluate, mean
 from graph.algorithms.ranking import CaseFilter, Hit, prior_work
@@ -217,12 +219,16 @@ def import_(
 ) -> None:
     """Replace the whole graph with an export (one transaction)."""
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = parse_json(file.read_bytes())
+    except (OSError, JsonInputError) as exc:
         err.print(f"{file}: cannot read the export: {exc}")
         raise typer.Exit(ExitCode.REJECTED) from exc
     with _store(store) as graph:
-        result = import_graph(graph, data)
+        try:
+            result = import_graph(graph, data)
+        except IngestError as exc:
+            err.print(f"{file}: refused, nothing was written: {exc}")
+            raise typer.Exit(ExitCode.REJECTED) from exc
     out.print(f"imported {len(result.created)} nodes and {result.edges_added} relationships")
 
 
@@ -338,6 +344,9 @@ def main() -> None:
     except ValidationError as exc:
         first = exc.errors()[0]
         _fail(f"setting {'.'.join(map(str, first['loc'])) or exc.title}: {first['msg']} (see BEHOVSGRAF_* and .env)")
+    except SettingsError as exc:
+        cause = f": {exc.__cause__}" if exc.__cause__ else ""
+        _fail(f"{exc}{cause} (see BEHOVSGRAF_* and .env)")
     except OSError as exc:
         _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
 

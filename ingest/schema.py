@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from graph.ids import CASE_ID_PATTERN
-from graph.model import LANGUAGES, RelatedKind, Role
+from graph.model import CASE_STATUSES, COUNTRIES, LANGUAGES, RelatedKind, Role
 from ingest.report import Problem, format_path
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
     "validate_cases",
 ]
 
-COUNTRIES = ("SE", "NO", "DK", "FI", "IS")
 ORGANISATION_TYPES = (
     "municipality",
     "county",
@@ -156,7 +155,7 @@ class CaseIn(_Strict):
     language: Literal[LANGUAGES]  # type: ignore[valid-type]
     summary: Text | None = None
     year: int | None = Field(None, ge=1900, le=2100)
-    status: Literal["planned", "ongoing", "completed", "discontinued"] | None = None
+    status: Literal[CASE_STATUSES] | None = None  # type: ignore[valid-type]
     country: Annotated[Literal[COUNTRIES] | None, BeforeValidator(_upper)] = None  # type: ignore[valid-type]
     places: list[Name] = _list_of(Name, 100)
     organisations: Annotated[list[OrganisationIn], BeforeValidator(_named("name"))] = _list_of(OrganisationIn, 500)

@@ -200,6 +200,12 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "nb": "Grafen kan ikke nås akkurat nå. Prøv igjen om litt.",
         "en": "The graph cannot be reached right now. Please try again shortly.",
     },
+    "internal.title": {"sv": "Något gick fel", "nb": "Noe gikk galt", "en": "Something went wrong"},
+    "internal.text": {
+        "sv": "Sidan kunde inte visas. Ange fel-id {request_id} om du kontaktar förvaltaren.",
+        "nb": "Siden kunne ikke vises. Oppgi feil-id {request_id} hvis du kontakter forvalteren.",
+        "en": "The page could not be shown. Quote error id {request_id} if you contact the administrator.",
+    },
     "error.back": {"sv": "Till sökningen", "nb": "Til søket", "en": "Back to the search"},
     "case.similar": {"sv": "Liknande arbeten", "nb": "Lignende arbeid", "en": "Similar cases"},
     "bad_request.title": {"sv": "Felaktig förfrågan", "nb": "Ugyldig forespørsel", "en": "Bad request"},
