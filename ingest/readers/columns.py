@@ -38,6 +38,7 @@ from graph.algorithms.text import guess_language
 from graph.ids import normalise_name, slugify
 from ingest.readers.base import Document, Location, read_problem
 from ingest.readers.yaml_cases import read_yaml
+from ingest.report import format_path
 
 __all__ = ["FIELDS", "cases_from_rows", "mapping_path", "read_mapping"]
 
@@ -76,6 +77,7 @@ _BY_HEADER = {normalise_name(name): key for key, names in FIELDS.items() for nam
 _NAME_LISTS = {"places", "target_groups", "methods", "topics"}
 _ROLES = {"organisations": "participant", "owner": "owner", "partner": "partner", "funder": "funder"}
 _SENTENCE_LISTS = {"needs", "outcomes"}
+_COUNTRY_LANGUAGE = {"SE": "sv", "NO": "nb", "DK": "da", "FI": "sv", "IS": "en"}
 _NAMES_SPLIT = re.compile(r"\s*(?:[;,\n]|\r\n)\s*")
 _SENTENCES_SPLIT = re.compile(r"\s*(?:[;\n]|\r\n)\s*")
 
@@ -179,9 +181,8 @@ def cases_from_rows(
         for path, index in located.items():
             document.locations[("cases", position, *path)] = locate(index)
         case["provenance"] = [
-            {"field": field, "document": file, "where": str(locate(index)), "quote": text[:1000]}
-            for field, (index, text) in cells.items()
-            if field != "id"
+            {"field": format_path(path), "document": file, "where": str(locate(index)), "quote": _quote(case, path)}
+            for path, index in located.items()
         ]
         document.locations[("cases", position)] = Location(sheet=sheet, row=number)
         cases.append(case)
@@ -189,6 +190,16 @@ def cases_from_rows(
         raise read_problem(file, "the sheet has a header but no rows", code="empty")
     document.data = {"cases": cases}
     return document
+
+
+def _quote(case: Mapping[str, Any], path: tuple[str | int, ...]) -> str:
+    """The text a located value was read from: the name, sentence or cell text."""
+    value: Any = case
+    for part in path:
+        value = value[part]
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("url")
+    return str(value)[:1000]
 
 
 def _case(cells: Mapping[str, tuple[int, str]], defaults: Mapping[str, Any]) -> tuple[dict[str, Any], dict[tuple[str | int, ...], int]]:
@@ -202,23 +213,24 @@ def _case(cells: Mapping[str, tuple[int, str]], defaults: Mapping[str, Any]) -> 
                 located[("organisations", len(organisations))] = index
                 organisations.append({"name": name, "role": _ROLES[field]})
             continue
-        located[(field,)] = index
-        if field in _NAME_LISTS:
-            case[field] = [part for part in _NAMES_SPLIT.split(text) if part]
-        elif field in _SENTENCE_LISTS:
-            case[field] = [part for part in _SENTENCES_SPLIT.split(text) if part]
+        if field in _NAME_LISTS or field in _SENTENCE_LISTS:
+            split = _NAMES_SPLIT if field in _NAME_LISTS else _SENTENCES_SPLIT
+            case[field] = [part for part in split.split(text) if part]
+            located.update({(field, i): index for i in range(len(case[field]))})
         elif field == "source":
-            del located[(field,)]
-            located[("sources",)] = index
+            located[("sources", 0)] = index
             case["sources"] = [{"url": text}]
         elif field == "year":
+            located[(field,)] = index
             case["year"] = int(text) if text.isdigit() else text
         else:
+            located[(field,)] = index
             case[field] = text
     if organisations:
         case["organisations"] = organisations
     if "language" not in case and "title" in case:
-        case["language"] = guess_language(f"{case['title']} {case.get('summary', '')}")
+        default = _COUNTRY_LANGUAGE.get(str(case.get("country", "")).upper(), "sv")
+        case["language"] = guess_language(f"{case['title']} {case.get('summary', '')}", default=default)
     if "id" not in case and "title" in case:
         parts = [str(case.get("country") or ""), case["title"], str(case.get("year") or "")]
         case["id"] = slugify(" ".join(part for part in parts if part))
