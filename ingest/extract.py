@@ -19,7 +19,8 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from graph.algorithms.text import analyse
+from graph.algorithms.text import STOP_WORDS, analyse
+from graph.ids import normalise_name
 from graph.model import Node, NodeType
 from ingest.aliases import AliasIndex, names_of
 from ingest.readers.articles import Article, Paragraph
@@ -82,22 +83,29 @@ def _found(paragraph: Paragraph, start: int, end: int, value: str, node_id: str 
 def find_names(article: Article, index: AliasIndex, nodes: Sequence[Node], *, lang: str) -> list[Found]:
     """Known `nodes` (all of one type) named in the text, once each, with the first sentence naming them.
 
-    The longest run of words that names something wins. Organisations are proper names: only
-    a run starting with a capital letter is looked up, and only as written (not stemmed).
+    The longest run of words that names something wins. Organisations are proper names: a
+    run must start with a capital letter and is looked up as written (not stemmed); a single
+    word must be one of the node's names as spelled (diacritics count, an acronym only in
+    capitals), and at the start of a sentence, where every word has a capital, at least
+    `_MIN_OPENING_NAME` letters long.
     """
     if not nodes:
         return []
     node_type = nodes[0].type
     names = {node.id: node.label_in(lang) for node in nodes}
     proper = node_type is NodeType.ORGANISATION
+    spelled = {node.id: {name for name in names_of(node)} for node in nodes} if proper else {}
     stemmed = {} if proper else _stem_index(nodes, lang)
     found: dict[str, Found] = {}
     for paragraph, start, end in sentences(article):
         words = list(_WORD.finditer(paragraph.text, start, end))
         position = 0
         while position < len(words):
-            capitalised = paragraph.text[words[position].start()].isupper()
-            match = None if proper and not capitalised else _longest(words, position, paragraph.text, index, node_type, stemmed, lang)
+            match = None
+            if not proper or paragraph.text[words[position].start()].isupper():
+                match = _longest(words, position, paragraph.text, index, node_type, stemmed, lang)
+            if match and proper and match[0] == 1 and not _spelled_as(words[position].group(), spelled[match[1]], position == 0):
+                match = None
             if match is None:
                 position += 1
                 continue
@@ -108,10 +116,25 @@ def find_names(article: Article, index: AliasIndex, nodes: Sequence[Node], *, la
     return list(found.values())
 
 
+_MIN_OPENING_NAME = 6
+
+
+def _spelled_as(word: str, names: set[str], opens_sentence: bool) -> bool:
+    """Whether one word is one of `names` as spelled (an acronym in capitals), long enough if it opens a sentence."""
+    for name in names:
+        if name.isupper() and len(name) > 1:
+            if word == name:
+                return True
+        elif normalise_name(word) == normalise_name(name) and not (opens_sentence and len(word) < _MIN_OPENING_NAME):
+            return True
+    return False
+
+
 def _longest(
     words: list[re.Match[str]], position: int, text: str, index: AliasIndex, node_type: NodeType,
     stemmed: dict[tuple[str, ...], str], lang: str,
 ) -> tuple[int, str] | None:
+    """The longest run of words from `position` that names one node: (words, node id)."""
     for length in range(min(MAX_WORDS, len(words) - position), 0, -1):
         phrase = text[words[position].start() : words[position + length - 1].end()]
         ids, _ = index.lookup(node_type, phrase)
@@ -135,12 +158,18 @@ def _stem_index(nodes: Sequence[Node], lang: str) -> dict[tuple[str, ...], str]:
 
 
 def find_new_organisations(article: Article, known: Iterable[str]) -> list[Found]:
-    """Names shaped like Nordic public bodies or firms that no register resolved; unconfirmed."""
+    """Names shaped like Nordic public bodies or firms that no register resolved; unconfirmed.
+
+    Leading function words ("Från Ängelholms kommun") are left out of the name.
+    """
     skip = {name.casefold() for name in known}
     found: dict[str, Found] = {}
     for paragraph, start, end in sentences(article):
         for match in _BODY.finditer(paragraph.text, start, end):
-            name = match.group().strip()
+            words = match.group().split()
+            while len(words) > 1 and any(words[0].casefold() in stop for stop in STOP_WORDS.values()):
+                words = words[1:]
+            name = " ".join(words)
             key = name.casefold()
             if key not in skip and key not in found and len(name.split()) > 1:
                 found[key] = _found(paragraph, start, end, name, None, False)

