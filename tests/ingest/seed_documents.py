@@ -2,7 +2,8 @@
 
 The web pages wrap the seed text in site navigation, a cookie notice, a related-links
 box and a footer (written here), as a browser would save them; the Word files are
-written with python-docx and the PDFs with fpdf2 (a Unicode TrueType font).
+written with python-docx and the PDFs with fpdf2 (Debian's DejaVu TrueType font, installed
+by `scripts/ensure-chromium` with the browser when it is missing).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from pathlib import Path
 
 import docx
 from fpdf import FPDF
+
+from tests.visualisation.conftest import ENSURE_CHROMIUM
+from tests.visualisation.conftest import _ensure as ensure_installed
 
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -93,8 +97,8 @@ def write_docx(seed: Seed, path: Path) -> Path:
 
 
 def font_missing() -> str | None:
-    """Why the PDFs cannot be written here, or None."""
-    return None if FONT.exists() else f"the DejaVu font {FONT} (Debian package fonts-dejavu-core) is missing"
+    """Why the PDFs cannot be written here, or None; installs Debian's fonts-dejavu-core when it is missing."""
+    return ensure_installed(ENSURE_CHROMIUM, FONT, "the DejaVu font (fonts-dejavu-core)")
 
 
 def write_pdf(seed: Seed, path: Path) -> Path:
