@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ingest.report import Problem
 
@@ -25,6 +25,7 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 """Larger files are refused; split them (a case file of 16 MiB holds tens of thousands of cases)."""
 
 Path_ = tuple[str | int, ...]
+T = TypeVar("T")
 
 
 class ReadError(Exception):
@@ -84,19 +85,19 @@ class Document:
 
     def line_of(self, path: Path_) -> int | None:
         """The line of the value at `path`, or of its nearest ancestor that has one."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get(())
+        return _nearest(self.lines, path)
 
     def location_of(self, path: Path_) -> Location | None:
         """The location of the value at `path` (or its nearest located ancestor), for formats without lines."""
-        while path:
-            if path in self.locations:
-                return self.locations[path]
-            path = path[:-1]
-        return self.locations.get(())
+        return _nearest(self.locations, path)
+
+
+def _nearest(found: dict[Path_, T], path: Path_) -> T | None:
+    while path:
+        if path in found:
+            return found[path]
+        path = path[:-1]
+    return found.get(())
 
 
 def read_bytes(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
