@@ -37,6 +37,7 @@ _BODY = re.compile(
     r"|(?:Region|Kommunförbundet|Stiftelsen|Fylkesmannen i|Statsforvalteren i) [A-ZÅÄÖÆØ][\w-]+(?: (?:og )?[A-ZÅÄÖÆØ][\w-]+)?"
     r"|[A-ZÅÄÖÆØ][\w-]+(?: [A-ZÅÄÖÆØ][\w-]+)? (?:IKS|AB|AS|ApS|A/S|Design))\b"
 )
+_ATTRIBUTION = re.compile(r"\b(säger|sa|berättar|menar|sier|forteller|siger|fortæller|says|said)\b", re.IGNORECASE)
 _NEED_CUES = re.compile(
     r"\b(behöver|behov\w*|saknar|önskar|vill|syftar|syfte|målet|mål\w* är|för att"
     r"|trenger|treng|mangler|ønsker|ønskjer|formålet|skal bli|bør"
@@ -110,10 +111,16 @@ def find_names(article: Article, index: AliasIndex, nodes: Sequence[Node], *, la
                 position += 1
                 continue
             length, node_id = match
-            if node_id not in found:
+            earlier = found.get(node_id)
+            if earlier is None or (_is_attribution(earlier.quote) and not _is_attribution(paragraph.text[start:end])):
                 found[node_id] = _found(paragraph, start, end, names.get(node_id, node_id), node_id, True)
             position += length
     return list(found.values())
+
+
+def _is_attribution(sentence: str) -> bool:
+    """Whether the sentence quotes someone ("..., säger ..."): a later plain sentence makes a better quote."""
+    return bool(_ATTRIBUTION.search(sentence)) or sentence.startswith(("–", "-", "\"", "”"))
 
 
 _MIN_OPENING_NAME = 6
@@ -191,6 +198,6 @@ def find_needs(article: Article, *, top: int = 3) -> list[Found]:
     for order, (paragraph, start, end) in enumerate(sentences(article)):
         text = paragraph.text[start:end]
         cues = len(_NEED_CUES.findall(text))
-        if cues and 6 <= len(text.split()) <= 60 and not text.startswith(("–", "-", "\"", "”")):
+        if cues and 6 <= len(text.split()) <= 60 and not _is_attribution(text):
             scored.append((-cues, order, _found(paragraph, start, end, text, None, False)))
     return [found for _, _, found in sorted(scored, key=lambda item: item[:2])[:top]]
