@@ -35,6 +35,7 @@ from graph.errors import BehovsgrafError, IngestError
 from graph.exchange import copy_graph, export_graph, import_graph, write_graphml
 from graph.model import NodeType
 from graph.store import GraphStore
+from ingest.draft import draft_paths
 from ingest.generate import write_generated
 from ingest.readers.documents import ReadError, read_document
 from ingest.report import ExitCode, IngestReport
@@ -72,6 +73,8 @@ def _store(location: str | None) -> Iterator[GraphStore]:
 def _print_report(report: IngestReport, partial: bool) -> None:
     for problem in report.problems:
         err.print(Text.assemble(("rejected ", "red"), str(problem)), highlight=False)
+    for notice in report.notices:
+        err.print(Text.assemble(("notice   ", "yellow"), str(notice)), highlight=False)
     for (name, node_id, matched), count in Counter((m.name, m.node_id, m.matched) for m in report.merged).items():
         times = f" ({count} times)" if count > 1 else ""
         err.print(f"merged   {name!r} -> {node_id} (matched {matched!r}){times}", highlight=False, markup=False)
@@ -91,7 +94,7 @@ def _print_report(report: IngestReport, partial: bool) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Case files (.yaml, .yml, .json) or folders.")],
+    paths: Annotated[list[Path], typer.Argument(help="Case files (.yaml, .yml, .json), sheets (.xlsx, .ods, .csv) or folders.")],
     partial: Annotated[bool, typer.Option("--partial", help="Load the valid cases even if some are rejected.")] = False,
     store: StoreOption = None,
 ) -> None:
@@ -104,6 +107,26 @@ def ingest(
         report = ingest_paths(graph, paths, partial=partial, progress=lambda done, total: bar.update(task, completed=done, total=total))
     _print_report(report, partial)
     raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def draft(
+    paths: Annotated[list[Path], typer.Argument(help="Articles and reports (.html, .pdf, .docx) or folders of them.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the draft case files.")] = Path("drafts"),
+    store: StoreOption = None,
+) -> None:
+    """Write a draft case file per article or report, every value with its quote, for a curator to check."""
+    for path in paths:
+        if not path.exists():
+            raise IngestError(f"{path}: no such file or folder")
+    with _store(store) as graph:
+        report = draft_paths(graph, paths, output)
+    for problem in report.problems:
+        err.print(Text.assemble(("refused  ", "red"), str(problem)), highlight=False)
+    for written in report.written:
+        out.print(f"drafted  {written}", highlight=False, markup=False)
+    out.print(f"{len(report.written)} draft(s) in {output}; check them, then `behovsgraf ingest {output}`", markup=False)
+    raise typer.Exit(ExitCode.REJECTED if report.problems else ExitCode.OK)
 
 
 def _hit_json(hit: Hit) -> dict[str, object]:

@@ -32,6 +32,7 @@ __all__ = [
     "CaseIn",
     "NeedIn",
     "OrganisationIn",
+    "ProvenanceIn",
     "RelatedIn",
     "SourceIn",
     "validate_cases",
@@ -132,6 +133,16 @@ class RelatedIn(_Strict):
     kind: RelatedKind = RelatedKind.SIMILAR_TO
 
 
+class ProvenanceIn(_Strict):
+    """Where one fact of a case came from: the document, the place in it and the quoted text."""
+
+    field: Annotated[str, StringConstraints(max_length=200, pattern=r"^[a-z_]+(\[\d+\])?(\.[a-z_]+)?$")]
+    document: Name
+    quote: Sentence
+    where: Name | None = None
+    confirmed: bool = True
+
+
 def _list_of(item: Any, max_length: int = 200) -> Any:
     return Field(default_factory=list, max_length=max_length, json_schema_extra={"item": str(item)})
 
@@ -166,6 +177,7 @@ class CaseIn(_Strict):
     outcomes: list[Sentence] = _list_of(Sentence)
     sources: list[SourceIn] = _list_of(SourceIn, 100)
     related: list[RelatedIn] = _list_of(RelatedIn, 200)
+    provenance: list[ProvenanceIn] = _list_of(ProvenanceIn, 2000)
 
     @field_validator("id", mode="before")
     @classmethod
@@ -186,6 +198,7 @@ _ITEM_MODELS: dict[str, type[BaseModel]] = {
     "needs": NeedIn,
     "sources": SourceIn,
     "related": RelatedIn,
+    "provenance": ProvenanceIn,
 }
 
 
