@@ -24,7 +24,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
-from api.deps import StoreProvider, identify
+from api import auth
+from api.auth.identity import caller_of
+from api.deps import StoreProvider
+from api.ratelimit import RateLimitMiddleware
 from api.schema import build_schema
 from api.schema.context import Context
 from api.schema.errors import ErrorCode
@@ -148,7 +151,7 @@ def _graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:
         return Context(
             settings=settings,
             stores=request.app.state.stores,
-            caller=identify(settings, request.headers.get("authorization")),
+            caller=caller_of(request),
             request_id=_request_id_of(request.scope),
         )
 
@@ -234,6 +237,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install(app)
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RateLimitMiddleware, settings=settings)
+    auth.install(app, settings)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
