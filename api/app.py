@@ -33,6 +33,7 @@ from api.schema.context import Context
 from api.schema.errors import ErrorCode
 from api.settings import Settings, get_settings
 from graph.errors import StoreError
+from visualisation import intake
 from visualisation.pages import install
 
 __all__ = ["create_app", "serve"]
@@ -235,6 +236,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_api_route("/healthz", _healthz, methods=["GET"])
     app.add_api_route("/readyz", _readyz, methods=["GET"])
     install(app)
+    app.include_router(intake.router)
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RateLimitMiddleware, settings=settings)

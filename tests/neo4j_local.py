@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
+
+from tests.local_process import TAIL_LINES, build_tool, free_port
 
 __all__ = ["LocalNeo4j", "build", "unavailable_reason"]
 
@@ -24,7 +25,6 @@ SCRIPT = Path(__file__).resolve().parent.parent / "tools" / "neo4j-local" / "neo
 READY = "NEO4J READY "
 BUILD_TIMEOUT = 1800.0
 """Seconds; the first build downloads about 150 MB of jars into ~/.m2."""
-TAIL_LINES = 40
 
 
 def unavailable_reason() -> str | None:
@@ -46,30 +46,7 @@ def build() -> None:
     RuntimeError
         The build failed or timed out; the message ends with the tail of its output.
     """
-    try:
-        done = subprocess.run(
-            [str(SCRIPT), "build"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            timeout=BUILD_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise RuntimeError(f"{SCRIPT} build took over {BUILD_TIMEOUT:.0f} s:\n{_tail(exc.output or b'')}") from exc
-    if done.returncode != 0:
-        raise RuntimeError(f"{SCRIPT} build failed with exit code {done.returncode}:\n{_tail(done.stdout)}")
-
-
-def _tail(output: bytes) -> str:
-    return "\n".join(output.decode("utf-8", "replace").splitlines()[-TAIL_LINES:])
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    build_tool(SCRIPT, BUILD_TIMEOUT)
 
 
 class LocalNeo4j:
@@ -87,7 +64,7 @@ class LocalNeo4j:
 
     def __init__(self, data_dir: Path, port: int | None = None) -> None:
         self.data_dir = Path(data_dir)
-        self.port = port if port is not None else _free_port()
+        self.port = port if port is not None else free_port()
         self.url = f"bolt://127.0.0.1:{self.port}"
         self.log_path = self.data_dir / "neo4j-local.log"
         self._process: subprocess.Popen[bytes] | None = None
