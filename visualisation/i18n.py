@@ -246,6 +246,12 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "nb": "Forespørselen var ikke et skjema.",
         "en": "The request was not a form.",
     },
+    "signed_out.title": {"sv": "Du är utloggad", "nb": "Du er logget ut", "en": "You are signed out"},
+    "signed_out.text": {
+        "sv": "Din session är avslutad i Behovsgraf. Logga ut även hos identitetsleverantören på en delad dator.",
+        "nb": "Økten din i Behovsgraf er avsluttet. Logg også ut hos identitetsleverandøren på en delt datamaskin.",
+        "en": "Your Behovsgraf session has ended. On a shared computer, also sign out at the identity provider.",
+    },
     "nav.intake": {"sv": "Rapportera ett behov", "nb": "Meld inn et behov", "en": "Report a need"},
     "intake.title": {"sv": "Rapportera ett behov", "nb": "Meld inn et behov", "en": "Report a need"},
     "intake.intro": {

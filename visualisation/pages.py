@@ -413,6 +413,14 @@ def network_page(
     )
 
 
+@router.get("/signed-out", response_class=HTMLResponse)
+def signed_out_page(request: Request, lang: str = "") -> Response:
+    """Where sign-out ends: a page anyone may see, with the link to sign in again."""
+    texts = Texts(choose_language(lang or None, request.headers.get("accept-language")))
+    page = Page(request, texts, time.perf_counter())
+    return page.html("error.html", current="", title=texts["signed_out.title"], message=texts["signed_out.text"])
+
+
 def _error_page(request: Request, exc: Exception) -> Response:
     error = exc if isinstance(exc, PageError) else PageError(500, "unavailable.title", str(exc))
     texts = Texts(choose_language(request.query_params.get("lang"), request.headers.get("accept-language")))

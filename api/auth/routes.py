@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 LOGIN_PATH = "/auth/login"
 CALLBACK_PATH = "/auth/callback"
 LOGIN_COOKIE_PATH = "/auth/"
+SIGNED_OUT_PATH = "/signed-out"
+"""The page sign-out ends on; it needs no sign-in, so the browser's form-action check never meets another site."""
 
 router = APIRouter(include_in_schema=False)
 
@@ -167,7 +169,7 @@ async def auth_callback(
 
 @router.post("/auth/logout")
 async def auth_logout(request: Request, authenticator: AuthenticatorDep) -> Response:
-    """End the session (the form must carry its CSRF token) and go to the start page."""
+    """End the session (the form must carry its CSRF token) and show the signed-out page."""
     fields = await read_form(request)
     session = session_of(request)
     if session is not None:
@@ -175,6 +177,6 @@ async def auth_logout(request: Request, authenticator: AuthenticatorDep) -> Resp
             raise AuthPageError(403, "form.refused.title", "form.refused.token")
         authenticator.sessions.close(session.id)
         log.info("signed out: %s", session.caller.person)
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse(SIGNED_OUT_PATH, status_code=303)
     set_cookie(response, SESSION_COOKIE, "", max_age=0, secure=authenticator.settings.session_cookie_secure)
     return response
