@@ -70,6 +70,8 @@ def _store(location: str | None) -> Iterator[GraphStore]:
 def _print_report(report: IngestReport, partial: bool) -> None:
     for problem in report.problems:
         err.print(Text.assemble(("rejected ", "red"), str(problem)), highlight=False)
+    for notice in report.notices:
+        err.print(Text.assemble(("cleaned  ", "yellow"), str(notice)), highlight=False)
     for (name, node_id, matched), count in Counter((m.name, m.node_id, m.matched) for m in report.merged).items():
         times = f" ({count} times)" if count > 1 else ""
         err.print(f"merged   {name!r} -> {node_id} (matched {matched!r}){times}", highlight=False, markup=False)

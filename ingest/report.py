@@ -65,6 +65,8 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     merged: list[Merge] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+    """What was changed in accepted input (invisible characters removed from free text); no rejection."""
     rejected_cases: list[str] = field(default_factory=list)
     vocabulary_created: int = 0
 

@@ -75,7 +75,9 @@ def _cases_of(document: Document, report: IngestReport) -> list[_Located]:
                     f"unknown top-level key {key!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
                 )
             )
-    valid, problems = validate_cases(data["cases"], document.file, line_of=document.line_of)
+    valid, problems = validate_cases(
+        data["cases"], document.file, line_of=document.line_of, notices=report.notices
+    )
     report.cases_seen += len(data["cases"]) if isinstance(data["cases"], list) else 0
     report.problems += problems
     rejected = {_position(p) for p in problems}
