@@ -98,7 +98,11 @@ class RateLimitMiddleware:
                 "errors": [
                     {
                         "message": f"Too many requests; try again in {retry_after} s.",
-                        "extensions": {"code": ErrorCode.LIMIT_EXCEEDED.value, "requestId": request_id, "retryAfter": retry_after},
+                        "extensions": {
+                            "code": ErrorCode.LIMIT_EXCEEDED.value,
+                            "requestId": request_id,
+                            "retryAfter": retry_after,
+                        },
                     }
                 ]
             }

@@ -159,8 +159,9 @@ def _write(table: str, cases: int, users: int, seconds: int) -> None:
     DOCS.write_text(
         "# Load test\n\n`make bench-load` (bench/load.py, bench/locustfile.py): readers mix 40 % priorWork, "
         "20 % nested cases pages, 20 % node, 10 % the planner page and 10 % the network page with no think "
-        "time; one client stores a new need through proposeNeed every second. Server and locust share "
-        f"127.0.0.1.\n\n{heading}\n\n{table}\n",
+        "time; one client stores a new need through proposeNeed every second (paced: it waits for each answer, "
+        "so a slow server gets fewer writes, as the table counts). Server and locust share 127.0.0.1; rate "
+        f"limits are off, as every client comes from one address.\n\n{heading}\n\n{table}\n",
         encoding="utf-8",
     )
 

@@ -15,16 +15,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
-import time
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any, Self
+from typing import Any
 
 import httpx
 
-from tests.local_process import TAIL_LINES, build_tool, free_port
+from tests.local_process import LocalServer, build_tool
 from tests.neo4j_local import unavailable_reason as _jvm_missing
 
 __all__ = ["ISSUER_ID", "SHORT_LIVED_ISSUER_ID", "LocalOidc", "build", "unavailable_reason"]
@@ -43,17 +39,11 @@ def unavailable_reason() -> str | None:
 
 
 def build() -> None:
-    """Fetch mock-oauth2-server and its jars with Maven, unless already there.
-
-    Raises
-    ------
-    RuntimeError
-        The build failed or timed out; the message ends with the tail of its output.
-    """
+    """Fetch the server's jars with Maven unless there; RuntimeError with the output's tail on failure."""
     build_tool(SCRIPT, BUILD_TIMEOUT)
 
 
-class LocalOidc:
+class LocalOidc(LocalServer):
     """One mock-oauth2-server on 127.0.0.1 with interactive login and a token per principal.
 
     Parameters
@@ -67,11 +57,10 @@ class LocalOidc:
     """
 
     def __init__(self, data_dir: Path, principals: dict[str, dict[str, Any]], *, token_seconds: int = 300) -> None:
-        self.data_dir = Path(data_dir)
-        self.port = free_port()
+        super().__init__(data_dir, log_name="oidc-local.log")
         self.url = f"http://127.0.0.1:{self.port}"
         self.issuer = f"{self.url}/{ISSUER_ID}"
-        self.log_path = self.data_dir / "oidc-local.log"
+        self.config_path = self.data_dir / "config.json"
         self._config = {
             "interactiveLogin": True,
             "httpServer": "NettyWrapper",
@@ -87,41 +76,22 @@ class LocalOidc:
                 for issuer_id, seconds in ((ISSUER_ID, token_seconds), (SHORT_LIVED_ISSUER_ID, 1))
             ],
         }
-        self._process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
 
-    def start(self, timeout: float = 120) -> None:
-        """Spawn the server and return once its discovery document names the expected issuer.
+    def __str__(self) -> str:
+        return f"the OIDC provider on {self.url}"
 
-        Raises
-        ------
-        RuntimeError
-            It exited or was not ready within `timeout` seconds; the message ends with the tail of its log.
-        """
+    def command(self) -> list[str]:
+        """tools/oidc-local run on this port with the configuration (written on first use)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        config = self.data_dir / "config.json"
-        config.write_text(json.dumps(self._config), encoding="utf-8")
-        self._log = self.log_path.open("ab")
-        self._process = subprocess.Popen(
-            [str(SCRIPT), "run", "--port", str(self.port), "--config", str(config)],
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "OIDC_LOCAL_PARENT_PID": str(os.getpid())},
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + timeout
-        while not self._is_ready():
-            code = self._process.poll()
-            if code is not None or time.monotonic() > deadline:
-                self.stop()
-                problem = f"exited with code {code}" if code is not None else f"was not ready after {timeout:.0f} s"
-                lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
-                tail = "\n".join(lines[-TAIL_LINES:])
-                raise RuntimeError(f"the OIDC provider on {self.url} {problem}; log {self.log_path}:\n{tail}")
-            time.sleep(0.2)
+        self.config_path.write_text(json.dumps(self._config), encoding="utf-8")
+        return [str(SCRIPT), "run", "--port", str(self.port), "--config", str(self.config_path)]
 
-    def _is_ready(self) -> bool:
+    def environment(self) -> dict[str, str]:
+        """Stop with this process."""
+        return {"OIDC_LOCAL_PARENT_PID": str(os.getpid())}
+
+    def is_ready(self, output: str) -> bool:
+        """Its discovery document answers and names the expected issuer (it prints no ready line)."""
         try:
             response = httpx.get(f"{self.issuer}/.well-known/openid-configuration", timeout=2)
         except httpx.HTTPError:
@@ -139,26 +109,3 @@ class LocalOidc:
         response.raise_for_status()
         token: str = response.json()["access_token"]
         return token
-
-    def stop(self, timeout: float = 20) -> None:
-        """Stop the server (SIGTERM to its process group, then SIGKILL); safe to call twice."""
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()

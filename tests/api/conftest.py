@@ -218,6 +218,14 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture
+def writable_dataset(tmp_path: Path) -> Path:
+    """A store file holding the test cases, for one test that writes."""
+    path = tmp_path / "cases.db"
+    load_cases(path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def api(dataset: Path) -> Iterator[Api]:
     """A server over the shared dataset, with the test keys configured."""

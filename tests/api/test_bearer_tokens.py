@@ -16,7 +16,7 @@ import pytest
 
 from api.settings import Settings
 from graph.backends import open_store
-from tests.api.conftest import CASES, WRITE_KEY, Api, case_input, load_cases, make_settings
+from tests.api.conftest import CASES, WRITE_KEY, Api, case_input, make_settings
 from tests.conftest import oidc_settings
 from tests.oidc_local import SHORT_LIVED_ISSUER_ID, LocalOidc
 
@@ -30,21 +30,14 @@ PROPOSE = (
 
 
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    path = tmp_path / "cases.db"
-    load_cases(path)
-    return path
-
-
-@pytest.fixture
 def server(
-    store_path: Path, oidc_provider: LocalOidc, serve: Callable[[Settings], Api]
+    writable_dataset: Path, oidc_provider: LocalOidc, serve: Callable[[Settings], Api]
 ) -> Callable[..., Api]:
     """Start a server that takes the provider's tokens (and the test keys), with more settings as given."""
 
     def start(issuer: str | None = None, clock_skew_seconds: int = 60, **overrides: object) -> Api:
         oidc = oidc_settings(issuer or oidc_provider.issuer, clock_skew_seconds=clock_skew_seconds)
-        return serve(make_settings(store_path, oidc=oidc, **overrides))
+        return serve(make_settings(writable_dataset, oidc=oidc, **overrides))
 
     return start
 
@@ -68,18 +61,18 @@ def test_token_without_a_mapped_group_is_forbidden(server: Callable[..., Api], o
 
 
 def test_reader_may_not_write_and_nothing_is_written(
-    server: Callable[..., Api], oidc_provider: LocalOidc, store_path: Path
+    server: Callable[..., Api], oidc_provider: LocalOidc, writable_dataset: Path
 ) -> None:
     api = server()
     error = api.error(UPSERT, {"input": {"cases": [_case("dk-reader-attempt")]}}, key=oidc_provider.token("reader"))
     assert error["extensions"]["code"] == "FORBIDDEN"
     assert "svc-reader has read scope; this needs write" in error["message"]
-    with open_store(store_path) as store:
+    with open_store(writable_dataset) as store:
         assert store.get("dk-reader-attempt") is None
 
 
 def test_writes_record_the_person_or_the_key(
-    server: Callable[..., Api], oidc_provider: LocalOidc, store_path: Path
+    server: Callable[..., Api], oidc_provider: LocalOidc, writable_dataset: Path
 ) -> None:
     api = server()
     writer = oidc_provider.token("writer")
@@ -87,7 +80,7 @@ def test_writes_record_the_person_or_the_key(
     assert api.data(UPSERT, {"input": {"cases": [_case("dk-by-key")]}}, key=WRITE_KEY)["upsertCases"]["created"]
     proposed = api.data(PROPOSE, {"text": "Pårørende trenger én kontaktperson"}, key=oidc_provider.token("proposer"))
     assert proposed["proposeNeed"]["created"] is True
-    with open_store(store_path) as store:
+    with open_store(writable_dataset) as store:
         by_person, by_key = store.get("dk-by-person"), store.get("dk-by-key")
         need = store.get(proposed["proposeNeed"]["need"]["key"])
     assert by_person is not None and by_person.props["written_by"] == "person:svc-curator"

@@ -18,7 +18,7 @@ import pytest
 from api.settings import Settings
 from graph.backends import open_store
 from graph.model import NodeType
-from tests.api.conftest import Api, load_cases, make_settings
+from tests.api.conftest import Api, make_settings
 from tests.conftest import oidc_settings
 from tests.oidc_local import LocalOidc
 
@@ -26,15 +26,8 @@ NEED = "Foreldre trenger å vite hvem som følger opp barnet etter skolebyttet"
 
 
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    path = tmp_path / "cases.db"
-    load_cases(path)
-    return path
-
-
-@pytest.fixture
-def app(store_path: Path, oidc_provider: LocalOidc, serve: Callable[[Settings], Api]) -> Api:
-    return serve(make_settings(store_path, oidc=oidc_settings(oidc_provider.issuer)))
+def app(writable_dataset: Path, oidc_provider: LocalOidc, serve: Callable[[Settings], Api]) -> Api:
+    return serve(make_settings(writable_dataset, oidc=oidc_settings(oidc_provider.issuer)))
 
 
 def _cookie(response: httpx.Response, name: str) -> tuple[str, str]:
@@ -115,23 +108,24 @@ def _csrf(app: Api, session: str) -> str:
     return found.group(1)
 
 
-def _needs(store_path: Path) -> list[str]:
-    with open_store(store_path) as store:
+def _needs(writable_dataset: Path) -> list[str]:
+    with open_store(writable_dataset) as store:
         return [str(need.props.get("proposed_by")) for need in store.find(NodeType.NEED) if need.props["text"] == NEED]
 
 
-def test_forms_without_the_sessions_csrf_token_are_refused_and_write_nothing(app: Api, store_path: Path) -> None:
+def test_forms_without_the_sessions_csrf_token_are_refused_and_write_nothing(app: Api, writable_dataset: Path) -> None:
     session, _ = _sign_in(app, ["behovsgraf-intake"])
     cookie = {"Cookie": f"behovsgraf_session={session}"}
     for fields in ({"text": NEED}, {"text": NEED, "csrf": "guessed-token"}):
         assert app.client.post(f"{app.url}/needs", data=fields, headers=cookie).status_code == 403
     other, _ = _sign_in(app, ["behovsgraf-intake"])
-    assert app.client.post(f"{app.url}/needs", data={"text": NEED, "csrf": _csrf(app, other)}, headers=cookie).status_code == 403
+    another_token = {"text": NEED, "csrf": _csrf(app, other)}
+    assert app.client.post(f"{app.url}/needs", data=another_token, headers=cookie).status_code == 403
     assert app.client.post(f"{app.url}/needs", data={"text": NEED, "csrf": _csrf(app, session)}).status_code == 403
-    assert _needs(store_path) == []
+    assert _needs(writable_dataset) == []
     stored = app.client.post(f"{app.url}/needs", data={"text": NEED, "csrf": _csrf(app, session)}, headers=cookie)
     assert stored.status_code == 303 and "intake=stored" in stored.headers["location"]
-    assert _needs(store_path) == ["person:saksbehandler"]
+    assert _needs(writable_dataset) == ["person:saksbehandler"]
 
 
 def test_sign_out_ends_the_session(app: Api) -> None:
