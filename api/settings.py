@@ -11,6 +11,7 @@ import json
 from enum import Enum
 from functools import lru_cache
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -82,8 +83,10 @@ class Oidc(BaseModel):
     @field_validator("issuer")
     @classmethod
     def _http_url(cls, issuer: str) -> str:
-        if not issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-            raise ValueError("the issuer must be an https:// URL (plain http only on localhost)")
+        url = urlsplit(issuer)
+        is_local = url.scheme == "http" and url.hostname in ("127.0.0.1", "localhost")
+        if not (url.scheme == "https" and url.hostname) and not is_local:
+            raise ValueError("the issuer must be an https:// URL (plain http only on 127.0.0.1 or localhost)")
         return issuer.rstrip("/")
 
     @property
