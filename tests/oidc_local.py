@@ -23,12 +23,13 @@ import httpx
 from tests.local_process import LocalServer, build_tool
 from tests.neo4j_local import unavailable_reason as _jvm_missing
 
-__all__ = ["ISSUER_ID", "SHORT_LIVED_ISSUER_ID", "LocalOidc", "build", "unavailable_reason"]
+__all__ = ["ISSUER_ID", "SHORT_LIVED_ISSUER_ID", "SHORT_LIVED_SECONDS", "LocalOidc", "build", "unavailable_reason"]
 
 SCRIPT = Path(__file__).resolve().parent.parent / "tools" / "oidc-local" / "oidc-local"
 ISSUER_ID = "behovsgraf"
 SHORT_LIVED_ISSUER_ID = "short-lived"
-"""A second issuer on the same server whose tokens expire after one second."""
+SHORT_LIVED_SECONDS = 10
+"""A second issuer on the same server whose tokens expire after SHORT_LIVED_SECONDS."""
 BUILD_TIMEOUT = 900.0
 """Seconds; the first build downloads about 25 MB of jars into ~/.m2."""
 
@@ -53,7 +54,7 @@ class LocalOidc(LocalServer):
     principals
         Scope name -> claims of the machine token issued for `scope=<name>`.
     token_seconds
-        Lifetime of the tokens `ISSUER_ID` issues (`SHORT_LIVED_ISSUER_ID`'s live one second).
+        Lifetime of the tokens `ISSUER_ID` issues (`SHORT_LIVED_ISSUER_ID`'s live SHORT_LIVED_SECONDS).
     """
 
     def __init__(self, data_dir: Path, principals: dict[str, dict[str, Any]], *, token_seconds: int = 300) -> None:
@@ -73,7 +74,7 @@ class LocalOidc(LocalServer):
                         for name, claims in principals.items()
                     ],
                 }
-                for issuer_id, seconds in ((ISSUER_ID, token_seconds), (SHORT_LIVED_ISSUER_ID, 1))
+                for issuer_id, seconds in ((ISSUER_ID, token_seconds), (SHORT_LIVED_ISSUER_ID, SHORT_LIVED_SECONDS))
             ],
         }
 

@@ -11,6 +11,7 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,7 +112,7 @@ def test_token_of_another_issuer_is_refused(server: Callable[..., Api], oidc_pro
 
 def test_token_with_a_forged_payload_is_refused(server: Callable[..., Api], oidc_provider: LocalOidc) -> None:
     header, payload, signature = oidc_provider.token("reader").split(".")
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims = _claims(f"{header}.{payload}.{signature}")
     claims["groups"] = ["behovsgraf-curators"]
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
     assert "signature" in _refused(server(), f"{header}.{forged}.{signature}")
@@ -123,9 +124,16 @@ def test_unsigned_token_is_refused(server: Callable[..., Api], oidc_provider: Lo
     _refused(server(), f"{header}.{payload}.")
 
 
+def _claims(token: str) -> dict[str, Any]:
+    payload = token.split(".")[1]
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return claims
+
+
 def test_expired_token_is_refused(server: Callable[..., Api], oidc_provider: LocalOidc) -> None:
     api = server(issuer=f"{oidc_provider.url}/{SHORT_LIVED_ISSUER_ID}", clock_skew_seconds=0)
+    api.data(PRIOR, PROBLEM, key=oidc_provider.token("reader", issuer_id=SHORT_LIVED_ISSUER_ID))  # keys fetched
     token = oidc_provider.token("reader", issuer_id=SHORT_LIVED_ISSUER_ID)
     assert api.data(PRIOR, PROBLEM, key=token)["priorWork"]
-    time.sleep(2.5)
+    time.sleep(max(0.0, _claims(token)["exp"] - time.time()) + 1.5)
     assert "expired" in _refused(api, token)
