@@ -114,3 +114,19 @@ def test_generate_is_deterministic_and_ingestible(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     languages = {case["language"] for f in files for case in yaml.safe_load(f.read_text())["cases"]}
     assert {"sv", "nb", "da"} <= languages
+
+
+def test_ingest_names_invisible_characters_it_removed_from_free_text(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "cases:\n"
+        "  - id: se-lund-hemtjanst\n"
+        "    title: Hemtjänst i Lund\n"
+        "    language: sv\n"
+        '    summary: "Lunds kommune\\u200b intervjuade \\u202eäldre"\n',
+        encoding="utf-8",
+    )
+    result = run("ingest", "--store", tmp_path / "store.db", cases)
+    assert result.returncode == 0, result.stderr
+    assert "cleaned" in result.stderr and "cases[0].summary" in result.stderr
+    assert "U+200B ZERO WIDTH SPACE" in result.stderr and "U+202E RIGHT-TO-LEFT OVERRIDE" in result.stderr

@@ -11,6 +11,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -115,11 +116,34 @@ def test_planner_signs_in_searches_and_is_refused_a_write_without_the_role(
         assert not [need for need in store.find(NodeType.NEED) if need.props.get("text") == NEED_NB]
 
 
+def _serious_violations(browser: Browser, signed_in: Page, axe_script: Path) -> list[str]:
+    """axe-core's serious violations on the signed-in page's URL (in a context that lets axe's script run)."""
+    context = browser.new_context(locale="nb-NO", bypass_csp=True)
+    context.add_cookies(signed_in.context.cookies())  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(signed_in.url)
+    page.add_script_tag(path=str(axe_script))
+    results: dict[str, Any] = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    context.close()
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}"
+        for violation in results["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
 def test_proposer_stores_a_need_under_their_name(
-    page: Page, signed_in_server: LiveServer, oidc_provider: LocalOidc, store_copy: Path
+    page: Page,
+    browser: Browser,
+    signed_in_server: LiveServer,
+    oidc_provider: LocalOidc,
+    store_copy: Path,
+    axe_script: Path,
 ) -> None:
     _sign_in(page, signed_in_server, oidc_provider, "radgiver@fylke.example", ["behovsgraf-intake"])
     page.click(f"text={TEXTS['nav.intake']}")
+    page.wait_for_url(f"{signed_in_server.url}/needs/new**")
+    assert not _serious_violations(browser, page, axe_script), "the intake form and signed-in header are accessible"
     page.fill("#need-text", NEED_NB)
     page.click("form.panel button[type=submit]")
     expect(page.locator(".notice")).to_have_text(TEXTS["intake.stored"])
