@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 STORE ?= data/behovsgraf.db
 
-.PHONY: run test bench bench-neo4j eval neo4j clean
+.PHONY: run test bench bench-load bench-neo4j eval neo4j clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ test: $(INSTALLED)
 ## bench: benchmark tables into docs/benchmarks.md
 bench: $(INSTALLED)
 	$(PY) -m bench.run --cases 1000 10000 100000 --write
+
+## bench-load: 50 readers + 1 intake write/s for 60 s against 10k generated cases (locust), table in docs/load.md
+bench-load: $(VENV)/.load-installed
+	$(PY) -m bench.load --cases 10000 --write
+
+$(VENV)/.load-installed: $(INSTALLED)
+	$(PY) -m pip install --quiet -e '.[dev,load]'
+	touch $@
 
 clean:
 	rm -rf $(VENV) .pytest_cache $(STORE) $(STORE)-wal $(STORE)-shm

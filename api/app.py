@@ -24,13 +24,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
-from api.deps import StoreProvider, identify
+from api import auth
+from api.auth.identity import caller_of
+from api.deps import StoreProvider
 from api.json_input import JsonInputError, parse_json
+from api.ratelimit import RateLimitMiddleware
 from api.schema import build_schema
 from api.schema.context import Context
 from api.schema.errors import ErrorCode
 from api.settings import Settings, get_settings
 from graph.errors import StoreError
+from visualisation import intake
 from visualisation.pages import install, internal_error_page
 
 __all__ = ["create_app", "serve"]
@@ -169,7 +173,7 @@ def _graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:
         return Context(
             settings=settings,
             stores=request.app.state.stores,
-            caller=identify(settings, request.headers.get("authorization")),
+            caller=caller_of(request),
             request_id=_request_id_of(request.scope),
         )
 
@@ -299,8 +303,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_api_route("/healthz", _healthz, methods=["GET"])
     app.add_api_route("/readyz", _readyz, methods=["GET"])
     install(app)
+    app.include_router(intake.router)
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RateLimitMiddleware, settings=settings)
+    auth.install(app, settings)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

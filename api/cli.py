@@ -40,6 +40,7 @@ from ingest.generate import write_generated
 from ingest.readers.documents import ReadError, read_document
 from ingest.report import ExitCode, IngestReport
 from ingest.run import collect_files, ingest_paths
+from ingest.schema import HIDDEN_STRIPPED
 
 __all__ = ["app", "main"]
 
@@ -74,7 +75,8 @@ def _print_report(report: IngestReport, partial: bool) -> None:
     for problem in report.problems:
         err.print(Text.assemble(("rejected ", "red"), str(problem)), highlight=False)
     for notice in report.notices:
-        err.print(Text.assemble(("notice   ", "yellow"), str(notice)), highlight=False)
+        label = "cleaned  " if notice.code == HIDDEN_STRIPPED else "notice   "
+        err.print(Text.assemble((label, "yellow"), str(notice)), highlight=False)
     for (name, node_id, matched), count in Counter((m.name, m.node_id, m.matched) for m in report.merged).items():
         times = f" ({count} times)" if count > 1 else ""
         err.print(f"merged   {name!r} -> {node_id} (matched {matched!r}){times}", highlight=False, markup=False)

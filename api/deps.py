@@ -76,14 +76,31 @@ def get_store(request: Request) -> GraphStore:
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """Who sent a request: the name of a valid key and its scope, or nobody.
+    """Who sent a request: a valid API key or a signed-in person with their scope, or nobody.
 
-    `bad_key` is set when a key was sent that matches none configured.
+    `bad_key` is set when a key or token was sent that is not valid; `problem` then
+    says why. A person whose groups map to no scope has `scope` None.
     """
 
     key_name: str | None = None
     scope: Scope | None = None
     bad_key: bool = False
+    person: str | None = None
+    problem: str | None = None
+
+    @property
+    def actor(self) -> str | None:
+        """Who a write is recorded as: `key:<name>` or `person:<name>`, None for nobody."""
+        if self.key_name is not None:
+            return f"key:{self.key_name}"
+        if self.person is not None:
+            return f"person:{self.person}"
+        return None
+
+    @property
+    def is_identified(self) -> bool:
+        """Whether a valid key or a signed-in person sent the request."""
+        return self.actor is not None
 
 
 def _digest(secret: str) -> bytes:

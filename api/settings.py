@@ -11,11 +11,12 @@ import json
 from enum import Enum
 from functools import lru_cache
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["ApiKey", "Scope", "Settings", "get_settings"]
+__all__ = ["ApiKey", "Oidc", "Scope", "Settings", "get_settings"]
 
 MIN_KEY_LENGTH = 24
 """API keys shorter than this are refused: they are guessable or placeholders."""
@@ -56,6 +57,49 @@ class ApiKey(BaseModel):
         if len(set(secret)) < MIN_KEY_DISTINCT_CHARACTERS:
             raise ValueError(f"an API key needs at least {MIN_KEY_DISTINCT_CHARACTERS} different characters")
         return key
+
+
+class Oidc(BaseModel):
+    """Sign-in with an OpenID Connect provider (Entra ID, ID-porten, Keycloak ...) and its bearer JWTs.
+
+    `role_scopes` maps the values of the `roles_claim` (groups, app roles) to the
+    scope they grant; a person whose claim holds none of them may sign in but do nothing.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    issuer: str = Field(description="The issuer URL; its /.well-known/openid-configuration is read at first use.")
+    client_id: str = Field(min_length=1, description="This app's client id at the provider.")
+    client_secret: SecretStr | None = Field(None, description="The client secret (confidential clients).")
+    audience: str | None = Field(None, description="The `aud` bearer JWTs must carry; the client id when unset.")
+    scopes: str = Field("openid profile email", description="Scopes asked for at sign-in.")
+    roles_claim: str = Field(
+        "groups", description="The claim holding groups or roles; a dotted path for nested claims (realm_access.roles)."
+    )
+    role_scopes: dict[str, Scope] = Field(
+        default_factory=dict, description="Group or role value -> read, propose or write."
+    )
+    person_claims: tuple[str, ...] = Field(
+        ("preferred_username", "email", "sub"), description="Claims naming a person in writes, first present wins."
+    )
+    redirect_url: str | None = Field(
+        None, description="The public URL of /auth/callback (behind a proxy); taken from the request when unset."
+    )
+    clock_skew_seconds: int = Field(60, ge=0, le=600, description="Leeway for exp, nbf and iat.")
+
+    @field_validator("issuer")
+    @classmethod
+    def _http_url(cls, issuer: str) -> str:
+        url = urlsplit(issuer)
+        is_local = url.scheme == "http" and url.hostname in ("127.0.0.1", "localhost")
+        if not (url.scheme == "https" and url.hostname) and not is_local:
+            raise ValueError("the issuer must be an https:// URL (plain http only on 127.0.0.1 or localhost)")
+        return issuer.rstrip("/")
+
+    @property
+    def expected_audience(self) -> str:
+        """The audience of bearer JWTs."""
+        return self.audience or self.client_id
 
 
 class Settings(BaseSettings):
@@ -99,6 +143,22 @@ class Settings(BaseSettings):
     )
     max_neighbourhood_nodes: int = Field(
         300, ge=10, le=5000, description="Most nodes a `neighbourhood` query returns before it is cut."
+    )
+
+    oidc: Oidc | None = Field(
+        None, description="OpenID Connect sign-in and bearer JWTs, as JSON; off when unset (API keys only)."
+    )
+    session_ttl_seconds: int = Field(
+        8 * 3600, ge=60, le=7 * 24 * 3600, description="How long a page session lasts after sign-in."
+    )
+    session_cookie_secure: bool = Field(
+        True, description="Mark the session cookie Secure (browsers still send it to http://127.0.0.1)."
+    )
+    rate_limit_per_key: int = Field(
+        600, ge=0, le=1_000_000, description="Requests a minute per API key or signed-in person; 0 turns it off."
+    )
+    rate_limit_per_address: int = Field(
+        300, ge=0, le=1_000_000, description="Requests a minute per client address without a key; 0 turns it off."
     )
 
     @field_validator("cors_origins", mode="before")

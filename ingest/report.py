@@ -76,10 +76,10 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     merged: list[Merge] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+    """Things worth knowing that rejected nothing: invisible characters removed from free text, a file read as cp1252."""
     rejected_cases: list[str] = field(default_factory=list)
     vocabulary_created: int = 0
-    notices: list[Problem] = field(default_factory=list)
-    """Things worth knowing that rejected nothing (a file read as cp1252)."""
 
     @property
     def ok(self) -> bool:

@@ -15,6 +15,7 @@ from graph.ids import node_id, normalise_name
 from graph.model import Edge, Node, NodeType, Props, RelType
 from graph.store import GraphStore
 from ingest.aliases import AliasIndex
+from ingest.lookalikes import lookalike_message
 from ingest.report import Merge, Problem, format_path
 from ingest.schema import CaseIn
 
@@ -61,6 +62,10 @@ class Resolver:
         self.index.add(node)
         self.names[node.id] = node.label
 
+    def _lookalike(self, node_type: NodeType, name: str) -> str | None:
+        """Why a new name may imitate a known one (letters of several scripts in a word), or None."""
+        return lookalike_message(name, lambda text: [self.names[i] for i in self.index.lookup(node_type, text)[0]])
+
     def plan(self, case: CaseIn, file: str, position: int, line_of: dict[tuple[str | int, ...], int]) -> CasePlan:
         """The nodes and edges of one case; problems when a name is ambiguous or a related case unknown."""
         plan = CasePlan(case.id, file)
@@ -85,6 +90,12 @@ class Resolver:
                 if normalise_name(name) != normalise_name(self.names[found]):
                     plan.merges.append(Merge(name, matched or name, found))
                 return found
+            if node_type is not NodeType.NEED and (lookalike := self._lookalike(node_type, name)) is not None:
+                where = (*base, *path)
+                plan.problems.append(
+                    Problem(file, format_path(where), line_of.get(where), "mixed-script", f"{name!r} {lookalike}")
+                )
+                return None
             new_id = node_id(node_type, name)
             node = Node(new_id, node_type, props)
             plan.nodes.append(node)

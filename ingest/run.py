@@ -26,12 +26,14 @@ from ingest.resolve import CasePlan, Resolver
 from ingest.schema import CaseIn, validate_cases
 from ingest.vocabulary import DATA_DIR, load_vocabulary
 
-__all__ = ["collect_files", "ingest_documents", "ingest_paths", "ingest_records"]
+__all__ = ["WRITTEN_BY", "collect_files", "ingest_documents", "ingest_paths", "ingest_records"]
 
 Progress = Callable[[int, int], None]
 """Called with (cases done, cases in all) while cases are resolved."""
 
 TOP_LEVEL_KEYS = ("cases", "queries")
+WRITTEN_BY = "written_by"
+"""The case property naming who wrote it through the API (`key:<name>` or `person:<name>`)."""
 
 
 MAPPING_SUFFIX = ".mapping.yaml"
@@ -103,7 +105,9 @@ def _cases_of(document: Document, report: IngestReport) -> list[_Located]:
                     f"unknown top-level key {key!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
                 )
             )
-    valid, problems = validate_cases(data["cases"], document.file, line_of=document.line_of)
+    valid, problems = validate_cases(
+        data["cases"], document.file, line_of=document.line_of, notices=report.notices
+    )
     report.cases_seen += len(data["cases"]) if isinstance(data["cases"], list) else 0
     report.problems += problems
     rejected = {_position(p) for p in problems}
@@ -155,8 +159,12 @@ def ingest_documents(
     progress: Progress | None = None,
     data_dir: Path = DATA_DIR,
     report: IngestReport | None = None,
+    written_by: str | None = None,
 ) -> IngestReport:
-    """Validate, resolve and write the cases of parsed documents (see module docstring)."""
+    """Validate, resolve and write the cases of parsed documents (see module docstring).
+
+    `written_by` (a person or API key, for writes through the API) is recorded on each case written.
+    """
     report = report or IngestReport()
     located = [item for document in documents for item in _cases_of(document, report)]
     located = _without_duplicates(located, report)
@@ -179,7 +187,7 @@ def ingest_documents(
     accepted = _without_links_to_rejected(store, plans, report)
     for plan in accepted:
         report.merged += plan.merges
-    _write(store, vocabulary.batch(), plans, accepted, report)
+    _write(store, vocabulary.batch(), plans, accepted, report, written_by=written_by)
     return report
 
 
@@ -227,7 +235,15 @@ def _without_links_to_rejected(store: GraphStore, plans: list[CasePlan], report:
     return list(accepted.values())
 
 
-def _write(store: GraphStore, vocabulary: Batch, plans: list[CasePlan], accepted: list[CasePlan], report: IngestReport) -> None:
+def _write(
+    store: GraphStore,
+    vocabulary: Batch,
+    plans: list[CasePlan],
+    accepted: list[CasePlan],
+    report: IngestReport,
+    *,
+    written_by: str | None,
+) -> None:
     """Write the vocabulary and the accepted cases as one batch, and count what changed."""
     created_by_any = {node.id: node for plan in plans for node in plan.nodes if node.type is not NodeType.CASE}
     edges: list[Edge] = [edge for plan in accepted for edge in plan.edges]
@@ -238,6 +254,9 @@ def _write(store: GraphStore, vocabulary: Batch, plans: list[CasePlan], accepted
                 nodes[end] = created_by_any[end]
     vocabulary_ids = {node.id for node in vocabulary.nodes}
     cases = frozenset(plan.case_id for plan in accepted)
+    if written_by is not None:
+        for case_id in cases:
+            nodes[case_id] = Node(case_id, NodeType.CASE, {**nodes[case_id].props, WRITTEN_BY: written_by})
     result = store.upsert(
         Batch(
             nodes=(*vocabulary.nodes, *nodes.values()),
@@ -276,7 +295,13 @@ def ingest_paths(
 
 
 def ingest_records(
-    store: GraphStore, records: list[dict[str, Any]], *, origin: str, partial: bool = False
+    store: GraphStore,
+    records: list[dict[str, Any]],
+    *,
+    origin: str,
+    partial: bool = False,
+    written_by: str | None = None,
 ) -> IngestReport:
     """Ingest cases given as plain dicts in the case-file format (the API's `upsertCases`)."""
-    return ingest_documents(store, [Document(file=origin, data={"cases": records})], partial=partial)
+    document = Document(file=origin, data={"cases": records})
+    return ingest_documents(store, [document], partial=partial, written_by=written_by)

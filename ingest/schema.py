@@ -21,13 +21,17 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from graph.ids import CASE_ID_PATTERN
 from graph.model import CASE_STATUSES, COUNTRIES, LANGUAGES, RelatedKind, Role
+from ingest.cleantext import hidden_characters, nfc, strip_hidden
 from ingest.report import Problem, format_path
 
 __all__ = [
     "COUNTRIES",
+    "HIDDEN_CHARACTERS",
+    "HIDDEN_STRIPPED",
     "ORGANISATION_TYPES",
     "CaseIn",
     "NeedIn",
@@ -55,25 +59,41 @@ MAX_CASES_PER_FILE = 200_000
 
 
 def _strip_text(value: Any) -> Any:
-    """Trim white space and refuse control characters (NUL and friends) in text."""
+    """NFC, trimmed, without control characters (NUL and friends); refuse invisible ones (ids and names)."""
     if isinstance(value, str):
-        value = value.strip()
+        value = nfc(value).strip()
         if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", value):
             raise ValueError("text may not contain control characters")
+        hidden = hidden_characters(value)
+        if hidden:
+            raise PydanticCustomError(
+                HIDDEN_CHARACTERS,
+                "contains invisible characters that change how it reads ({characters}); remove them",
+                {"characters": ", ".join(hidden)},
+            )
     return value
 
 
-def _text(max_length: int) -> Any:
+def _strip_free_text(value: Any) -> Any:
+    """Free text: invisible characters removed (`validate_cases` reports each removal), then as `_strip_text`."""
+    return _strip_text(strip_hidden(value)[0]) if isinstance(value, str) else value
+
+
+def _text(max_length: int, *, free: bool = False) -> Any:
     return Annotated[
         str,
-        BeforeValidator(_strip_text),
+        BeforeValidator(_strip_free_text if free else _strip_text),
         StringConstraints(min_length=1, max_length=max_length),
     ]
 
 
 Name = _text(300)
-Sentence = _text(1000)
-Text = _text(20_000)
+Sentence = _text(1000, free=True)
+Text = _text(20_000, free=True)
+HIDDEN_CHARACTERS = "hidden-characters"
+"""The problem code of an id or name holding bidirectional controls or zero-width characters."""
+HIDDEN_STRIPPED = "hidden-characters-stripped"
+"""The notice code of free text whose invisible characters were removed."""
 
 
 def _upper(value: Any) -> Any:
@@ -182,6 +202,8 @@ class CaseIn(_Strict):
     @field_validator("id", mode="before")
     @classmethod
     def _id_hint(cls, value: Any) -> Any:
+        if isinstance(value, str) and hidden_characters(value):
+            _strip_text(value)
         if isinstance(value, str) and not CASE_ID_PATTERN.match(value):
             raise ValueError(
                 f"{value!r} is not a valid case id: use lowercase a-z, 0-9 and hyphens (e.g. se-borlange-familjehem)"
@@ -228,16 +250,47 @@ def _message(error: dict[str, Any], loc: tuple[str | int, ...]) -> str:
     return str(error["msg"]).removeprefix("Value error, ")
 
 
+def _free_texts(item: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+    """The free-text fields of a raw case (summary, outcomes, need texts) with their paths."""
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    if isinstance(item.get("summary"), str):
+        found.append((("summary",), item["summary"]))
+    for key in ("outcomes", "needs"):
+        values = item.get(key)
+        for i, value in enumerate(values if isinstance(values, list) else []):
+            if isinstance(value, str):
+                found.append(((key, i), value))
+            elif key == "needs" and isinstance(value, dict) and isinstance(value.get("text"), str):
+                found.append(((key, i, "text"), value["text"]))
+    return found
+
+
+def _hidden_notices(
+    item: dict[str, Any], index: int, file: str, line_of: Callable[[tuple[str | int, ...]], int | None]
+) -> list[Problem]:
+    """A notice for each free-text field of a raw case that holds invisible characters (validation removes them)."""
+    notices = []
+    for path, text in _free_texts(item):
+        hidden = hidden_characters(text)
+        if hidden:
+            loc = ("cases", index, *path)
+            message = f"removed {strip_hidden(text)[1]} invisible character(s): {', '.join(hidden)}"
+            notices.append(Problem(file, format_path(loc), line_of(loc), HIDDEN_STRIPPED, message))
+    return notices
+
+
 def validate_cases(
     items: Any,
     file: str,
     *,
     line_of: Callable[[tuple[str | int, ...]], int | None] = lambda path: None,
+    notices: list[Problem] | None = None,
 ) -> tuple[list[tuple[int, CaseIn]], list[Problem]]:
     """Validate the items of a `cases:` list.
 
     Returns the valid cases with their index in the list, and one problem per
-    invalid field (several problems per case are reported together).
+    invalid field (several problems per case are reported together). Invisible
+    characters removed from free text are added to `notices` when given.
     """
     if not isinstance(items, list):
         return [], [Problem(file, "cases", line_of(("cases",)), "invalid", "`cases` must be a list")]
@@ -252,6 +305,8 @@ def validate_cases(
             path = ("cases", index)
             problems.append(Problem(file, format_path(path), line_of(path), "invalid", "a case must be a mapping"))
             continue
+        if notices is not None:
+            notices += _hidden_notices(item, index, file, line_of)
         try:
             valid.append((index, CaseIn.model_validate(item)))
         except ValidationError as exc:
@@ -262,5 +317,6 @@ def validate_cases(
                 if entry in seen:
                     continue
                 seen.add(entry)
-                problems.append(Problem(file, entry[0], line_of(loc), "invalid", entry[1]))
+                code = HIDDEN_CHARACTERS if error["type"] == HIDDEN_CHARACTERS else "invalid"
+                problems.append(Problem(file, entry[0], line_of(loc), code, entry[1]))
     return valid, problems

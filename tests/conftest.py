@@ -10,12 +10,16 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from graph.backends import open_store
 from graph.model import Batch
 from graph.store import GraphStore
+
+if TYPE_CHECKING:
+    from tests.oidc_local import LocalOidc
 
 IN_CI = bool(os.environ.get("CI"))
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +48,40 @@ def neo4j_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield server.url
     finally:
         server.stop()
+
+
+OIDC_CLIENT_ID = "behovsgraf"
+ROLE_SCOPES = {"behovsgraf-readers": "read", "behovsgraf-intake": "propose", "behovsgraf-curators": "write"}
+PRINCIPALS = {
+    "reader": {"sub": "svc-reader", "aud": [OIDC_CLIENT_ID], "groups": ["behovsgraf-readers"]},
+    "proposer": {"sub": "svc-intake", "aud": [OIDC_CLIENT_ID], "groups": ["staff", "behovsgraf-intake"]},
+    "writer": {"sub": "svc-curator", "aud": [OIDC_CLIENT_ID], "groups": ["behovsgraf-curators"]},
+    "norole": {"sub": "svc-norole", "aud": [OIDC_CLIENT_ID], "groups": ["staff"]},
+    "elsewhere": {"sub": "svc-other-app", "aud": ["another-app"], "groups": ["behovsgraf-curators"]},
+}
+"""Machine tokens the test provider issues, by the `scope` asked for: their claims."""
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalOidc]:
+    """A real OpenID Connect provider (mock-oauth2-server, built from tools/oidc-local on first use)."""
+    from tests import oidc_local
+
+    require(oidc_local.unavailable_reason())
+    oidc_local.build()
+    with oidc_local.LocalOidc(tmp_path_factory.mktemp("oidc"), PRINCIPALS) as provider:
+        yield provider
+
+
+def oidc_settings(issuer: str, **overrides: Any) -> dict[str, Any]:
+    """The `oidc` setting for an app signing in with the test provider's `issuer`."""
+    return {
+        "issuer": issuer,
+        "client_id": OIDC_CLIENT_ID,
+        "client_secret": "test-client-secret",
+        "role_scopes": ROLE_SCOPES,
+        **overrides,
+    }
 
 
 BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import time
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Self
+
+from tests.local_process import LocalServer, build_tool
 
 __all__ = ["LocalNeo4j", "build", "unavailable_reason"]
 
@@ -24,7 +20,6 @@ SCRIPT = Path(__file__).resolve().parent.parent / "tools" / "neo4j-local" / "neo
 READY = "NEO4J READY "
 BUILD_TIMEOUT = 1800.0
 """Seconds; the first build downloads about 150 MB of jars into ~/.m2."""
-TAIL_LINES = 40
 
 
 def unavailable_reason() -> str | None:
@@ -46,33 +41,10 @@ def build() -> None:
     RuntimeError
         The build failed or timed out; the message ends with the tail of its output.
     """
-    try:
-        done = subprocess.run(
-            [str(SCRIPT), "build"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            timeout=BUILD_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise RuntimeError(f"{SCRIPT} build took over {BUILD_TIMEOUT:.0f} s:\n{_tail(exc.output or b'')}") from exc
-    if done.returncode != 0:
-        raise RuntimeError(f"{SCRIPT} build failed with exit code {done.returncode}:\n{_tail(done.stdout)}")
+    build_tool(SCRIPT, BUILD_TIMEOUT)
 
 
-def _tail(output: bytes) -> str:
-    return "\n".join(output.decode("utf-8", "replace").splitlines()[-TAIL_LINES:])
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-class LocalNeo4j:
+class LocalNeo4j(LocalServer):
     """One Neo4j process with its home (data and logs) in `data_dir`, Bolt on 127.0.0.1.
 
     Parameters
@@ -86,77 +58,20 @@ class LocalNeo4j:
     """
 
     def __init__(self, data_dir: Path, port: int | None = None) -> None:
-        self.data_dir = Path(data_dir)
-        self.port = port if port is not None else _free_port()
+        super().__init__(data_dir, log_name="neo4j-local.log", port=port)
         self.url = f"bolt://127.0.0.1:{self.port}"
-        self.log_path = self.data_dir / "neo4j-local.log"
-        self._process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
 
-    def start(self, timeout: float = 180) -> None:
-        """Spawn Neo4j and return once it answers Bolt.
+    def __str__(self) -> str:
+        return f"Neo4j on {self.url}"
 
-        Raises
-        ------
-        RuntimeError
-            It is already running, exited, or was not ready within `timeout` seconds;
-            the message ends with the tail of its log.
-        """
-        if self._process is not None:
-            raise RuntimeError(f"Neo4j on {self.url} is already running")
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self._log = self.log_path.open("ab")
-        offset = self._log.tell()
-        self._process = subprocess.Popen(
-            [str(SCRIPT), "run", "--port", str(self.port), "--data", str(self.data_dir)],
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "NEO4J_LOCAL_PARENT_PID": str(os.getpid())},
-        )
-        deadline = time.monotonic() + timeout
-        while True:
-            output = self._output_since(offset)
-            if any(line.startswith(READY) for line in output.splitlines()):
-                return
-            code = self._process.poll()
-            if code is not None or time.monotonic() > deadline:
-                self.stop()
-                problem = f"exited with code {code}" if code is not None else f"was not ready after {timeout:.0f} s"
-                tail = "\n".join(output.splitlines()[-TAIL_LINES:])
-                raise RuntimeError(f"Neo4j on {self.url} {problem}; log {self.log_path}:\n{tail}")
-            time.sleep(0.1)
+    def command(self) -> list[str]:
+        """tools/neo4j-local run on this port and home."""
+        return [str(SCRIPT), "run", "--port", str(self.port), "--data", str(self.data_dir)]
 
-    def _output_since(self, offset: int) -> str:
-        with self.log_path.open("rb") as log:
-            log.seek(offset)
-            return log.read().decode("utf-8", "replace")
+    def environment(self) -> dict[str, str]:
+        """Stop with this process."""
+        return {"NEO4J_LOCAL_PARENT_PID": str(os.getpid())}
 
-    def stop(self, timeout: float = 60) -> None:
-        """Ask Neo4j to shut down (SIGTERM), killing it after `timeout` seconds; safe to call twice."""
-        process, self._process = self._process, None
-        if process is not None:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def restart(self) -> None:
-        """Stop and start again on the same port and data."""
-        self.stop()
-        self.start()
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+    def is_ready(self, output: str) -> bool:
+        """Neo4j printed its ready line (it answers Bolt)."""
+        return any(line.startswith(READY) for line in output.splitlines())

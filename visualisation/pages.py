@@ -21,7 +21,10 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from api.deps import get_store, identify
+from api.auth.errors import AuthPageError
+from api.auth.identity import page_caller_of, session_of
+from api.auth.routes import login_url
+from api.deps import Caller, get_store
 from api.settings import Settings
 from graph.algorithms.neighbourhood import MAX_DEPTH, Subgraph, neighbourhood, subgraph_of
 from graph.algorithms.ranking import CaseFilter, Hit, filter_cases, prior_work
@@ -79,13 +82,24 @@ class PageError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class Account:
+    """The header's account corner: who is signed in and their sign-out form's token, or the sign-in link."""
+
+    person: str | None
+    csrf: str | None
+    sign_in_url: str | None
+    intake_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Chrome:
-    """The site header of a page: which menu item is current and the links of the language switch."""
+    """The site header of a page: which menu item is current, the links of the language switch, the account."""
 
     current: str
     home_url: str
     network_url: str
     languages: tuple[tuple[str, str], ...]
+    account: Account
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +121,7 @@ class Page:
     request: Request
     texts: Texts
     started: float
+    caller: Caller = Caller()
 
     def url(self, path: str, params: list[tuple[str, str]] | None = None) -> str:
         """A link within the site that keeps the page language."""
@@ -127,7 +142,15 @@ class Page:
             home_url=self.url("/"),
             network_url=self.url("/network"),
             languages=tuple((code, f"{path}?{urlencode([*kept, ('lang', code)])}") for code in UI_LANGUAGES),
+            account=self._account(),
         )
+
+    def _account(self) -> Account:
+        session = session_of(self.request)
+        if session is not None:
+            return Account(session.caller.person, session.csrf, None, self.url("/needs/new"))
+        signs_in = _sign_in_enabled(self.request)
+        return Account(None, None, login_url(self.request.url.path) if signs_in else None, None)
 
     def html(self, template: str, *, current: str, status: int = 200, **context: object) -> HTMLResponse:
         """Render a page template with the site chrome, security headers and a Server-Timing entry."""
@@ -137,17 +160,31 @@ class Page:
         return HTMLResponse(body, status_code=status, headers=headers)
 
 
-def _has_key(settings: Settings, request: Request) -> bool:
-    """Whether the request carries a valid API key (any scope), as GraphQL reads require when configured."""
-    return identify(settings, request.headers.get("authorization")).scope is not None
+def _sign_in_enabled(request: Request) -> bool:
+    settings: Settings | None = getattr(request.app.state, "settings", None)
+    return settings is not None and settings.oidc is not None
+
+
+class SignInRequired(Exception):
+    """A page that needs a signed-in reader was asked for by nobody; answered with a redirect to sign in."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
 
 
 def _page(request: Request, lang: str = "") -> Page:
+    """The page context; when reads need a key (or sign-in), refuse or send to sign-in whoever has no read scope."""
     started = time.perf_counter()
     texts = Texts(choose_language(lang or None, request.headers.get("accept-language")))
-    page = Page(request, texts, started)
+    caller = page_caller_of(request)
+    page = Page(request, texts, started, caller)
     settings: Settings | None = getattr(request.app.state, "settings", None)
-    if settings is not None and settings.require_key_for_reads and not _has_key(settings, request):
+    if settings is not None and settings.require_key_for_reads and caller.scope is None:
+        if caller.person is not None:
+            raise PageError(403, "unauthorised.title", texts["unauthorised.no_role"])
+        if settings.oidc is not None and not caller.bad_key:
+            raise SignInRequired(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
         raise PageError(401, "unauthorised.title", texts["unauthorised.text"])
     return page
 
@@ -280,14 +317,18 @@ def case_page(case_id: str, page: PageDep, store: StoreDep) -> Response:
 
 
 @router.get("/nodes/{node_id}", response_class=HTMLResponse)
-def node_page(node_id: str, page: PageDep, store: StoreDep) -> Response:
-    """A node that is not a case (organisation, method, topic ...): its details and connections."""
+def node_page(node_id: str, page: PageDep, store: StoreDep, intake: str = "") -> Response:
+    """A node that is not a case (organisation, method, topic ...): its details and connections.
+
+    `intake=stored|known` (after the intake form) shows whether the need was new.
+    """
     node = _get(store, node_id, page)
     if node.type is NodeType.CASE:
         return RedirectResponse(page.node_url(node), status_code=307)
     return page.html(
         "node.html",
         current="network",
+        notice=page.texts[f"intake.{intake}"] if intake in ("stored", "known") else None,
         node=node_details(store, node, texts=page.texts, node_url=page.node_url),
         network_url=page.url("/network", [("focus", node.id)]),
     )
@@ -373,6 +414,14 @@ def network_page(
     )
 
 
+@router.get("/signed-out", response_class=HTMLResponse)
+def signed_out_page(request: Request, lang: str = "") -> Response:
+    """Where sign-out ends: a page anyone may see, with the link to sign in again."""
+    texts = Texts(choose_language(lang or None, request.headers.get("accept-language")))
+    page = Page(request, texts, time.perf_counter())
+    return page.html("error.html", current="", title=texts["signed_out.title"], message=texts["signed_out.text"])
+
+
 def _error_page(request: Request, exc: PageError) -> Response:
     texts = Texts(choose_language(request.query_params.get("lang"), request.headers.get("accept-language")))
     page = Page(request, texts, time.perf_counter())
@@ -383,6 +432,17 @@ def internal_error_page(request: Request, request_id: str) -> Response:
     """The HTML page (with the pages' security headers) for a failure no handler caught."""
     texts = Texts(choose_language(request.query_params.get("lang"), request.headers.get("accept-language")))
     return _error_page(request, PageError(500, "internal.title", texts.format("internal.text", request_id=request_id)))
+
+
+def _auth_error_page(request: Request, exc: Exception) -> Response:
+    error = exc if isinstance(exc, AuthPageError) else AuthPageError(500, "unavailable.title", "unavailable.text")
+    texts = Texts(choose_language(request.query_params.get("lang"), request.headers.get("accept-language")))
+    return _error_page(request, PageError(error.status, error.title_key, texts[error.text_key]))
+
+
+def _sign_in_redirect(request: Request, exc: Exception) -> Response:
+    next_path = exc.next_path if isinstance(exc, SignInRequired) else "/"
+    return RedirectResponse(login_url(next_path), status_code=303)
 
 
 def install(app: FastAPI) -> None:
@@ -399,3 +459,5 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(router)
     app.add_exception_handler(PageError, _error_page)
+    app.add_exception_handler(AuthPageError, _auth_error_page)
+    app.add_exception_handler(SignInRequired, _sign_in_redirect)

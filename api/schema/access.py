@@ -1,4 +1,4 @@
-"""Who may do what: reads are open unless configured otherwise, writes need a key with write scope."""
+"""Who may do what: reads are open unless configured otherwise, writes need a key or token with write scope."""
 
 from __future__ import annotations
 
@@ -29,13 +29,21 @@ def require_scope(context: Context, scope: Scope) -> None:
     """
     caller = context.caller
     if caller.bad_key:
-        raise Unauthenticated("The API key is not valid; send `Authorization: Bearer <key>` with a configured key.")
+        problem = f": {caller.problem}" if caller.problem else ""
+        raise Unauthenticated(
+            f"The API key or token is not valid{problem}; send `Authorization: Bearer <key or token>`."
+        )
     if caller.scope is None:
         if scope is Scope.READ and not context.settings.require_key_for_reads:
             return
-        raise Unauthenticated(f"This needs an API key with {scope.value} scope; send `Authorization: Bearer <key>`.")
+        if caller.person is not None:
+            raise Forbidden(f"{caller.person} has no group or role that grants {scope.value}.")
+        raise Unauthenticated(
+            f"This needs an API key or token with {scope.value} scope; send `Authorization: Bearer <key or token>`."
+        )
     if not caller.scope.includes(scope):
-        raise Forbidden(f"The API key {caller.key_name!r} has {caller.scope.value} scope; this needs {scope.value}.")
+        who = f"The API key {caller.key_name!r}" if caller.key_name else caller.person
+        raise Forbidden(f"{who} has {caller.scope.value} scope; this needs {scope.value}.")
 
 
 class CanRead(BasePermission):

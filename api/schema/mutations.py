@@ -26,9 +26,8 @@ from api.schema.types import Case, CaseHit, Language, Need, NeedHit
 from api.settings import Scope
 from graph.algorithms import ranking
 from graph.algorithms.text import guess_language
-from graph.ids import node_id
-from graph.model import Batch, Edge, Node, NodeType, RelType
-from graph.store import GraphStore
+from graph.model import Node, NodeType
+from ingest.proposals import proposed_need, store_proposed_need
 from ingest.report import IngestReport, Problem
 from ingest.run import ingest_records
 from ingest.schema import NeedIn
@@ -40,8 +39,6 @@ log = logging.getLogger(__name__)
 Info = strawberry.Info[Context, None]
 
 MAX_CASES_PER_REQUEST = 500
-PROPOSAL = "proposal"
-"""Edges of proposed needs are asserted by `proposal:<need id>`."""
 
 
 @strawberry.input(description="An organisation of a case (`organisations:` in a case file).")
@@ -212,21 +209,6 @@ def _payload(report: IngestReport, cases: list[Node]) -> UpsertCasesPayload:
     )
 
 
-def _store_need(store: GraphStore, need: Node, target_groups: tuple[str, ...]) -> bool:
-    """Write a proposed need unless it is known; True when it was created."""
-    if store.get(need.id) is not None:
-        return False
-    asserter = f"{PROPOSAL}:{need.id}"
-    store.upsert(
-        Batch(
-            nodes=(need,),
-            edges=tuple(Edge(need.id, RelType.OF, group, asserter) for group in target_groups),
-            retract=frozenset({asserter}),
-        )
-    )
-    return True
-
-
 @strawberry.type(description="Change the graph. Ingest and delete need an API key with write scope.")
 class Mutation:
     """Root mutation fields."""
@@ -244,13 +226,14 @@ class Mutation:
             raise LimitExceeded(f"`input.cases` can hold at most {MAX_CASES_PER_REQUEST} cases.", field="input.cases")
         context = info.context
         records = [_record(case) for case in input.cases]
+        actor = context.caller.actor
         report = await context.call(
-            ingest_records, records, origin=f"api:{context.caller.key_name}", partial=input.partial
+            ingest_records, records, origin=f"api:{actor}", partial=input.partial, written_by=actor
         )
         log.info(
-            "request %s: upsertCases by key %s: %d created, %d updated, %d rejected",
+            "request %s: upsertCases by %s: %d created, %d updated, %d rejected",
             context.request_id,
-            context.caller.key_name,
+            actor,
             len(report.created),
             len(report.updated),
             len(report.rejected_cases),
@@ -281,7 +264,7 @@ class Mutation:
             raise NotFound("No node has this id.", field="id")
         await info.context.call(lambda store: store.delete(node.id))
         info.context.loaders.forget()
-        log.info("request %s: deleteNode %s by key %s", info.context.request_id, node.id, info.context.caller.key_name)
+        log.info("request %s: deleteNode %s by %s", info.context.request_id, node.id, info.context.caller.actor)
         return DeleteNodePayload(deleted_id=id, key=node.id)
 
     @strawberry.mutation(
@@ -318,11 +301,11 @@ class Mutation:
                 similar_needs=need_hits(similar), similar_cases=case_hits(cases), need=None, created=False
             )
         language = input.language.value if input.language else guess_language(need.text)
-        node = Node(node_id(NodeType.NEED, need.text), NodeType.NEED, {"text": need.text, "language": language})
-        created = await context.call(_store_need, node, tuple(group_ids))
+        node = proposed_need(need.text, language=language, proposed_by=context.caller.actor)
+        created = await context.call(store_proposed_need, node, tuple(group_ids))
         context.loaders.forget()
         stored = await context.call(lambda store: store.get(node.id))
-        log.info("request %s: proposeNeed by key %s: %s", context.request_id, context.caller.key_name, node.id)
+        log.info("request %s: proposeNeed by %s: %s", context.request_id, context.caller.actor, node.id)
         return ProposeNeedPayload(
             similar_needs=need_hits(similar),
             similar_cases=case_hits(cases),

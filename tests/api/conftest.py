@@ -126,8 +126,14 @@ def case_input(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def make_settings(store: Path | str, **overrides: Any) -> Settings:
-    """Settings for a test server: keys configured, nothing read from the environment or .env."""
-    values: dict[str, Any] = {"store": str(store), "api_keys": KEYS, **overrides}
+    """Settings for a test server: keys configured, no rate limits, nothing read from the environment or .env."""
+    values: dict[str, Any] = {
+        "store": str(store),
+        "api_keys": KEYS,
+        "rate_limit_per_key": 0,
+        "rate_limit_per_address": 0,
+        **overrides,
+    }
     return Settings(_env_file=None, **values)
 
 
@@ -209,6 +215,14 @@ def load_cases(store_path: Path) -> None:
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store file holding the test cases, shared read-only by the session."""
     path = tmp_path_factory.mktemp("dataset") / "cases.db"
+    load_cases(path)
+    return path
+
+
+@pytest.fixture
+def writable_dataset(tmp_path: Path) -> Path:
+    """A store file holding the test cases, for one test that writes."""
+    path = tmp_path / "cases.db"
     load_cases(path)
     return path
 

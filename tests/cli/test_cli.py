@@ -169,3 +169,19 @@ def test_bad_api_key_settings_are_one_line_and_exit_2(tmp_path: Path, keys: str,
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("behovsgraf: ") and words in lines[0], result.stderr
+
+
+def test_ingest_names_invisible_characters_it_removed_from_free_text(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "cases:\n"
+        "  - id: se-lund-hemtjanst\n"
+        "    title: Hemtjänst i Lund\n"
+        "    language: sv\n"
+        '    summary: "Lunds kommune\\u200b intervjuade \\u202eäldre"\n',
+        encoding="utf-8",
+    )
+    result = run("ingest", "--store", tmp_path / "store.db", cases)
+    assert result.returncode == 0, result.stderr
+    assert "cleaned" in result.stderr and "cases[0].summary" in result.stderr
+    assert "U+200B ZERO WIDTH SPACE" in result.stderr and "U+202E RIGHT-TO-LEFT OVERRIDE" in result.stderr

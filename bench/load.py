@@ -1,0 +1,197 @@
+"""Load test: 50 concurrent readers for 60 s plus one intake write a second, against generated cases.
+
+`make bench-load` (or `python -m bench.load --cases 10000 --write`) generates the cases
+with `behovsgraf generate`, ingests them into a temporary embedded store, serves it
+with `behovsgraf serve` on a free 127.0.0.1 port (rate limits off: every client comes
+from one address) and runs locust headless against it (`bench/locustfile.py`). It
+prints a Markdown table per request type with the server's memory before and after,
+and with `--write` puts it in `docs/load.md`, dated and with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from bench.run import machine
+from graph.backends.embedded import EmbeddedStore
+from graph.model import NodeType
+from tests.local_process import free_port
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "load.md"
+LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
+BIN = Path(sys.executable).parent
+KEY_SAMPLE = 500
+SERVER_ERROR = re.compile(r"\b5\d\d\b")
+
+
+@dataclass
+class Memory:
+    """The server's resident memory, sampled every second while the load runs."""
+
+    pid: int
+    samples: list[float] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def rss_mib(self) -> float:
+        """Its resident set size now, in MiB."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def _sample(self) -> None:
+        while not self._stop.wait(1.0):
+            self.samples.append(self.rss_mib())
+
+    def __enter__(self) -> Memory:
+        self.samples.append(self.rss_mib())
+        threading.Thread(target=self._sample, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self.samples.append(self.rss_mib())
+
+
+def _run(args: list[str], **kwargs: object) -> None:
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, **kwargs)  # type: ignore[call-overload]
+
+
+def _prepare(work: Path, cases: int, seed: int) -> tuple[Path, list[str]]:
+    """Generate and ingest the cases; the store and a sample of case keys."""
+    store = work / "store.db"
+    _run([str(BIN / "behovsgraf"), "generate", "--cases", str(cases), "--seed", str(seed), "-o", str(work / "cases")])
+    _run([str(BIN / "behovsgraf"), "ingest", "--store", str(store), str(work / "cases")])
+    with EmbeddedStore(store) as opened:
+        keys = sorted(node.id for node in opened.find(NodeType.CASE))
+    return store, keys[:: max(1, len(keys) // KEY_SAMPLE)]
+
+
+def _serve(store: Path, port: int, write_key: str, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "BEHOVSGRAF_API_KEYS": json.dumps([{"name": "load-intake", "key": write_key, "scope": "propose"}]),
+        "BEHOVSGRAF_RATE_LIMIT_PER_KEY": "0",
+        "BEHOVSGRAF_RATE_LIMIT_PER_ADDRESS": "0",
+    }
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [str(BIN / "behovsgraf"), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=store.parent,
+        )
+    deadline = time.monotonic() + 600
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            raise RuntimeError(f"the server did not become ready; see {log}")
+        time.sleep(0.5)
+
+
+def _locust(url: str, users: int, seconds: int, keys: list[str], write_key: str, prefix: Path) -> None:
+    env = {**os.environ, "LOAD_CASE_KEYS": ",".join(keys), "LOAD_WRITE_KEY": write_key}
+    subprocess.run(
+        [
+            sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--only-summary",
+            "-u", str(users + 1), "-r", str(users + 1), "-t", f"{seconds}s", "--stop-timeout", "10",
+            "--host", url, "--csv", str(prefix), "--exit-code-on-error", "0",
+        ],
+        check=True,
+        env=env,
+        timeout=seconds + 300,
+    )  # fmt: skip
+
+
+def _table(prefix: Path, memory: Memory) -> str:
+    with Path(f"{prefix}_stats.csv").open(encoding="utf-8") as stats:
+        rows = list(csv.DictReader(stats))
+    with Path(f"{prefix}_failures.csv").open(encoding="utf-8") as failures:
+        server_errors = sum(
+            int(row["Occurrences"]) for row in csv.DictReader(failures) if SERVER_ERROR.search(row["Error"])
+        )
+    lines = [
+        "| request | requests | failures | req/s | p50 | p95 | p99 | max |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['Name']} | {int(row['Request Count']):,} | {int(row['Failure Count']):,} "
+            f"| {float(row['Requests/s']):.1f} | {row['50%']} ms | {row['95%']} ms | {row['99%']} ms "
+            f"| {float(row['Max Response Time']):.0f} ms |"
+        )
+    before, after, peak = memory.samples[0], memory.samples[-1], max(memory.samples)
+    lines += [
+        "",
+        f"Server errors (5xx): {server_errors}. Server memory (RSS): {before:.0f} MiB before the load, "
+        f"{after:.0f} MiB after ({(after - before) / before * 100:+.1f} %), peak {peak:.0f} MiB.",
+    ]
+    return "\n".join(lines)
+
+
+def _write(table: str, cases: int, users: int, seconds: int) -> None:
+    heading = (
+        f"## {cases:,} cases, {users} readers + 1 intake write/s for {seconds} s "
+        f"({dt.date.today().isoformat()}, {machine()})"
+    )
+    DOCS.write_text(
+        "# Load test\n\n`make bench-load` (bench/load.py, bench/locustfile.py): readers mix 40 % priorWork, "
+        "20 % nested cases pages, 20 % node, 10 % the planner page and 10 % the network page with no think "
+        "time; one client stores a new need through proposeNeed every second (paced: it waits for each answer, "
+        "so a slow server gets fewer writes, as the table counts). Server and locust share 127.0.0.1; rate "
+        f"limits are off, as every client comes from one address.\n\n{heading}\n\n{table}\n",
+        encoding="utf-8",
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the load test and print (and optionally write) its table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--write", action="store_true", help=f"write the table to {DOCS}")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="behovsgraf-load-") as tmp:
+        work = Path(tmp)
+        store, keys = _prepare(work, args.cases, args.seed)
+        write_key = secrets.token_urlsafe(32)
+        port = free_port()
+        server = _serve(store, port, write_key, work / "server.log")
+        try:
+            with Memory(server.pid) as memory:
+                _locust(f"http://127.0.0.1:{port}", args.users, args.seconds, keys, write_key, work / "locust")
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(60)
+        table = _table(work / "locust", memory)
+    print(f"{args.cases:,} cases, {args.users} readers + 1 writer, {args.seconds} s on {machine()}\n\n{table}")
+    if args.write:
+        _write(table, args.cases, args.users, args.seconds)
+
+
+if __name__ == "__main__":
+    main()
