@@ -38,7 +38,7 @@ COPY docker/entrypoint.sh /app/docker/entrypoint.sh
 # The sed keeps the entry point working when it was checked out with Windows line endings.
 ENV BEHOVSGRAF_DATA_DIR=/app/data
 RUN set -eu; \
-    python -c 'from ingest.vocabulary import DATA_DIR; assert (DATA_DIR / "vocabulary").is_dir(), DATA_DIR'; \
+    python -c 'from api.settings import get_settings; DATA_DIR = get_settings().data_dir; assert (DATA_DIR / "vocabulary").is_dir(), DATA_DIR'; \
     sed -i 's/\r$//' /app/docker/entrypoint.sh; \
     chmod 0755 /app/docker/entrypoint.sh
 

@@ -30,7 +30,7 @@ from api.schema.context import Context
 from api.schema.errors import ErrorCode
 from api.settings import Settings, get_settings
 from graph.errors import StoreError
-from visualisation.pages import install
+from api.pages import install
 
 __all__ = ["create_app", "serve"]
 

@@ -99,7 +99,7 @@ def ingest(
         console=err, transient=True, disable=not err.is_terminal,
     ) as bar:
         task = bar.add_task("ingest", total=None)
-        report = ingest_paths(graph, paths, partial=partial, progress=lambda done, total: bar.update(task, completed=done, total=total))
+        report = ingest_paths(graph, paths, partial=partial, progress=lambda done, total: bar.update(task, completed=done, total=total), data_dir=get_settings().data_dir)
     _print_report(report, partial)
     raise typer.Exit(report.exit_code)
 
@@ -263,7 +263,7 @@ def generate(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the case files.")] = Path("data/generated"),
 ) -> None:
     """Write a realistic synthetic case-file set (for tests and benchmarks)."""
-    files = write_generated(output, cases=cases, seed=seed)
+    files = write_generated(output, cases=cases, seed=seed, data_dir=get_settings().data_dir)
     out.print(f"wrote {cases} cases in {len(files)} file(s) to {output}")
 
 
@@ -297,7 +297,7 @@ def eval_(
     """Measure the ranking (NDCG@10, recall@10, MRR) against a plain BM25 baseline on graded queries."""
     queries = _queries(paths)
     with tempfile.TemporaryDirectory() as folder, EmbeddedStore(Path(folder) / "eval.db") as graph:
-        report = ingest_paths(graph, paths)
+        report = ingest_paths(graph, paths, data_dir=get_settings().data_dir)
         if not report.ok:
             _print_report(report, partial=False)
             raise typer.Exit(ExitCode.REJECTED)

@@ -221,7 +221,14 @@ def ingest_paths(
 
 
 def ingest_records(
-    store: GraphStore, records: list[dict[str, Any]], *, origin: str, partial: bool = False
+    store: GraphStore,
+    records: list[dict[str, Any]],
+    *,
+    origin: str,
+    partial: bool = False,
+    data_dir: Path = DATA_DIR,
 ) -> IngestReport:
     """Ingest cases given as plain dicts in the case-file format (the API's `upsertCases`)."""
-    return ingest_documents(store, [Document(file=origin, data={"cases": records})], partial=partial)
+    return ingest_documents(
+        store, [Document(file=origin, data={"cases": records})], partial=partial, data_dir=data_dir
+    )

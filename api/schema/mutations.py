@@ -245,7 +245,11 @@ class Mutation:
         context = info.context
         records = [_record(case) for case in input.cases]
         report = await context.call(
-            ingest_records, records, origin=f"api:{context.caller.key_name}", partial=input.partial
+            ingest_records,
+            records,
+            origin=f"api:{context.caller.key_name}",
+            partial=input.partial,
+            data_dir=context.settings.data_dir,
         )
         log.info(
             "request %s: upsertCases by key %s: %d created, %d updated, %d rejected",

@@ -23,7 +23,7 @@ from tests.visualisation.conftest import (
     XSS_SCRIPT,
 )
 from visualisation.network import DEFAULT_MAX_NODES
-from visualisation.pages import CONTENT_SECURITY_POLICY, FETCH_LIMIT
+from api.pages import CONTENT_SECURITY_POLICY, FETCH_LIMIT
 
 CASE = "no-grunerlokka-overgangstjenesten"
 PAGES = [

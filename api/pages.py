@@ -1,8 +1,9 @@
-"""The HTML pages served by the API process: the planner's search, case and node pages, network views.
+"""The routes of the HTML pages: the planner's search, case and node pages, network views.
 
 `install(app)` adds the routes and the static files (our styles and scripts, and the
-vis-network build pyvis ships), so no page needs a CDN. Pages reach the store only
-through `api.deps.get_store` and `graph.algorithms`.
+vis-network build pyvis ships), so no page needs a CDN. Routes read the request, reach
+the store through `api.deps.get_store` and `graph.algorithms`, and hand view models to
+`visualisation/`, which returns the HTML.
 
 Every page carries a Content-Security-Policy that allows scripts and styles from our
 own origin only. Escaping (autoescaped templates, JSON data blocks, DOM tooltips) is
@@ -31,8 +32,9 @@ from graph.store import GraphStore
 from visualisation.details import case_details, node_details
 from visualisation.hits import describe_hits
 from visualisation.i18n import UI_LANGUAGES, Texts, choose_language
-from visualisation.network import NODE_STYLES, NetworkView, NodeStyle, build_view
-from visualisation.templating import STATIC_DIR, VIS_NETWORK_DIR, Assets, render
+from visualisation.layout import Chrome, Controls, render_page
+from visualisation.network import NODE_STYLES, NetworkView, build_view
+from visualisation.templating import STATIC_DIR, VIS_NETWORK_DIR
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -62,7 +64,6 @@ _HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
-_ASSETS = Assets.served()
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,28 +76,6 @@ class PageError(Exception):
         self.status = status
         self.title_key = title_key
         self.message = message
-
-
-@dataclass(frozen=True, slots=True)
-class Chrome:
-    """The site header of a page: which menu item is current and the links of the language switch."""
-
-    current: str
-    home_url: str
-    network_url: str
-    languages: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Controls:
-    """The form above a network: hidden parameters to keep, the depth chooser and the node types."""
-
-    action: str
-    hidden: tuple[tuple[str, str], ...]
-    depth: int | None
-    max_depth: int
-    selected: frozenset[NodeType]
-    types: tuple[tuple[NodeType, str, NodeStyle], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +109,7 @@ class Page:
 
     def html(self, template: str, *, current: str, status: int = 200, **context: object) -> HTMLResponse:
         """Render a page template with the site chrome, security headers and a Server-Timing entry."""
-        body = render(template, texts=self.texts, chrome=self.chrome(current), assets=_ASSETS, **context)
+        body = render_page(template, texts=self.texts, chrome=self.chrome(current), **context)
         elapsed = (time.perf_counter() - self.started) * 1000
         headers = {**_HEADERS, "Server-Timing": f"render;dur={elapsed:.1f}"}
         return HTMLResponse(body, status_code=status, headers=headers)
