@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from graph.model import Node, NodeType
+from graph.model import Node, NodeType, Role
 from ingest.vocabulary import DATA_DIR, load_vocabulary
 
 __all__ = ["CASES_PER_FILE", "generate_cases", "write_generated"]
@@ -34,7 +34,8 @@ _TEMPLATES = {
     "en": ("{group} and {topic}: what do they need?", "We wanted to understand how {group} experience {topic} and tried {method}.",
            "{group} need better support with {topic}"),
 }
-_ROLES = ("owner", "partner", "partner", "funder", "facilitator", "participant")
+_ROLES = tuple(role.value for role in (Role.OWNER, Role.PARTNER, Role.PARTNER, Role.FUNDER, Role.FACILITATOR, Role.PARTICIPANT))
+"""Roles to draw from, partners twice as often as the others."""
 
 
 def _label(node: Node, lang: str) -> str:

@@ -23,12 +23,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from graph.ids import CASE_ID_PATTERN
-from graph.model import LANGUAGES, RelatedKind, Role
+from graph.model import COUNTRIES, LANGUAGES, ORGANISATION_TYPES, STATUSES, RelatedKind, Role
 from ingest.report import Problem, format_path
 
 __all__ = [
-    "COUNTRIES",
-    "ORGANISATION_TYPES",
     "CaseIn",
     "NeedIn",
     "OrganisationIn",
@@ -37,20 +35,6 @@ __all__ = [
     "validate_cases",
 ]
 
-COUNTRIES = ("SE", "NO", "DK", "FI", "IS")
-ORGANISATION_TYPES = (
-    "municipality",
-    "county",
-    "region",
-    "agency",
-    "association",
-    "company",
-    "foundation",
-    "network",
-    "research",
-    "ngo",
-    "other",
-)
 MAX_CASES_PER_FILE = 200_000
 
 
@@ -156,7 +140,7 @@ class CaseIn(_Strict):
     language: Literal[LANGUAGES]  # type: ignore[valid-type]
     summary: Text | None = None
     year: int | None = Field(None, ge=1900, le=2100)
-    status: Literal["planned", "ongoing", "completed", "discontinued"] | None = None
+    status: Literal[STATUSES] | None = None  # type: ignore[valid-type]
     country: Annotated[Literal[COUNTRIES] | None, BeforeValidator(_upper)] = None  # type: ignore[valid-type]
     places: list[Name] = _list_of(Name, 100)
     organisations: Annotated[list[OrganisationIn], BeforeValidator(_named("name"))] = _list_of(OrganisationIn, 500)

@@ -18,12 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from graph.errors import IngestError
 from graph.ids import node_id
-from graph.model import LANGUAGES, Batch, Edge, Node, NodeType, Props, RelType
+from graph.model import COUNTRIES, LANGUAGES, ORGANISATION_TYPES, Batch, Edge, Node, NodeType, Props, RelType
 from ingest.aliases import AliasIndex
 from ingest.readers.documents import ReadError, read_document
 from ingest.reference import ASSERTER, load_reference
 from ingest.report import format_path
-from ingest.schema import COUNTRIES, ORGANISATION_TYPES
 
 __all__ = ["DATA_DIR", "Vocabulary", "load_vocabulary"]
 

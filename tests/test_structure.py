@@ -57,3 +57,36 @@ def _reads_environment(path: Path) -> bool:
 def test_only_api_reads_the_environment(package: str) -> None:
     readers = [str(path.relative_to(ROOT)) for path in _modules(package) if _reads_environment(path)]
     assert readers == []
+
+
+def _spelled_lists(path: Path) -> list[set[str]]:
+    """The sets of strings of every tuple, list or set literal in a module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+            found.append({item.value for item in node.elts if isinstance(item, ast.Constant) and isinstance(item.value, str)})
+    return found
+
+
+def test_model_vocabularies_are_spelled_only_in_graph_model() -> None:
+    from graph.model import COUNTRIES, LANGUAGES, ORGANISATION_TYPES, ROLE_ORDER, STATUSES
+
+    vocabularies = {
+        "COUNTRIES": set(COUNTRIES),
+        "LANGUAGES": set(LANGUAGES),
+        "ORGANISATION_TYPES": set(ORGANISATION_TYPES),
+        "ROLE_ORDER": {role.value for role in ROLE_ORDER},
+        "STATUSES": set(STATUSES),
+    }
+    model = ROOT / "graph" / "model.py"
+    copies = [
+        (str(path.relative_to(ROOT)), name)
+        for package in ALLOWED
+        for path in _modules(package)
+        if path != model
+        for spelled in _spelled_lists(path)
+        for name, values in vocabularies.items()
+        if len(spelled & values) >= 3
+    ]
+    assert copies == []
