@@ -12,6 +12,7 @@ $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	api/graphiql/ensure-graphiql || echo "GraphiQL's files are not installed; /graphql works without its explorer"
 	touch $@
 
 ## run: install, load the sample data into the embedded store, answer a sample question, then serve

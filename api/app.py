@@ -19,11 +19,12 @@ import uvicorn
 from cross_web import HTTPException as TransportError
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
+from api import graphiql
 from api.deps import StoreProvider, identify
 from api.schema import build_schema
 from api.schema.context import Context
@@ -142,6 +143,10 @@ class _GraphQLRouter(GraphQLRouter[Context, None]):
             request_id = _request_id_of(request.scope)
             return JSONResponse(_error_body(exc.reason, code, request_id), status_code=exc.status_code)
 
+    async def render_graphql_ide(self, request: Any) -> HTMLResponse:
+        """GraphiQL from the app's own files (see `api.graphiql`), never from a CDN."""
+        return graphiql.page()
+
 
 def _graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:
     async def context_getter(request: Request) -> Context:
@@ -231,6 +236,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(_graphql_router(settings), prefix="/graphql")
     app.add_api_route("/healthz", _healthz, methods=["GET"])
     app.add_api_route("/readyz", _readyz, methods=["GET"])
+    graphiql.install(app)
     install(app)
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -222,6 +222,17 @@ def browser(chromium_path: Path) -> Iterator[Browser]:
         launched.close()
 
 
+@pytest.fixture(scope="session")
+def graphiql_files() -> Path:
+    """GraphiQL's files for /graphql, installed with npm from api/graphiql's lock file when missing."""
+    from api import graphiql
+
+    ready = graphiql.ASSETS["graphiql.min.js"]
+    reason = None if shutil.which("npm") or graphiql.is_installed() else "GraphiQL's files missing and npm not found"
+    require(reason or _ensure(ROOT / "api" / "graphiql" / "ensure-graphiql", ready, "GraphiQL"))
+    return ready.parent
+
+
 @dataclass(slots=True)
 class Visit:
     """What happened in a browser page: requests blocked for leaving 127.0.0.1, dialogs, script errors."""
