@@ -136,6 +136,22 @@ def read_document(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
     return parse_text(_decode(raw, file), file, kind=kind)
 
 
+def _yaml_syntax(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
+    """The line to report and a message naming both marks the parser gives.
+
+    The context mark is where the unfinished construct (a quote, a bracket) began, and
+    is reported as the line; the problem mark is where the parser noticed.
+    """
+    context, problem = exc.context_mark, exc.problem_mark
+    text = exc.problem or exc.context or "syntax error"
+    if problem is not None:
+        text += f" at line {problem.line + 1}, column {problem.column + 1}"
+    if context is not None and exc.context:
+        text += f", {exc.context} that starts at line {context.line + 1}, column {context.column + 1}"
+    mark = context or problem
+    return (mark.line + 1 if mark else None), text
+
+
 def parse_text(text: str, file: str, *, kind: str = "yaml") -> Document:
     """Parse YAML or JSON text into a `Document`; raise `ReadError` on malformed input."""
     if not text.strip():
@@ -145,9 +161,8 @@ def parse_text(text: str, file: str, *, kind: str = "yaml") -> Document:
     try:
         root = yaml.compose(text, Loader=_Yaml12Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise _problem(file, f"malformed YAML: {exc.problem or exc.context}", line=line, code="syntax") from None
+        line, message = _yaml_syntax(exc)
+        raise _problem(file, f"malformed YAML: {message}", line=line, code="syntax") from None
     except yaml.YAMLError as exc:
         raise _problem(file, f"malformed YAML: {exc}", code="syntax") from None
     except RecursionError:
