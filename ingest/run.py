@@ -192,6 +192,7 @@ def _write(store: GraphStore, vocabulary: Batch, plans: list[CasePlan], accepted
         )
     )
     report.written = True
+    report.node_types = {node.id: node.type.value for node in (*vocabulary.nodes, *nodes.values())}
     report.vocabulary_created = sum(1 for node_id in result.created if node_id in vocabulary_ids)
     report.created = [node_id for node_id in result.created if node_id not in vocabulary_ids]
     report.updated = [node_id for node_id in result.updated if node_id not in vocabulary_ids]
