@@ -21,6 +21,7 @@ from api.schema.access import CanRead, CanWrite, require_scope
 from api.schema.connections import page_size
 from api.schema.context import Context
 from api.schema.errors import BadUserInput, LimitExceeded, NotFound
+from api.schema.keys import NODE_REFERENCE
 from api.schema.queries import case_hits, need_hits, node_of, required_text
 from api.schema.types import Case, CaseHit, Language, Need, NeedHit
 from api.settings import Scope
@@ -155,8 +156,8 @@ class ProposeNeedInput:
     """The input of `proposeNeed`."""
 
     text: str = strawberry.field(description="The need, in the words of those who have it.")
-    target_groups: list[relay.GlobalID] | None = strawberry.field(
-        default=None, description="Ids of the target groups that have it (from `vocabulary`)."
+    target_groups: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Keys or ids of the target groups that have it (from `vocabulary`)."
     )
     language: Language | None = strawberry.field(default=None, description="The text's language; guessed when absent.")
     confirm: bool = strawberry.field(
@@ -278,7 +279,7 @@ class Mutation:
     async def delete_node(
         self,
         info: Info,
-        id: Annotated[relay.GlobalID, strawberry.argument(description="The node's global id.")],  # noqa: A002
+        id: Annotated[strawberry.ID, strawberry.argument(description=NODE_REFERENCE)],  # noqa: A002
     ) -> DeleteNodePayload:
         node = await node_of(info, id)
         if node is None:
