@@ -131,8 +131,8 @@ class InputProblem:
 
 
 @strawberry.type(description="What `upsertCases` wrote.")
-class UpsertCasesPayload:
-    """The outcome of an ingest through the API."""
+class UpsertCasesSuccess:
+    """The outcome of an ingest through the API that wrote something."""
 
     cases: list[Case] = strawberry.field(description="The cases written.")
     created: list[str] = strawberry.field(description="Keys of nodes created.")
@@ -141,6 +141,21 @@ class UpsertCasesPayload:
     merged: list[Merge] = strawberry.field(description="Names that met existing nodes.")
     rejected_cases: list[str] = strawberry.field(description="Ids of cases not written (only with `partial`).")
     problems: list[InputProblem] = strawberry.field(description="Why they were rejected.")
+
+
+@strawberry.type(description="The input was refused and nothing was written; `problems` lists everything wrong.")
+class InvalidInput:
+    """Validation problems returned as data, so a client can show them next to its form fields."""
+
+    field: str = strawberry.field(description="The field of the first problem, e.g. input.cases[0].language.")
+    message: str = strawberry.field(description="What is wrong with it.")
+    problems: list[InputProblem] = strawberry.field(description="Every problem found, in input order.")
+
+
+UpsertCasesPayload = Annotated[
+    UpsertCasesSuccess | InvalidInput,
+    strawberry.union("UpsertCasesPayload", description="What `upsertCases` wrote, or why it wrote nothing."),
+]
 
 
 @strawberry.type(description="What `deleteNode` removed.")
@@ -201,8 +216,8 @@ def _record(case: CaseInput) -> dict[str, Any]:
     return without_none(dataclasses.asdict(case))  # type: ignore[no-any-return]
 
 
-def _payload(report: IngestReport, cases: list[Node]) -> UpsertCasesPayload:
-    return UpsertCasesPayload(
+def _payload(report: IngestReport, cases: list[Node]) -> UpsertCasesSuccess:
+    return UpsertCasesSuccess(
         cases=[Case(node_id=node.id, node=node) for node in cases],
         created=report.created,
         updated=report.updated,
@@ -260,17 +275,10 @@ class Mutation:
             len(report.updated),
             len(report.rejected_cases),
         )
-        if report.written:
-            context.loaders.forget()
-        else:
-            problems = [_problem(problem) for problem in report.problems]
-            first = problems[0]
-            raise BadUserInput(
-                f"{len(problems)} problem(s) in the input, nothing was written; "
-                f"first: {first['field']}: {first['message']}",
-                field=first["field"],
-                problems=problems,
-            )
+        if not report.written:
+            problems = [InputProblem(**_problem(problem)) for problem in report.problems]
+            return InvalidInput(field=problems[0].field, message=problems[0].message, problems=problems)
+        context.loaders.forget()
         rejected = set(report.rejected_cases)
         written = await context.loaders.nodes.load_many([case.id for case in input.cases if case.id not in rejected])
         return _payload(report, [node for node in written if node is not None])
