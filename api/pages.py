@@ -24,7 +24,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.deps import get_store, identify
 from api.settings import Settings
-from graph.algorithms.neighbourhood import MAX_DEPTH, Subgraph, neighbourhood, subgraph_of
+from graph.algorithms.neighbourhood import MAX_DEPTH, neighbourhood
 from graph.algorithms.ranking import CaseFilter, Hit, filter_cases, prior_work
 from graph.errors import StoreError
 from graph.model import Node, NodeType, RelType
@@ -34,6 +34,7 @@ from visualisation.hits import describe_hits
 from visualisation.i18n import UI_LANGUAGES, Texts, choose_language
 from visualisation.layout import Chrome, Controls, render_page
 from visualisation.network import NODE_STYLES, NetworkView, build_view
+from visualisation.overview import SHARED_TYPES, Overview, shared_overview
 from visualisation.templating import STATIC_DIR, VIS_NETWORK_DIR
 
 __all__ = [
@@ -289,16 +290,6 @@ def _depth(value: str, texts: Texts) -> int:
     raise PageError(400, "bad_request.title", texts.format("bad_request.depth", value=value[:20], most=MAX_DEPTH))
 
 
-def _result_subgraph(store: GraphStore, hits: list[Hit], types: frozenset[NodeType]) -> Subgraph:
-    """The cases of a search and their direct neighbours (of the chosen types)."""
-    nodes: dict[str, Node] = {hit.case.id: hit.case for hit in hits}
-    for hit in hits:
-        for other in store.neighbours(hit.case.id):
-            if not types or other.type in types:
-                nodes.setdefault(other.id, other)
-    return subgraph_of(store, list(nodes.values()))
-
-
 @router.get("/network", response_class=HTMLResponse)
 def network_page(
     page: PageDep,
@@ -316,6 +307,7 @@ def network_page(
     all_types = tuple((node_type, texts.node_type(node_type), style) for node_type, style in NODE_STYLES.items())
     problem = _problem(q)
     view: NetworkView | None = None
+    overview: Overview | None = None
     heading = texts["network.title"]
     intro = None
     if focus:
@@ -327,17 +319,18 @@ def network_page(
         controls = Controls("/network", hidden, steps, MAX_DEPTH, chosen, all_types)
     elif problem or filters.case_filter() is not None:
         hits = _hits(store, problem, filters)
+        overview = shared_overview(
+            store, [hit.case for hit in hits], texts=texts, node_url=page.node_url, types=chosen
+        )
         view = build_view(
-            _result_subgraph(store, hits, chosen),
-            texts=texts,
-            node_url=page.node_url,
-            focus=[hit.case.id for hit in hits],
+            overview.subgraph, texts=texts, node_url=page.node_url, focus=[hit.id for hit in overview.hits]
         )
         heading = texts["network.for_search"]
         intro = problem or None
         kept = [("q", problem), *filters.params(), ("lang", texts.lang)]
         hidden = tuple((key, value) for key, value in kept if value)
-        controls = Controls("/network", hidden, None, MAX_DEPTH, chosen, all_types)
+        shared_types = tuple(item for item in all_types if item[0] in SHARED_TYPES)
+        controls = Controls("/network", hidden, None, MAX_DEPTH, chosen, shared_types)
     else:
         controls = None
     return page.html(
@@ -346,6 +339,7 @@ def network_page(
         heading=heading,
         intro=intro,
         view=view,
+        overview=overview,
         controls=controls,
         search_url=page.url("/", [("q", problem), *filters.params()]) if problem else page.url("/"),
     )

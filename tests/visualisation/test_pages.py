@@ -164,3 +164,14 @@ def test_pages_need_a_key_when_reads_need_one(sample_store: Path) -> None:
         assert locked.get("/").status_code == 401
         headers = {"authorization": "Bearer a-long-enough-secret-key-for-tests"}
         assert locked.get("/", headers=headers).status_code == 200
+
+
+def test_search_network_groups_what_the_top_hits_share(client: httpx.Client) -> None:
+    html = client.get("/network", params={"q": "elever slutter i videregående skole", "lang": "en"}).text
+    assert "<h2 id=\"overview-heading\">What the top results share</h2>" in html
+    hits = re.findall(r'<ol class="overview__hits">(.*?)</ol>', html, re.S)[0].count("<li>")
+    assert 2 <= hits <= 8
+    ranks = re.findall(r'<span class="overview__ranks">results ([\d, ]+)</span>', html)
+    assert ranks and all(len(rank.split(", ")) >= 2 for rank in ranks)
+    assert all(1 <= int(number) <= hits for rank in ranks for number in rank.split(", "))
+    assert '<details class="network__table">' in html and "<details class=\"network__table\" open" not in html
