@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
@@ -24,10 +24,11 @@ from fastapi.staticfiles import StaticFiles
 
 from api.deps import get_store, identify
 from api.settings import Settings
+from graph.algorithms.facets import linked_counts, property_counts, year_range
 from graph.algorithms.neighbourhood import MAX_DEPTH, neighbourhood
 from graph.algorithms.ranking import CaseFilter, Hit, filter_cases, prior_work
 from graph.errors import StoreError
-from graph.model import Node, NodeType, RelType
+from graph.model import STATUSES, Node, NodeType, RelType
 from graph.store import GraphStore
 from visualisation.details import case_details, node_details
 from visualisation.hits import describe_hits
@@ -144,6 +145,16 @@ def _store(request: Request, page: Annotated[Page, Depends(_page)]) -> Iterator[
         raise PageError(503, "unavailable.title", page.texts["unavailable.text"]) from exc
 
 
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """The planner's filter choices as (value, label, cases), and the status and years of the cases they leave."""
+
+    options: dict[str, tuple[tuple[str, str, int], ...]]
+    statuses: tuple[tuple[str, int], ...]
+    years: tuple[int, int] | None
+    total: int
+
+
 PageDep = Annotated[Page, Depends(_page)]
 StoreDep = Annotated[GraphStore, Depends(_store)]
 
@@ -155,24 +166,35 @@ class Filters:
     country: str = ""
     topic: str = ""
     target_group: str = ""
+    method: str = ""
 
     def case_filter(self) -> CaseFilter | None:
         """The ranking's filter, or None when nothing is chosen."""
-        if not (self.country or self.topic or self.target_group):
+        if not (self.country or self.topic or self.target_group or self.method):
             return None
         return CaseFilter(
             countries=(self.country,) if self.country else (),
             topics=(self.topic,) if self.topic else (),
             target_groups=(self.target_group,) if self.target_group else (),
+            methods=(self.method,) if self.method else (),
         )
+
+    def without(self, name: str) -> Filters:
+        """The same filters less one (a facet counts what its other filters let through)."""
+        return replace(self, **{name: ""})
 
     def params(self) -> list[tuple[str, str]]:
         """The filters as query parameters."""
-        return [("country", self.country), ("topic", self.topic), ("target_group", self.target_group)]
+        return [
+            ("country", self.country),
+            ("topic", self.topic),
+            ("target_group", self.target_group),
+            ("method", self.method),
+        ]
 
 
-def _filters(country: str = "", topic: str = "", target_group: str = "") -> Filters:
-    return Filters(country.strip(), topic.strip(), target_group.strip())
+def _filters(country: str = "", topic: str = "", target_group: str = "", method: str = "") -> Filters:
+    return Filters(country.strip(), topic.strip(), target_group.strip(), method.strip())
 
 
 FiltersDep = Annotated[Filters, Depends(_filters)]
@@ -191,15 +213,38 @@ def _hits(store: GraphStore, problem: str, filters: Filters) -> list[Hit]:
     return []
 
 
-def _filter_options(store: GraphStore, cases: list[Node], texts: Texts) -> dict[str, list[tuple[str, str]]]:
-    """Choices for the filters: the countries, topics and target groups that at least one case has."""
-    codes = {code for case in cases if isinstance(code := case.props.get("country"), str)}
-    options = {"countries": [(code, texts.optional(f"country.{code.upper()}", code)) for code in sorted(codes)]}
-    for key, rel in (("topics", RelType.ABOUT), ("target_groups", RelType.TARGETS)):
-        concepts = store.get_many(sorted({edge.target for edge in store.edges(rel)}))
-        labelled = [(node.id, node.label_in(texts.lang)) for node in concepts.values()]
-        options[key] = sorted(labelled, key=lambda item: item[1].casefold())
-    return options
+_CONCEPT_FACETS = (("topic", RelType.ABOUT), ("target_group", RelType.TARGETS), ("method", RelType.USED))
+
+
+def _facets(store: GraphStore, filters: Filters, texts: Texts) -> Facets:
+    """The filters' choices with how many cases each leaves, given the other filters chosen.
+
+    A chosen value stays listed even when nothing else would match it, so it can be seen and unset.
+    """
+    options: dict[str, tuple[tuple[str, str, int], ...]] = {}
+    in_country = filter_cases(store, filters.without("country").case_filter())
+    countries = property_counts(in_country, "country")
+    if filters.country:
+        countries.setdefault(filters.country, 0)
+    options["country"] = tuple(
+        (code, texts.optional(f"country.{code.upper()}", code), count) for code, count in sorted(countries.items())
+    )
+    for name, rel in _CONCEPT_FACETS:
+        counts = linked_counts(store, filter_cases(store, filters.without(name).case_filter()), rel)
+        chosen = getattr(filters, name)
+        if chosen:
+            counts.setdefault(chosen, 0)
+        concepts = store.get_many(sorted(counts))
+        labelled = [(node.id, node.label_in(texts.lang), counts[node.id]) for node in concepts.values()]
+        options[name] = tuple(sorted(labelled, key=lambda item: item[1].casefold()))
+    results = filter_cases(store, filters.case_filter())
+    statuses = property_counts(results, "status")
+    return Facets(
+        options=options,
+        statuses=tuple((texts.optional(f"status.{status}", status), statuses[status]) for status in STATUSES if statuses[status]),
+        years=year_range(results),
+        total=len(results),
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -213,16 +258,16 @@ def planner_page(
     problem = _problem(q)
     hits = _hits(store, problem, filters)
     searched = bool(problem) or filters.case_filter() is not None
-    cases = filter_cases(store)
+    facets = _facets(store, filters, page.texts)
     return page.html(
         "index.html",
         current="search",
         problem=problem,
         filters=filters,
-        options=_filter_options(store, cases, page.texts),
+        facets=facets,
         max_length=MAX_PROBLEM_LENGTH,
         searched=searched,
-        is_empty_graph=not cases,
+        is_empty_graph=not facets.total and filters.case_filter() is None,
         hits=describe_hits(store, hits, problem=problem, texts=page.texts, node_url=page.node_url),
         network_url=page.url("/network", [("q", problem), *filters.params()]) if hits else None,
         focus_url=lambda case_id: page.url("/network", [("focus", case_id)]),
