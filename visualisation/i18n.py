@@ -305,10 +305,10 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "en": "Network around the case",
     },
     "case.open_network": {
-        "sv": "Öppna nätverket i helsida",
-        "nb": "Åpne nettverket i helside",
-        "nn": "Opne nettverket på heil side",
-        "da": "Åbn netværket på hel side",
+        "sv": "Öppna nätverket på en egen sida",
+        "nb": "Åpne nettverket på en egen side",
+        "nn": "Opne nettverket på ei eiga side",
+        "da": "Åbn netværket på en side for sig",
         "en": "Open the full network view",
     },
     "case.none": {

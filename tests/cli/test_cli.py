@@ -287,3 +287,40 @@ def test_make_run_serves_on_the_port_asked_for(make_args: list[str], env: dict[s
     )
     (serve,) = [line for line in result.stdout.splitlines() if " serve " in line]
     assert serve.endswith(f"--port {port}")
+
+
+def _run_on_a_terminal(*args: str | Path) -> tuple[int, str]:
+    """Run behovsgraf with a pseudo-terminal as its standard output and error; (exit code, what it showed)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [str(BEHOVSGRAF), *map(str, args)], stdout=follower, stderr=follower, env={**os.environ, "COLUMNS": "100"}
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    return process.wait(timeout=300), shown.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    ("args", "step"),
+    [
+        (("generate", "--cases", "4000", "--seed", "3", "--output", "{tmp}/generated"), "generating cases"),
+        (("ingest", "--store", "{tmp}/s.db", str(DATA_DIR / "samples")), "resolving cases"),
+    ],
+)
+def test_long_commands_show_a_progress_bar_on_a_terminal(tmp_path: Path, args: tuple[str, ...], step: str) -> None:
+    code, shown = _run_on_a_terminal(*(arg.replace("{tmp}", str(tmp_path)) for arg in args))
+    assert code == 0, shown
+    assert step in shown and "━" in shown
+    piped = run(*(arg.replace("{tmp}", str(tmp_path / "piped")) for arg in args))
+    assert step not in piped.stderr and "━" not in piped.stderr
