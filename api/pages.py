@@ -241,7 +241,9 @@ def _facets(store: GraphStore, filters: Filters, texts: Texts) -> Facets:
     statuses = property_counts(results, "status")
     return Facets(
         options=options,
-        statuses=tuple((texts.optional(f"status.{status}", status), statuses[status]) for status in STATUSES if statuses[status]),
+        statuses=tuple(
+            (texts.optional(f"status.{status}", status), statuses[status]) for status in STATUSES if statuses[status]
+        ),
         years=year_range(results),
         total=len(results),
     )

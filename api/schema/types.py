@@ -299,16 +299,15 @@ class Case(Entity):
         return ParticipantConnection(edges=edges, page_info=page_info, total_count=total)
 
     needs = _related(RelType.ADDRESSES, Direction.OUT, NodeType.NEED, "Needs the case addressed.")
-
-    target_groups = _related(RelType.TARGETS, Direction.OUT, NodeType.TARGET_GROUP, "Target groups the case worked for.")
-
+    target_groups = _related(
+        RelType.TARGETS, Direction.OUT, NodeType.TARGET_GROUP, "Target groups the case worked for."
+    )
     methods = _related(RelType.USED, Direction.OUT, NodeType.METHOD, "Methods the case used.")
-
     topics = _related(RelType.ABOUT, Direction.OUT, NodeType.TOPIC, "Topics the case is about.")
-
     places = _related(RelType.LOCATED_IN, Direction.OUT, NodeType.PLACE, "Places where the case took place.")
-
-    sources = _related(RelType.DESCRIBED_IN, Direction.OUT, NodeType.SOURCE, "Reports, articles and pages that describe the case.")
+    sources = _related(
+        RelType.DESCRIBED_IN, Direction.OUT, NodeType.SOURCE, "Reports, articles and pages that describe the case."
+    )
 
     @strawberry.field(description="Cases this case names as related (builds on, similar to, follow-up of).")
     async def related(self, info: Info, first: First = None, after: After = None) -> RelatedCaseConnection:
@@ -353,13 +352,13 @@ class Organisation(Entity):
         return ParticipationConnection(edges=edges, page_info=page_info, total_count=total)
 
     places = _related(RelType.LOCATED_IN, Direction.OUT, NodeType.PLACE, "Places the organisation is located in.")
-
-    member_of = _related(RelType.MEMBER_OF, Direction.OUT, NodeType.ORGANISATION, "Bodies the organisation is a member of.")
-
+    member_of = _related(
+        RelType.MEMBER_OF, Direction.OUT, NodeType.ORGANISATION, "Bodies the organisation is a member of."
+    )
     members = _related(RelType.MEMBER_OF, Direction.IN, NodeType.ORGANISATION, "Members of the organisation.")
-
-    successor_of = _related(RelType.SUCCESSOR_OF, Direction.OUT, NodeType.ORGANISATION, "Organisations this one succeeded (after a merger or reform).")
-
+    successor_of = _related(
+        RelType.SUCCESSOR_OF, Direction.OUT, NodeType.ORGANISATION, "Organisations this one succeeded (after a merger or reform)."
+    )
     methods = _related(RelType.DEVELOPED_BY, Direction.IN, NodeType.METHOD, "Methods the organisation developed.")
 
 
@@ -379,8 +378,9 @@ class Need(Entity):
     async def target_group(self, info: Info) -> TargetGroup | None:
         return await _single(info, self.node_id, RelType.OF, Direction.OUT, NodeType.TARGET_GROUP)  # type: ignore[return-value]
 
-    target_groups = _related(RelType.OF, Direction.OUT, NodeType.TARGET_GROUP, "Every target group that has the need.")
-
+    target_groups = _related(
+        RelType.OF, Direction.OUT, NodeType.TARGET_GROUP, "Every target group that has the need."
+    )
     cases = _related(RelType.ADDRESSES, Direction.IN, NodeType.CASE, "Cases that addressed the need.")
 
 
@@ -393,12 +393,13 @@ class TargetGroup(Entity):
         return self.node.label
 
     needs = _related(RelType.OF, Direction.IN, NodeType.NEED, "Needs of this target group.")
-
     cases = _related(RelType.TARGETS, Direction.IN, NodeType.CASE, "Cases that worked for this target group.")
-
-    broader = _related(RelType.BROADER, Direction.OUT, NodeType.TARGET_GROUP, "Wider target groups this one belongs to.")
-
-    narrower = _related(RelType.BROADER, Direction.IN, NodeType.TARGET_GROUP, "Narrower target groups within this one.")
+    broader = _related(
+        RelType.BROADER, Direction.OUT, NodeType.TARGET_GROUP, "Wider target groups this one belongs to."
+    )
+    narrower = _related(
+        RelType.BROADER, Direction.IN, NodeType.TARGET_GROUP, "Narrower target groups within this one."
+    )
 
 
 @strawberry.type(description="A method cases used (service design, interviews, a named programme ...).")
@@ -423,16 +424,17 @@ class Method(Entity):
         )
 
     cases = _related(RelType.USED, Direction.IN, NodeType.CASE, "Cases that used the method.")
-
     incorporates = _related(RelType.INCORPORATES, Direction.OUT, NodeType.METHOD, "Methods this method builds in.")
-
-    incorporated_by = _related(RelType.INCORPORATES, Direction.IN, NodeType.METHOD, "Methods that build this method in.")
-
-    developed_by = _related(RelType.DEVELOPED_BY, Direction.OUT, NodeType.ORGANISATION, "Organisations that developed the method.")
-
+    incorporated_by = _related(
+        RelType.INCORPORATES, Direction.IN, NodeType.METHOD, "Methods that build this method in."
+    )
+    developed_by = _related(
+        RelType.DEVELOPED_BY, Direction.OUT, NodeType.ORGANISATION, "Organisations that developed the method."
+    )
     broader = _related(RelType.BROADER, Direction.OUT, NodeType.METHOD, "Wider methods this one is a kind of.")
-
-    narrower = _related(RelType.BROADER, Direction.IN, NodeType.METHOD, "Narrower methods that are kinds of this one.")
+    narrower = _related(
+        RelType.BROADER, Direction.IN, NodeType.METHOD, "Narrower methods that are kinds of this one."
+    )
 
 
 @strawberry.type(description="A subject area (school, child welfare, digitalisation ...).")
@@ -444,9 +446,7 @@ class Topic(Entity):
         return self.node.label
 
     cases = _related(RelType.ABOUT, Direction.IN, NodeType.CASE, "Cases about the topic.")
-
     broader = _related(RelType.BROADER, Direction.OUT, NodeType.TOPIC, "Wider topics this one belongs to.")
-
     narrower = _related(RelType.BROADER, Direction.IN, NodeType.TOPIC, "Narrower topics within this one.")
 
 
@@ -475,9 +475,7 @@ class Place(Entity):
         return await _single(info, self.node_id, RelType.PART_OF, Direction.OUT, NodeType.PLACE)  # type: ignore[return-value]
 
     parts = _related(RelType.PART_OF, Direction.IN, NodeType.PLACE, "Places within this one.")
-
     cases = _related(RelType.LOCATED_IN, Direction.IN, NodeType.CASE, "Cases that took place here.")
-
     organisations = _related(RelType.LOCATED_IN, Direction.IN, NodeType.ORGANISATION, "Organisations located here.")
 
 
