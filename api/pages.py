@@ -167,16 +167,20 @@ class Filters:
     topic: str = ""
     target_group: str = ""
     method: str = ""
+    year_from: str = ""
+    year_to: str = ""
 
     def case_filter(self) -> CaseFilter | None:
         """The ranking's filter, or None when nothing is chosen."""
-        if not (self.country or self.topic or self.target_group or self.method):
+        if not any(value for _, value in self.params()):
             return None
         return CaseFilter(
             countries=(self.country,) if self.country else (),
             topics=(self.topic,) if self.topic else (),
             target_groups=(self.target_group,) if self.target_group else (),
             methods=(self.method,) if self.method else (),
+            year_from=int(self.year_from) if self.year_from else None,
+            year_to=int(self.year_to) if self.year_to else None,
         )
 
     def without(self, name: str) -> Filters:
@@ -190,11 +194,35 @@ class Filters:
             ("topic", self.topic),
             ("target_group", self.target_group),
             ("method", self.method),
+            ("year_from", self.year_from),
+            ("year_to", self.year_to),
         ]
 
 
-def _filters(country: str = "", topic: str = "", target_group: str = "", method: str = "") -> Filters:
-    return Filters(country.strip(), topic.strip(), target_group.strip(), method.strip())
+def _year(value: str, texts: Texts) -> str:
+    text = value.strip()
+    if not text or (len(text) == 4 and text.isdecimal() and text.isascii()):
+        return text
+    raise PageError(400, "bad_request.title", texts.format("bad_request.year", value=text[:20]))
+
+
+def _filters(
+    page: Annotated[Page, Depends(_page)],
+    country: str = "",
+    topic: str = "",
+    target_group: str = "",
+    method: str = "",
+    year_from: str = "",
+    year_to: str = "",
+) -> Filters:
+    return Filters(
+        country.strip(),
+        topic.strip(),
+        target_group.strip(),
+        method.strip(),
+        _year(year_from, page.texts),
+        _year(year_to, page.texts),
+    )
 
 
 FiltersDep = Annotated[Filters, Depends(_filters)]

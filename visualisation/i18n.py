@@ -153,6 +153,8 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
     "status.ongoing": {"sv": "pågående", "nb": "pågående", "nn": "pågåande", "da": "igangværende", "en": "ongoing"},
     "status.completed": {"sv": "avslutade", "nb": "avsluttet", "nn": "avslutta", "da": "afsluttede", "en": "completed"},
     "status.discontinued": {"sv": "avbrutna", "nb": "avbrutt", "nn": "avbrotne", "da": "afbrudte", "en": "discontinued"},
+    "search.year_from": {"sv": "Från år", "nb": "Fra år", "nn": "Frå år", "da": "Fra år", "en": "From year"},
+    "search.year_to": {"sv": "Till år", "nb": "Til år", "nn": "Til år", "da": "Til år", "en": "To year"},
     "search.any": {"sv": "Alla", "nb": "Alle", "nn": "Alle", "da": "Alle", "en": "Any"},
     "search.submit": {
         "sv": "Hitta tidigare arbeten",
@@ -399,6 +401,13 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "nn": "Talet på steg må vere eit heiltal frå 1 til {most}, ikkje {value}.",
         "da": "Antallet trin skal være et helt tal fra 1 til {most}, ikke {value}.",
         "en": "The number of steps must be a whole number from 1 to {most}, not {value}.",
+    },
+    "bad_request.year": {
+        "sv": "Ett år skrivs med fyra siffror, inte {value}.",
+        "nb": "Et år skrives med fire sifre, ikke {value}.",
+        "nn": "Eit år blir skrive med fire siffer, ikkje {value}.",
+        "da": "Et år skrives med fire cifre, ikke {value}.",
+        "en": "A year is written with four digits, not {value}.",
     },
     "unauthorised.title": {
         "sv": "Inloggning krävs",

@@ -195,3 +195,15 @@ def test_filters_show_how_many_cases_each_choice_leaves(client: httpx.Client, sa
     assert shown == {topic: len(ids) for topic, ids in by_topic.items()}
     assert f"With the choices made: {len(norwegian)} cases" in html
     assert re.search(r"from \d{4} to \d{4}", html)
+
+
+def test_year_range_filters_the_cases_and_a_bad_year_is_a_400_page(client: httpx.Client, sample_store: Path) -> None:
+    html = client.get("/", params={"year_from": "2018", "year_to": "2020", "lang": "en"}).text
+    years = [int(year) for year in re.findall(r"<dt>Year:</dt><dd>(\d+)</dd>", html)]
+    with EmbeddedStore(sample_store) as store:
+        expected = [case for case in store.find(NodeType.CASE) if 2018 <= int(case.props.get("year", 0) or 0) <= 2020]
+    assert years and all(2018 <= year <= 2020 for year in years) and len(years) == len(expected)
+    assert 'name="year_from" type="number"' in html and 'value="2018"' in html
+    assert f"With the choices made: {len(expected)} cases" in html
+    bad = client.get("/", params={"year_from": "nineteen", "lang": "en"})
+    assert bad.status_code == 400 and "A year is written with four digits, not nineteen." in bad.text
