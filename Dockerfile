@@ -5,6 +5,12 @@
 # Runs as an unprivileged user. docker/entrypoint.sh loads the sample cases into an
 # empty graph, then starts `behovsgraf serve`; the store and the server address come
 # from the BEHOVSGRAF_* variables (see api/settings.py).
+# GraphiQL's files for /graphql, installed by npm from the committed lock file.
+FROM node:20-slim AS graphiql
+WORKDIR /graphiql
+COPY api/graphiql/package.json api/graphiql/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -25,6 +31,7 @@ COPY api ./api
 COPY graph ./graph
 COPY ingest ./ingest
 COPY visualisation ./visualisation
+COPY --from=graphiql /graphiql/node_modules ./api/graphiql/node_modules
 RUN pip install --no-cache-dir . \
     && command -v behovsgraf \
     && cd / && rm -rf /tmp/behovsgraf-src
@@ -38,7 +45,7 @@ COPY docker/entrypoint.sh /app/docker/entrypoint.sh
 # The sed keeps the entry point working when it was checked out with Windows line endings.
 ENV BEHOVSGRAF_DATA_DIR=/app/data
 RUN set -eu; \
-    python -c 'from ingest.vocabulary import DATA_DIR; assert (DATA_DIR / "vocabulary").is_dir(), DATA_DIR'; \
+    python -c 'from api.settings import get_settings; DATA_DIR = get_settings().data_dir; assert (DATA_DIR / "vocabulary").is_dir(), DATA_DIR'; \
     sed -i 's/\r$//' /app/docker/entrypoint.sh; \
     chmod 0755 /app/docker/entrypoint.sh
 

@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 STORE ?= data/behovsgraf.db
+PORT ?= $(or $(BEHOVSGRAF_PORT),8000)
 
 .PHONY: run test bench bench-load bench-neo4j eval neo4j clean
 
@@ -12,14 +13,15 @@ $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	api/graphiql/ensure-graphiql || echo "GraphiQL's files are not installed; /graphql works without its explorer"
 	touch $@
 
 ## run: install, load the sample data into the embedded store, answer a sample question, then serve
-##      the planner pages and the GraphQL API on http://127.0.0.1:8000/
+##      the planner pages and the GraphQL API on http://127.0.0.1:$(PORT)/ (`make run PORT=8080`)
 run: $(INSTALLED)
 	$(BIN)/behovsgraf ingest --store $(STORE) data/samples
 	$(BIN)/behovsgraf prior --store $(STORE) --top 5 "Elevane våre vel feil utdanningsprogram og fell frå i vidaregåande"
-	$(BIN)/behovsgraf serve --store $(STORE)
+	$(BIN)/behovsgraf serve --store $(STORE) --port $(PORT)
 
 ## test: install with the dev extras and run the whole suite (the fixtures install chromium, axe-core
 ##       and build the local Neo4j when they are missing)
@@ -29,6 +31,7 @@ test: $(INSTALLED)
 ## bench: benchmark tables into docs/benchmarks.md
 bench: $(INSTALLED)
 	$(PY) -m bench.run --cases 1000 10000 100000 --write
+	$(PY) -m bench.startup --write
 
 ## bench-load: 50 readers + 1 intake write/s for 60 s against 10k generated cases (locust), table in docs/load.md
 bench-load: $(VENV)/.load-installed

@@ -19,12 +19,12 @@ import uvicorn
 from cross_web import HTTPException as TransportError
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
-from api import auth
+from api import auth, graphiql, intake
 from api.auth.identity import caller_of
 from api.deps import StoreProvider
 from api.json_input import JsonInputError, parse_json
@@ -34,8 +34,7 @@ from api.schema.context import Context
 from api.schema.errors import ErrorCode
 from api.settings import Settings, get_settings
 from graph.errors import StoreError
-from visualisation import intake
-from visualisation.pages import install, internal_error_page
+from api.pages import install, internal_error_page
 
 __all__ = ["create_app", "serve"]
 
@@ -166,6 +165,10 @@ class _GraphQLRouter(GraphQLRouter[Context, None]):
             code = ErrorCode.NOT_FOUND if exc.status_code == 404 else ErrorCode.BAD_USER_INPUT
             request_id = _request_id_of(request.scope)
             return JSONResponse(_error_body(exc.reason, code, request_id), status_code=exc.status_code)
+
+    async def render_graphql_ide(self, request: Any) -> HTMLResponse:
+        """GraphiQL from the app's own files (see `api.graphiql`), never from a CDN."""
+        return graphiql.page()
 
 
 def _graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:
@@ -302,6 +305,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(_graphql_router(settings), prefix="/graphql")
     app.add_api_route("/healthz", _healthz, methods=["GET"])
     app.add_api_route("/readyz", _readyz, methods=["GET"])
+    graphiql.install(app)
     install(app)
     app.include_router(intake.router)
     app.add_exception_handler(Exception, _internal_error)

@@ -1,46 +1,33 @@
 """The `behovsgraf` command line: ingest, ask for prior work, inspect, export and generate.
 
 Exit codes: 0 ok, 1 rejected input, 2 usage or store error (one line on stderr saying why).
+Read commands (prior, show, stats, export, sync's source) refuse a store that does not
+exist; only the writing commands (ingest, import, sync's target, serve) create one.
+
+Start-up is kept cheap: this module imports only typer at the top, and each command
+imports what it needs, so `behovsgraf --help` loads neither numpy nor pydantic.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-from collections import Counter
 import json
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from pydantic import ValidationError
-from pydantic_settings import SettingsError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
-from api.json_input import JsonInputError, parse_json
-from api.settings import get_settings
-from graph.algorithms.evaluation import Query, evaluate, mean
-from graph.algorithms.ranking import CaseFilter, Hit, prior_work
-from graph.backends import open_store
-from graph.backends.embedded import EmbeddedStore
-from graph.errors import BehovsgrafError, IngestError
-from graph.exchange import copy_graph, export_graph, import_graph, write_graphml
-from graph.model import NodeType
-from graph.store import GraphStore
-from ingest.draft import draft_paths
-from ingest.generate import write_generated
-from ingest.readers.documents import ReadError, read_document
-from ingest.report import ExitCode, IngestReport
-from ingest.run import collect_files, ingest_paths
-from ingest.schema import HIDDEN_STRIPPED
+from graph.errors import BehovsgrafError, Conflict, IngestError
+from ingest.report import ExitCode
+
+if TYPE_CHECKING:
+    from api.console import Step
+    from api.settings import Settings
+    from graph.algorithms.evaluation import Query
+    from graph.algorithms.ranking import Hit
+    from graph.store import GraphStore
 
 __all__ = ["app", "main"]
 
@@ -50,78 +37,146 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
+_STORE_DEFAULT = "BEHOVSGRAF_STORE or data/behovsgraf.db"
 StoreOption = Annotated[
     str | None,
-    typer.Option("--store", help="Embedded store path or Neo4j URL [default: BEHOVSGRAF_STORE or data/behovsgraf.db]."),
+    typer.Option("--store", metavar="PATH|URL", help="Embedded store path or Neo4j URL.", show_default=_STORE_DEFAULT),
 ]
 
 
+class _Failure(Exception):
+    """A command gives up: one line on stderr and an exit code."""
+
+    def __init__(self, message: str, code: int = ExitCode.USAGE_OR_STORE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"behovsgraf {version('behovsgraf')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Find prior public-sector development work on a problem, and curate the graph behind it."""
+
+
+def _settings() -> Settings:
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    from api.settings import get_settings
+
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(map(str, first["loc"])) or exc.title
+        raise _Failure(f"setting {where}: {first['msg']} (see BEHOVSGRAF_* and .env)") from exc
+    except SettingsError as exc:
+        cause = f": {exc.__cause__}" if exc.__cause__ else ""
+        raise _Failure(f"{exc}{cause} (see BEHOVSGRAF_* and .env)") from exc
+
+
+def _location(location: str | None) -> str:
+    return location or _settings().store
+
+
 @contextmanager
-def _store(location: str | None) -> Iterator[GraphStore]:
-    settings = get_settings()
+def _store(location: str | None, *, create: bool) -> Iterator[GraphStore]:
+    """The store at `location` (or the configured one); a missing embedded store is created only with `create`."""
+    from graph.backends import is_neo4j_location, open_store
+
+    where = _location(location)
+    if not create and not is_neo4j_location(where) and not Path(where).is_file():
+        raise _Failure(f"no store at {where} (ingest or import creates one; --store or BEHOVSGRAF_STORE chooses it)")
+    settings = _settings()
     password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
-    store = open_store(location or settings.store, user=settings.neo4j_user, password=password)
+    store = open_store(where, user=settings.neo4j_user, password=password)
     try:
         yield store
     finally:
         store.close()
 
 
-def _print_report(report: IngestReport, partial: bool) -> None:
-    for problem in report.problems:
-        err.print(Text.assemble(("rejected ", "red"), str(problem)), highlight=False)
-    for notice in report.notices:
-        label = "cleaned  " if notice.code == HIDDEN_STRIPPED else "notice   "
-        err.print(Text.assemble((label, "yellow"), str(notice)), highlight=False)
-    for (name, node_id, matched), count in Counter((m.name, m.node_id, m.matched) for m in report.merged).items():
-        times = f" ({count} times)" if count > 1 else ""
-        err.print(f"merged   {name!r} -> {node_id} (matched {matched!r}){times}", highlight=False, markup=False)
-    summary = Table(title="Ingest", show_header=False, box=None)
-    summary.add_row("cases read", str(report.cases_seen))
-    summary.add_row("created", str(len(report.created)))
-    summary.add_row("updated", str(len(report.updated)))
-    summary.add_row("unchanged", str(len(report.unchanged)))
-    summary.add_row("merged by alias", str(len(report.merged)))
-    summary.add_row("rejected cases", str(len(set(report.rejected_cases))))
-    summary.add_row("vocabulary nodes created", str(report.vocabulary_created))
-    summary.add_row("written", "yes" if report.written else "no")
-    out.print(summary)
-    if report.problems and not report.written:
-        err.print(f"{len(report.problems)} problem(s): nothing was written" + ("" if partial else " (use --partial to load the valid cases)"))
+def _write_atomically(path: Path, text: str) -> None:
+    """Write beside `path`, then rename: an interrupted write never spoils an older file."""
+    import os
+
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Case files (.yaml, .yml, .json), sheets (.xlsx, .ods, .csv) or folders.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="PATH", help="Case files (.yaml, .yml, .json), sheets (.xlsx, .ods, .csv) or folders.", show_default=False
+        ),
+    ],
     partial: Annotated[bool, typer.Option("--partial", help="Load the valid cases even if some are rejected.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every name merged into an existing node.")] = False,
+    report_file: Annotated[
+        Path | None, typer.Option("--report", metavar="FILE", help="Also write the whole report as JSON to FILE.")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Validate case files and load them into the graph (all or nothing unless --partial)."""
-    with _store(store) as graph, Progress(
-        TextColumn("resolving cases"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
-    ) as bar:
-        task = bar.add_task("ingest", total=None)
-        report = ingest_paths(graph, paths, partial=partial, progress=lambda done, total: bar.update(task, completed=done, total=total))
-    _print_report(report, partial)
+    from api.console import print_ingest_report, progress
+    from ingest.run import collect_files, ingest_paths
+
+    collect_files(paths)  # a missing path is a usage error before any store is created
+    settings = _settings()
+    with _store(store, create=True) as graph, progress() as step:
+        step("reading and checking case files", 0, None)
+        report = ingest_paths(
+            graph,
+            paths,
+            partial=partial,
+            progress=lambda done, total: step("resolving cases", done, total),
+            data_dir=settings.data_dir,
+        )
+    print_ingest_report(report, partial=partial, verbose=verbose)
+    if report_file is not None:
+        _write_atomically(report_file, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
     raise typer.Exit(report.exit_code)
 
 
 @app.command()
 def draft(
-    paths: Annotated[list[Path], typer.Argument(help="Articles and reports (.html, .pdf, .docx) or folders of them.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the draft case files.")] = Path("drafts"),
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH", help="Articles and reports (.html, .pdf, .docx) or folders of them.", show_default=False),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the draft case files.")] = Path(
+        "drafts"
+    ),
     store: StoreOption = None,
 ) -> None:
     """Write a draft case file per article or report, every value with its quote, for a curator to check."""
+    from rich.text import Text
+
+    from api.console import err, out
+    from ingest.draft import draft_paths
+
     for path in paths:
         if not path.exists():
-            raise IngestError(f"{path}: no such file or folder")
-    with _store(store) as graph:
+            raise _Failure(f"{path}: no such file or folder")
+    with _store(store, create=True) as graph:
         report = draft_paths(graph, paths, output)
     for problem in report.problems:
         err.print(Text.assemble(("refused  ", "red"), str(problem)), highlight=False)
@@ -141,17 +196,39 @@ def _hit_json(hit: Hit) -> dict[str, object]:
     }
 
 
+def _countries(given: list[str]) -> tuple[str, ...]:
+    from graph.model import COUNTRIES
+
+    codes = tuple(code.strip().upper() for code in given)
+    for code in codes:
+        if code not in COUNTRIES:
+            raise _Failure(f"--country {code!r} is not one of {', '.join(COUNTRIES)}")
+    return codes
+
+
 @app.command()
 def prior(
-    problem: Annotated[str, typer.Argument(help="The problem, in your own words (sv, nb, nn, da or en).")],
-    top: Annotated[int, typer.Option("--top", min=1, max=100, help="How many cases to list.")] = 10,
-    country: Annotated[list[str], typer.Option("--country", help="Only cases from this country (SE, NO, DK); repeatable.")] = [],  # noqa: B006
+    problem: Annotated[str, typer.Argument(metavar="PROBLEM", help="The problem, in your own words (sv, nb, nn, da or en).", show_default=False)],
+    top: Annotated[int, typer.Option("--top", metavar="N", min=1, max=100, help="How many cases to list.")] = 10,
+    country: Annotated[
+        list[str],
+        typer.Option("--country", metavar="CODE", help="Only cases from this country (SE, NO, DK, FI, IS); repeatable."),
+    ] = [],  # noqa: B006 - typer copies defaults
     as_json: Annotated[bool, typer.Option("--json", help="Print [{id, title, score, reasons}] as JSON.")] = False,
     store: StoreOption = None,
 ) -> None:
     """List earlier cases that worked on a problem like yours, with the reasons each was chosen."""
-    case_filter = CaseFilter(countries=tuple(c.upper() for c in country)) if country else None
-    with _store(store) as graph:
+    if not problem.strip():
+        raise _Failure("the problem is empty: describe it in a few words, e.g. behovsgraf prior \"elever hoppar av\"")
+    countries = _countries(country)
+    from rich.table import Table
+    from rich.text import Text
+
+    from api.console import out
+    from graph.algorithms.ranking import CaseFilter, prior_work
+
+    case_filter = CaseFilter(countries=countries) if countries else None
+    with _store(store, create=False) as graph:
         hits = prior_work(graph, problem, top=top, case_filter=case_filter)
     if as_json:
         out.print_json(json.dumps([_hit_json(hit) for hit in hits], ensure_ascii=False))
@@ -174,15 +251,18 @@ def prior(
 
 @app.command()
 def show(
-    node_id: Annotated[str, typer.Argument(metavar="ID", help="A case id or any node id.")],
+    node_id: Annotated[str, typer.Argument(metavar="ID", help="A case id or any node id.", show_default=False)],
     store: StoreOption = None,
 ) -> None:
     """Show one node with its properties and relationships."""
-    with _store(store) as graph:
+    from rich.text import Text
+
+    from api.console import out
+
+    with _store(store, create=False) as graph:
         node = graph.get(node_id)
         if node is None:
-            err.print(f"no node with id {node_id!r}", markup=False, highlight=False)
-            raise typer.Exit(ExitCode.REJECTED)
+            raise _Failure(f"no node with id {node_id!r}", ExitCode.REJECTED)
         out.print(Text.assemble((node.label, "bold"), f"  ({node.type.value}, {node.id})"))
         for key, value in sorted(node.props.items()):
             out.print(f"  {key}: {', '.join(value) if isinstance(value, list) else value}", markup=False, highlight=False)
@@ -198,7 +278,11 @@ def show(
 @app.command()
 def stats(store: StoreOption = None) -> None:
     """Count nodes and relationships by type."""
-    with _store(store) as graph:
+    from rich.table import Table
+
+    from api.console import out
+
+    with _store(store, create=False) as graph:
         result = graph.stats()
     table = Table("type", "count")
     for name, count in result.nodes.items():
@@ -212,127 +296,228 @@ def stats(store: StoreOption = None) -> None:
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="json (lossless, re-importable) or graphml.")] = "json",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: standard output].")] = None,
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="json (lossless, re-importable) or graphml.")] = "json",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="File to write.", show_default="standard output")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Export the whole graph."""
     if fmt not in ("json", "graphml"):
-        raise typer.BadParameter("use json or graphml", param_hint="--format")
-    with _store(store) as graph:
+        raise _Failure(f"--format {fmt!r}: use json or graphml")
+    from api.console import progress
+    from graph.exchange import export_graph, write_graphml
+
+    with _store(store, create=False) as graph, progress() as step:
+        step("reading the graph", 0, None)
         if fmt == "graphml":
             write_graphml(graph, output or Path("/dev/stdout"))
             return
         text = json.dumps(export_graph(graph), ensure_ascii=False, indent=1)
-    if output:
-        _write_atomically(output, text)
-    else:
+        step("writing", 0, None)
+        if output:
+            _write_atomically(output, text)
+    if not output:
         sys.stdout.write(text + "\n")
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write beside `path`, then rename: an interrupted export never spoils an older one."""
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+def _backup(graph: GraphStore, location: str) -> Path:
+    """Keep the graph about to be replaced: SQLite's online backup of an embedded store, else a JSON export."""
+    import datetime as dt
+
+    from graph.backends.embedded import EmbeddedStore
+    from graph.exchange import export_graph
+
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    if isinstance(graph, EmbeddedStore):
+        path = graph.path.with_name(f"{graph.path.stem}.backup-{stamp}{graph.path.suffix or '.db'}")
+        graph.backup(path)
+        return path
+    path = Path(f"behovsgraf-backup-{stamp}.json")
+    _write_atomically(path, json.dumps(export_graph(graph), ensure_ascii=False))
+    return path
+
+
+def _replace_graph(graph: GraphStore, location: str, data: object, step: Step) -> tuple[int, int]:
+    """Back up a non-empty graph, then replace it with an export; (nodes, relationships) written."""
+    from api.console import err
+    from graph.exchange import import_graph
+
+    before = graph.stats().node_total
+    if before:
+        step("backing up the graph it replaces", 0, None)
+        saved = _backup(graph, location)
+        err.print(f"backup of the {before} nodes replaced: {saved}", highlight=False, markup=False)
+    step("writing", 0, None)
+    try:
+        result = import_graph(graph, data)
+    except (IngestError, Conflict) as exc:
+        raise _Failure(f"rejected: {exc}; the store was not changed", ExitCode.REJECTED) from exc
+    return len(result.created) + len(result.updated) + len(result.unchanged), result.edges_added
 
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="A JSON file written by `behovsgraf export`.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A JSON file written by `behovsgraf export`.", show_default=False)],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace a store that already holds a graph (a backup is kept first).")
+    ] = False,
     store: StoreOption = None,
 ) -> None:
-    """Replace the whole graph with an export (one transaction)."""
+    """Load an export into an empty store, or replace a graph with --replace (one transaction)."""
+    from api.console import out, progress
+    from api.json_input import JsonInputError, parse_json
+
     try:
         data = parse_json(file.read_bytes())
     except (OSError, JsonInputError) as exc:
-        err.print(f"{file}: cannot read the export: {exc}")
-        raise typer.Exit(ExitCode.REJECTED) from exc
-    with _store(store) as graph:
-        try:
-            result = import_graph(graph, data)
-        except IngestError as exc:
-            err.print(f"{file}: refused, nothing was written: {exc}")
-            raise typer.Exit(ExitCode.REJECTED) from exc
-    out.print(f"imported {len(result.created)} nodes and {result.edges_added} relationships")
+        raise _Failure(f"{file}: cannot read the export: {exc}", ExitCode.REJECTED) from exc
+    location = _location(store)
+    with _store(location, create=True) as graph, progress() as step:
+        held = graph.stats().node_total
+        if held and not replace:
+            raise _Failure(f"{location} already holds {held} nodes; add --replace to replace them (a backup is kept)")
+        nodes, relationships = _replace_graph(graph, location, data, step)
+    out.print(f"imported {nodes} nodes and {relationships} relationships")
 
 
 @app.command()
 def sync(
-    source: Annotated[str, typer.Option("--from", help="The store to copy (embedded path or Neo4j URL).")],
-    target: Annotated[str, typer.Option("--to", help="The store to replace (embedded path or Neo4j URL).")],
+    source: Annotated[str, typer.Option("--from", metavar="PATH|URL", help="The store to copy (embedded path or Neo4j URL).")],
+    target: Annotated[str, typer.Option("--to", metavar="PATH|URL", help="The store to replace (embedded path or Neo4j URL).")],
 ) -> None:
-    """Copy a whole graph from one store to another (embedded to Neo4j and back); the target is replaced."""
-    with _store(source) as origin, _store(target) as destination:
-        result = copy_graph(origin, destination)
-        totals = destination.stats()
-    out.print(f"copied {totals.node_total} nodes and {totals.edge_total} relationships "
-              f"({len(result.created)} nodes new in the target)")
+    """Copy a whole graph from one store to another (embedded to Neo4j and back); the target is replaced after a backup."""
+    from api.console import out, progress
+    from graph.exchange import export_graph
+
+    with _store(source, create=False) as origin, _store(target, create=True) as destination, progress() as step:
+        step("reading the source", 0, None)
+        data = export_graph(origin)
+        nodes, relationships = _replace_graph(destination, target, data, step)
+    out.print(f"copied {nodes} nodes and {relationships} relationships")
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail with one line when `host:port` cannot be listened on (another server has it, say)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise _Failure(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc} "
+                "(another server may be using it; choose another with --port or BEHOVSGRAF_PORT)"
+            ) from exc
 
 
 @app.command()
 def serve(
     store: StoreOption = None,
-    host: Annotated[str | None, typer.Option("--host", help="Address to listen on [default: BEHOVSGRAF_HOST or 127.0.0.1].")] = None,
-    port: Annotated[int | None, typer.Option("--port", min=1, max=65535, help="Port [default: BEHOVSGRAF_PORT or 8000].")] = None,
+    host: Annotated[
+        str | None, typer.Option("--host", metavar="ADDRESS", help="Address to listen on.", show_default="BEHOVSGRAF_HOST or 127.0.0.1")
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option("--port", metavar="PORT", min=1, max=65535, help="Port to listen on.", show_default="BEHOVSGRAF_PORT or 8000"),
+    ] = None,
 ) -> None:
     """Serve the GraphQL API (/graphql), the planner pages (/) and the health checks (/healthz, /readyz)."""
+    from urllib.parse import urlsplit
+
+    from api.console import err
+
+    changes = {key: value for key, value in (("store", store), ("host", host), ("port", port)) if value is not None}
+    settings = _settings().model_copy(update=changes)
+    _check_port(settings.host, settings.port)
     from api.app import serve as run_server
 
-    settings = get_settings()
-    changes = {key: value for key, value in (("store", store), ("host", host), ("port", port)) if value is not None}
-    settings = settings.model_copy(update=changes)
-    store_shown = urlsplit(settings.store)._replace(netloc=urlsplit(settings.store).netloc.rpartition("@")[2]).geturl()
-    err.print(f"Behovsgraf on http://{settings.host}:{settings.port}/  (GraphQL: /graphql, store: {store_shown})", markup=False)
+    netloc = urlsplit(settings.store).netloc
+    shown = urlsplit(settings.store)._replace(netloc=netloc.rpartition("@")[2]).geturl() if netloc else settings.store
+    err.print(f"Behovsgraf on http://{settings.host}:{settings.port}/  (GraphQL: /graphql, store: {shown})", markup=False)
     run_server(settings)
 
 
 @app.command()
 def generate(
-    cases: Annotated[int, typer.Option("--cases", min=1, max=1_000_000, help="How many cases to generate.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same files.")] = 1,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the case files.")] = Path("data/generated"),
+    cases: Annotated[int, typer.Option("--cases", metavar="N", min=1, max=1_000_000, help="How many cases to generate.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Random seed; the same seed gives the same files.")] = 1,
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FOLDER", help="Folder for the case files.")] = Path("data/generated"),
 ) -> None:
     """Write a realistic synthetic case-file set (for tests and benchmarks)."""
-    files = write_generated(output, cases=cases, seed=seed)
+    from api.console import out, progress
+    from ingest.generate import write_generated
+
+    with progress() as step:
+        files = write_generated(
+            output,
+            cases=cases,
+            seed=seed,
+            data_dir=_settings().data_dir,
+            progress=lambda done, total: step("generating cases", done, total),
+        )
     out.print(f"wrote {cases} cases in {len(files)} file(s) to {output}")
 
 
 def _queries(paths: list[Path]) -> list[Query]:
-    """The `queries:` of evaluation files, checked; a malformed query is a usage error naming it."""
+    """The `queries:` of evaluation files, checked; a malformed query is rejected input naming it."""
+    from graph.algorithms.evaluation import Query
+    from ingest.readers.documents import ReadError, read_document
+    from ingest.run import collect_files
+
     queries = []
     for path in collect_files(paths):
         try:
             document = read_document(path)
         except ReadError as exc:
-            raise IngestError(str(exc.problem)) from exc
+            raise _Failure(str(exc.problem), ExitCode.REJECTED) from exc
         items = document.data.get("queries", []) if isinstance(document.data, dict) else []
         for position, item in enumerate(items):
             where = f"{path}:{document.line_of(('queries', position)) or ''} queries[{position}]"
             if not (isinstance(item, dict) and {"id", "language", "problem", "relevant"} <= set(item)):
-                raise IngestError(f"{where}: a query needs id, language, problem and relevant")
+                raise _Failure(f"{where}: a query needs id, language, problem and relevant", ExitCode.REJECTED)
             relevant = item["relevant"]
             if not isinstance(relevant, dict) or not all(grade in (0, 1, 2) for grade in relevant.values()):
-                raise IngestError(f"{where}.relevant: map case ids to grades 0, 1 or 2")
+                raise _Failure(f"{where}.relevant: map case ids to grades 0, 1 or 2", ExitCode.REJECTED)
             queries.append(Query(str(item["id"]), str(item["language"]), str(item["problem"]), relevant))
     if not queries:
-        raise IngestError("no `queries:` found in the files given")
+        raise _Failure("no `queries:` found in the files given", ExitCode.REJECTED)
     return queries
 
 
 @app.command("eval")
 def eval_(
-    paths: Annotated[list[Path], typer.Argument(help="Files with `cases:` and `queries:` (e.g. data/eval/).")],
-    markdown: Annotated[Path | None, typer.Option("--markdown", help="Also write the table to this Markdown file.")] = None,
+    paths: Annotated[list[Path], typer.Argument(metavar="FILE", help="Files with `cases:` and `queries:` (e.g. data/eval/).", show_default=False)],
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", metavar="FILE", help="Also write the table to this Markdown file.")
+    ] = None,
 ) -> None:
     """Measure the ranking (NDCG@10, recall@10, MRR) against a plain BM25 baseline on graded queries."""
+    import datetime as dt
+    import tempfile
+
+    from rich.table import Table
+
+    from api.console import out, print_ingest_report, progress
+    from graph.algorithms.evaluation import evaluate, mean
+    from graph.backends.embedded import EmbeddedStore
+    from graph.model import NodeType
+    from ingest.run import ingest_paths
+
     queries = _queries(paths)
-    with tempfile.TemporaryDirectory() as folder, EmbeddedStore(Path(folder) / "eval.db") as graph:
-        report = ingest_paths(graph, paths)
+    with tempfile.TemporaryDirectory() as folder, EmbeddedStore(Path(folder) / "eval.db") as graph, progress() as step:
+        report = ingest_paths(graph, paths, data_dir=_settings().data_dir)
         if not report.ok:
-            _print_report(report, partial=False)
+            print_ingest_report(report, partial=False, verbose=False)
             raise typer.Exit(ExitCode.REJECTED)
-        ranking, baseline = evaluate(graph, queries)
+        ranking, baseline = [], []
+        for done, query in enumerate(queries):
+            step("ranking the queries", done, len(queries))
+            ours, base = evaluate(graph, [query])
+            ranking += ours
+            baseline += base
         languages = {n.id: n.props.get("language") for n in graph.find(NodeType.CASE)}
     rows = []
     for ours, base in zip(ranking, baseline, strict=True):
@@ -361,22 +546,17 @@ def eval_(
 
 
 def main() -> None:
-    """Entry point: run the CLI, turning our own errors into one line and exit code 2."""
+    """Entry point: run the CLI, turning our own errors into one line and their exit code."""
     try:
         app()
+    except _Failure as exc:
+        _fail(str(exc), exc.code)
     except BehovsgrafError as exc:
-        _fail(str(exc))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        _fail(f"setting {'.'.join(map(str, first['loc'])) or exc.title}: {first['msg']} (see BEHOVSGRAF_* and .env)")
-    except SettingsError as exc:
-        cause = f": {exc.__cause__}" if exc.__cause__ else ""
-        _fail(f"{exc}{cause} (see BEHOVSGRAF_* and .env)")
+        _fail(str(exc), ExitCode.USAGE_OR_STORE)
     except OSError as exc:
-        _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+        _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), ExitCode.USAGE_OR_STORE)
 
 
-def _fail(message: str) -> NoReturn:
-    err.print(f"behovsgraf: {message}", highlight=False, markup=False)
-    sys.exit(ExitCode.USAGE_OR_STORE)
-
+def _fail(message: str, code: int) -> NoReturn:
+    sys.stderr.write(f"behovsgraf: {message}\n")
+    sys.exit(code)

@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 from enum import Enum
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from ingest.vocabulary import DATA_DIR
 
 __all__ = ["ApiKey", "Oidc", "Scope", "Settings", "get_settings"]
 
@@ -110,6 +113,10 @@ class Settings(BaseSettings):
     store: str = Field(
         "data/behovsgraf.db",
         description="Embedded SQLite path, or a Neo4j URL such as bolt://127.0.0.1:7687.",
+    )
+    data_dir: Path = Field(
+        DATA_DIR,
+        description="Folder with vocabulary/ and reference/ (the checkout's data/; set it where the package is installed).",
     )
     neo4j_user: str | None = Field(None, description="Neo4j user name, when the server requires authentication.")
     neo4j_password: SecretStr | None = Field(None, description="Neo4j password.")

@@ -22,9 +22,11 @@ from enum import Enum
 from typing import TypeAlias
 
 __all__ = [
-    "CASE_STATUSES",
     "COUNTRIES",
     "LANGUAGES",
+    "ORGANISATION_TYPES",
+    "ROLE_ORDER",
+    "STATUSES",
     "Batch",
     "Direction",
     "Edge",
@@ -37,15 +39,31 @@ __all__ = [
     "Role",
     "RelatedKind",
     "RELATIONSHIP_ENDS",
+    "role_rank",
 ]
 
 LANGUAGES: tuple[str, ...] = ("sv", "nb", "nn", "da", "en")
 """Languages we label and analyse: Swedish, Norwegian bokmål and nynorsk, Danish, English."""
 
 COUNTRIES: tuple[str, ...] = ("SE", "NO", "DK", "FI", "IS")
-"""Countries of cases and bodies, as ISO 3166-1 alpha-2 codes."""
+"""Country codes (ISO 3166-1 alpha-2) a case or organisation may have."""
 
-CASE_STATUSES: tuple[str, ...] = ("planned", "ongoing", "completed", "discontinued")
+ORGANISATION_TYPES: tuple[str, ...] = (
+    "municipality",
+    "county",
+    "region",
+    "agency",
+    "association",
+    "company",
+    "foundation",
+    "network",
+    "research",
+    "ngo",
+    "other",
+)
+"""Kinds of organisation."""
+
+STATUSES: tuple[str, ...] = ("planned", "ongoing", "completed", "discontinued")
 """Where a case stands."""
 
 PropValue: TypeAlias = str | int | float | bool | list[str]
@@ -143,6 +161,20 @@ class Role(str, Enum):
     FUNDER = "funder"
     FACILITATOR = "facilitator"
     PARTICIPANT = "participant"
+
+
+ROLE_ORDER: tuple[Role, ...] = tuple(Role)
+"""Roles from the most to the least responsible, the order stakeholders are listed in."""
+
+
+def role_rank(role: object) -> int:
+    """Where a role (as stored on an edge) comes in `ROLE_ORDER`; unknown roles last.
+
+    >>> role_rank("owner"), role_rank("participant"), role_rank(None)
+    (0, 4, 5)
+    """
+    values = [item.value for item in ROLE_ORDER]
+    return values.index(role) if isinstance(role, str) and role in values else len(values)
 
 
 class RelatedKind(str, Enum):

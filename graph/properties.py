@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from graph.model import CASE_STATUSES, COUNTRIES, LANGUAGES, PropValue, Role
+from graph.model import COUNTRIES, LANGUAGES, STATUSES, PropValue, Role
 
 __all__ = ["MAX_TEXT_LENGTH", "property_problem"]
 
@@ -66,7 +66,7 @@ _RULES: dict[str, Rule] = {
     "year": _year,
     "country": _one_of(COUNTRIES),
     "language": _one_of(LANGUAGES),
-    "status": _one_of(CASE_STATUSES),
+    "status": _one_of(STATUSES),
     "role": _one_of(tuple(role.value for role in Role)),
     "kind": _text,
     "title": _label,

@@ -9,12 +9,13 @@ graphs have the shape of real ones. The same seed always gives the same files.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from graph.model import Node, NodeType
+from graph.model import Node, NodeType, Role
 from ingest.vocabulary import DATA_DIR, load_vocabulary
 
 __all__ = ["CASES_PER_FILE", "generate_cases", "write_generated"]
@@ -34,7 +35,8 @@ _TEMPLATES = {
     "en": ("{group} and {topic}: what do they need?", "We wanted to understand how {group} experience {topic} and tried {method}.",
            "{group} need better support with {topic}"),
 }
-_ROLES = ("owner", "partner", "partner", "funder", "facilitator", "participant")
+_ROLES = tuple(role.value for role in (Role.OWNER, Role.PARTNER, Role.PARTNER, Role.FUNDER, Role.FACILITATOR, Role.PARTICIPANT))
+"""Roles to draw from, partners twice as often as the others."""
 
 
 def _label(node: Node, lang: str) -> str:
@@ -47,8 +49,10 @@ def _zipf_pick(rng: random.Random, items: list[Node]) -> Node:
     return items[min(rank, len(items) - 1)]
 
 
-def generate_cases(count: int, seed: int, data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
-    """`count` synthetic cases in the case-file format."""
+def generate_cases(
+    count: int, seed: int, data_dir: Path = DATA_DIR, progress: Callable[[int, int], None] | None = None
+) -> list[dict[str, Any]]:
+    """`count` synthetic cases in the case-file format; `progress(done, count)` is called every 1,000 cases."""
     rng = random.Random(seed)
     vocabulary = load_vocabulary(data_dir)
     by_type: dict[NodeType, list[Node]] = {}
@@ -81,13 +85,24 @@ def generate_cases(count: int, seed: int, data_dir: Path = DATA_DIR) -> list[dic
                 "sources": [{"url": f"https://example.org/generated/{seed}/{number}", "title": title}],
             }
         )
+        if progress and (number + 1) % 1000 == 0:
+            progress(number + 1, count)
+    if progress:
+        progress(count, count)
     return cases
 
 
-def write_generated(folder: Path, *, cases: int, seed: int, data_dir: Path = DATA_DIR) -> list[Path]:
+def write_generated(
+    folder: Path,
+    *,
+    cases: int,
+    seed: int,
+    data_dir: Path = DATA_DIR,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Path]:
     """Write the generated cases as YAML files of at most `CASES_PER_FILE` cases each."""
     folder.mkdir(parents=True, exist_ok=True)
-    generated = generate_cases(cases, seed, data_dir)
+    generated = generate_cases(cases, seed, data_dir, progress)
     files = []
     for start in range(0, len(generated), CASES_PER_FILE):
         path = folder / f"generated-{seed}-{start // CASES_PER_FILE:04d}.yaml"

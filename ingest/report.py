@@ -14,7 +14,9 @@ Examples
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 __all__ = ["ExitCode", "IngestReport", "Merge", "Problem", "format_path", "parse_path"]
 
@@ -80,11 +82,36 @@ class IngestReport:
     """Things worth knowing that rejected nothing: invisible characters removed from free text, a file read as cp1252."""
     rejected_cases: list[str] = field(default_factory=list)
     vocabulary_created: int = 0
+    node_types: dict[str, str] = field(default_factory=dict)
+    """The node type (`Case`, `Organisation` ...) of each written node id, for counts by unit."""
 
     @property
     def ok(self) -> bool:
         """True when nothing was rejected."""
         return not self.problems
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Created, updated and unchanged nodes per node type, e.g. `{"Case": {"created": 2, ...}}`."""
+        table: dict[str, Counter[str]] = {}
+        for outcome, ids in (("created", self.created), ("updated", self.updated), ("unchanged", self.unchanged)):
+            for node_id in ids:
+                table.setdefault(self.node_types.get(node_id, "other"), Counter())[outcome] += 1
+        return {kind: {outcome: row[outcome] for outcome in ("created", "updated", "unchanged")} for kind, row in table.items()}
+
+    def to_json(self) -> dict[str, Any]:
+        """The whole report as JSON-ready data (what `behovsgraf ingest --report FILE` writes)."""
+        return {
+            "cases_read": self.cases_seen,
+            "written": self.written,
+            "counts": self.counts(),
+            "vocabulary_created": self.vocabulary_created,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "merged": [asdict(merge) for merge in self.merged],
+            "rejected_cases": sorted(set(self.rejected_cases)),
+            "problems": [asdict(problem) for problem in self.problems],
+        }
 
     @property
     def exit_code(self) -> int:

@@ -266,6 +266,7 @@ def _write(
         )
     )
     report.written = True
+    report.node_types = {node.id: node.type.value for node in (*vocabulary.nodes, *nodes.values())}
     report.vocabulary_created = sum(1 for node_id in result.created if node_id in vocabulary_ids)
     report.created = [node_id for node_id in result.created if node_id not in vocabulary_ids]
     report.updated = [node_id for node_id in result.updated if node_id not in vocabulary_ids]
@@ -301,7 +302,8 @@ def ingest_records(
     origin: str,
     partial: bool = False,
     written_by: str | None = None,
+    data_dir: Path = DATA_DIR,
 ) -> IngestReport:
     """Ingest cases given as plain dicts in the case-file format (the API's `upsertCases`)."""
     document = Document(file=origin, data={"cases": records})
-    return ingest_documents(store, [document], partial=partial, written_by=written_by)
+    return ingest_documents(store, [document], partial=partial, written_by=written_by, data_dir=data_dir)

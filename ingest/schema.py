@@ -24,15 +24,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from pydantic_core import PydanticCustomError
 
 from graph.ids import CASE_ID_PATTERN
-from graph.model import CASE_STATUSES, COUNTRIES, LANGUAGES, RelatedKind, Role
+from graph.model import COUNTRIES, LANGUAGES, ORGANISATION_TYPES, STATUSES, RelatedKind, Role
 from ingest.cleantext import hidden_characters, nfc, strip_hidden
 from ingest.report import Problem, format_path
 
 __all__ = [
-    "COUNTRIES",
     "HIDDEN_CHARACTERS",
     "HIDDEN_STRIPPED",
-    "ORGANISATION_TYPES",
     "CaseIn",
     "NeedIn",
     "OrganisationIn",
@@ -42,19 +40,6 @@ __all__ = [
     "validate_cases",
 ]
 
-ORGANISATION_TYPES = (
-    "municipality",
-    "county",
-    "region",
-    "agency",
-    "association",
-    "company",
-    "foundation",
-    "network",
-    "research",
-    "ngo",
-    "other",
-)
 MAX_CASES_PER_FILE = 200_000
 
 
@@ -186,7 +171,7 @@ class CaseIn(_Strict):
     language: Literal[LANGUAGES]  # type: ignore[valid-type]
     summary: Text | None = None
     year: int | None = Field(None, ge=1900, le=2100)
-    status: Literal[CASE_STATUSES] | None = None  # type: ignore[valid-type]
+    status: Literal[STATUSES] | None = None  # type: ignore[valid-type]
     country: Annotated[Literal[COUNTRIES] | None, BeforeValidator(_upper)] = None  # type: ignore[valid-type]
     places: list[Name] = _list_of(Name, 100)
     organisations: Annotated[list[OrganisationIn], BeforeValidator(_named("name"))] = _list_of(OrganisationIn, 500)

@@ -8,7 +8,6 @@ Relations between entries name their target by any of its names or aliases.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,18 +18,17 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from graph.errors import IngestError
 from graph.ids import node_id
-from graph.model import LANGUAGES, Batch, Edge, Node, NodeType, Props, RelType
+from graph.model import COUNTRIES, LANGUAGES, ORGANISATION_TYPES, Batch, Edge, Node, NodeType, Props, RelType
 from ingest.aliases import AliasIndex
 from ingest.readers.documents import ReadError, read_document
 from ingest.reference import ASSERTER, load_reference
 from ingest.report import format_path
-from ingest.schema import COUNTRIES, ORGANISATION_TYPES
 
 __all__ = ["DATA_DIR", "Vocabulary", "load_vocabulary"]
 
-DATA_DIR = Path(os.environ.get("BEHOVSGRAF_DATA_DIR") or Path(__file__).resolve().parent.parent / "data")
-"""The project's data folder (vocabulary, reference registers, samples): `data/` of the checkout,
-or `BEHOVSGRAF_DATA_DIR` where the package is installed without its checkout (the Docker image)."""
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+"""The checkout's data folder (vocabulary, reference registers, samples); an installed package
+without its checkout is given another one by `api.settings.Settings.data_dir`."""
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Labels = dict[str, Name]

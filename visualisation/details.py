@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from graph.algorithms.ranking import related_cases
-from graph.model import Edge, Node, NodeType, RelType
+from graph.model import Edge, Node, NodeType, RelType, role_rank
 from graph.store import GraphStore
 from ingest.provenance import decode as decode_provenance
 from visualisation.hits import Link
@@ -34,7 +34,6 @@ from visualisation.templating import safe_url
 __all__ = ["CaseDetails", "NodeDetails", "Provenance", "case_details", "node_details"]
 
 _SIMILAR = 5
-_ROLES = ("owner", "partner", "funder", "facilitator", "participant")
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +180,7 @@ def _case_link(
     language = _text(other, "language")
     if edge.type is RelType.PARTICIPATED_IN:
         role = edge.props.get("role")
-        order = _ROLES.index(role) if isinstance(role, str) and role in _ROLES else len(_ROLES)
+        order = role_rank(role)
         link = Link(label, url, language, texts.relation(edge.type, edge.props))
         return "stakeholders", (order, label.casefold()), link
     if edge.type is RelType.DESCRIBED_IN:

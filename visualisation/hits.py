@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from graph.algorithms.ranking import Hit
 from graph.algorithms.text import analyse, guess_language
-from graph.model import Edge, Node, NodeType, RelType
+from graph.model import Edge, Node, NodeType, RelType, role_rank
 from graph.store import GraphStore
 from visualisation.i18n import Texts
 from visualisation.templating import safe_url
@@ -26,7 +26,6 @@ __all__ = ["HitView", "Link", "ReasonView", "describe_hits", "matched_words"]
 
 _WORDS_SHOWN = 8
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-_ROLES = ("owner", "partner", "funder", "facilitator", "participant")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +138,7 @@ def _hit_view(
         if edge.type is RelType.PARTICIPATED_IN and other.type is NodeType.ORGANISATION:
             label = other.label_in(texts.lang)
             role = edge.props.get("role")
-            order = _ROLES.index(role) if isinstance(role, str) and role in _ROLES else len(_ROLES)
+            order = role_rank(role)
             note = texts.relation(edge.type, edge.props)
             organisations.append((order, label.casefold(), Link(label, link, note=note)))
         elif edge.type is RelType.USED and other.type is NodeType.METHOD:

@@ -51,6 +51,7 @@ __all__ = [
     "build_view",
     "render_network_page",
     "trim",
+    "view_node",
 ]
 
 DEFAULT_MAX_NODES = 150
@@ -222,7 +223,7 @@ def build_view(
     """
     kept = trim(subgraph, focus=focus, max_nodes=max_nodes)
     focus_ids = set(focus)
-    view_nodes = {node.id: _view_node(node, texts, node_url) for node in kept.nodes}
+    view_nodes = {node.id: view_node(node, texts, node_url) for node in kept.nodes}
     net = Network(directed=True, cdn_resources="local")
     for node in kept.nodes:
         net.add_node(node.id, **_vis_node(node, view_nodes[node.id], texts, is_focus=node.id in focus_ids))
@@ -250,7 +251,8 @@ def build_view(
     )
 
 
-def _view_node(node: Node, texts: Texts, node_url: Callable[[Node], str | None]) -> ViewNode:
+def view_node(node: Node, texts: Texts, node_url: Callable[[Node], str | None]) -> ViewNode:
+    """A node as pages show it, in the page language."""
     language = node.props.get("language")
     return ViewNode(
         id=node.id,
@@ -390,5 +392,6 @@ def render_network_page(
         assets=assets,
         chrome=None,
         controls=None,
+        overview=None,
         search_url=None,
     )

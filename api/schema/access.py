@@ -13,6 +13,17 @@ from api.settings import Scope
 
 __all__ = ["CanRead", "CanWrite", "require_scope"]
 
+_HOW_TO_SEND = "Send `Authorization: Bearer <key>` with a key configured on this server."
+
+
+def _how_to_configure(scope: Scope) -> str:
+    """What to do on a server that has no API keys at all."""
+    example = f'[{{"name": "intake", "key": "<24 or more random characters>", "scope": "{scope.value}"}}]'
+    return (
+        "This server has no API keys configured: set BEHOVSGRAF_API_KEYS (environment or .env) "
+        f"to a JSON list such as `{example}` and restart it."
+    )
+
 
 def require_scope(context: Context, scope: Scope) -> None:
     """Raise unless the caller may act with `scope`.
@@ -28,19 +39,19 @@ def require_scope(context: Context, scope: Scope) -> None:
         The key's scope does not include `scope`.
     """
     caller = context.caller
+    unconfigured = not context.settings.api_keys and context.settings.oidc is None
     if caller.bad_key:
-        problem = f": {caller.problem}" if caller.problem else ""
-        raise Unauthenticated(
-            f"The API key or token is not valid{problem}; send `Authorization: Bearer <key or token>`."
-        )
+        if caller.problem:
+            raise Unauthenticated(f"The token is not valid: {caller.problem}. Send `Authorization: Bearer <token>`.")
+        how = _how_to_configure(scope) if unconfigured else _HOW_TO_SEND
+        raise Unauthenticated(f"The API key is not valid. {how}")
     if caller.scope is None:
         if scope is Scope.READ and not context.settings.require_key_for_reads:
             return
         if caller.person is not None:
             raise Forbidden(f"{caller.person} has no group or role that grants {scope.value}.")
-        raise Unauthenticated(
-            f"This needs an API key or token with {scope.value} scope; send `Authorization: Bearer <key or token>`."
-        )
+        how = _how_to_configure(scope) if unconfigured else _HOW_TO_SEND
+        raise Unauthenticated(f"This needs an API key or token with {scope.value} scope. {how}")
     if not caller.scope.includes(scope):
         who = f"The API key {caller.key_name!r}" if caller.key_name else caller.person
         raise Forbidden(f"{who} has {caller.scope.value} scope; this needs {scope.value}.")

@@ -113,12 +113,18 @@ def window(
     first: int | None,
     after: str | None,
     settings: Settings,
+    descending: bool = False,
 ) -> Window[T]:
-    """Sort `items` by `sort_key` and cut the page of `first` items after the cursor `after`."""
+    """Sort `items` by `sort_key` (largest first when `descending`) and cut the page of `first` items after `after`."""
     size = page_size(first, settings)
-    keyed = sorted(((sort_key(item), item) for item in items), key=lambda pair: pair[0])
-    keys = [key for key, _ in keyed]
-    start = 0 if after is None else bisect.bisect_right(keys, _decode(after))
+    keyed = sorted(((sort_key(item), item) for item in items), key=lambda pair: pair[0], reverse=descending)
+    ascending = [key for key, _ in reversed(keyed)] if descending else [key for key, _ in keyed]
+    if after is None:
+        start = 0
+    elif descending:
+        start = len(ascending) - bisect.bisect_left(ascending, _decode(after))
+    else:
+        start = bisect.bisect_right(ascending, _decode(after))
     chosen = keyed[start : start + size]
     cursors = [(_encode(key), item) for key, item in chosen]
     return Window(

@@ -21,6 +21,7 @@ from api.schema.access import CanRead, CanWrite, require_scope
 from api.schema.connections import page_size
 from api.schema.context import Context
 from api.schema.errors import BadUserInput, LimitExceeded, NotFound
+from api.schema.keys import NODE_REFERENCE
 from api.schema.queries import case_hits, need_hits, node_of, required_text
 from api.schema.types import Case, CaseHit, Language, Need, NeedHit
 from api.settings import Scope
@@ -127,8 +128,8 @@ class InputProblem:
 
 
 @strawberry.type(description="What `upsertCases` wrote.")
-class UpsertCasesPayload:
-    """The outcome of an ingest through the API."""
+class UpsertCasesSuccess:
+    """The outcome of an ingest through the API that wrote something."""
 
     cases: list[Case] = strawberry.field(description="The cases written.")
     created: list[str] = strawberry.field(description="Keys of nodes created.")
@@ -137,6 +138,21 @@ class UpsertCasesPayload:
     merged: list[Merge] = strawberry.field(description="Names that met existing nodes.")
     rejected_cases: list[str] = strawberry.field(description="Ids of cases not written (only with `partial`).")
     problems: list[InputProblem] = strawberry.field(description="Why they were rejected.")
+
+
+@strawberry.type(description="The input was refused and nothing was written; `problems` lists everything wrong.")
+class InvalidInput:
+    """Validation problems returned as data, so a client can show them next to its form fields."""
+
+    field: str = strawberry.field(description="The field of the first problem, e.g. input.cases[0].language.")
+    message: str = strawberry.field(description="What is wrong with it.")
+    problems: list[InputProblem] = strawberry.field(description="Every problem found, in input order.")
+
+
+UpsertCasesPayload = Annotated[
+    UpsertCasesSuccess | InvalidInput,
+    strawberry.union("UpsertCasesPayload", description="What `upsertCases` wrote, or why it wrote nothing."),
+]
 
 
 @strawberry.type(description="What `deleteNode` removed.")
@@ -152,8 +168,8 @@ class ProposeNeedInput:
     """The input of `proposeNeed`."""
 
     text: str = strawberry.field(description="The need, in the words of those who have it.")
-    target_groups: list[relay.GlobalID] | None = strawberry.field(
-        default=None, description="Ids of the target groups that have it (from `vocabulary`)."
+    target_groups: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Keys or ids of the target groups that have it (from `vocabulary`)."
     )
     language: Language | None = strawberry.field(default=None, description="The text's language; guessed when absent.")
     confirm: bool = strawberry.field(
@@ -197,8 +213,8 @@ def _record(case: CaseInput) -> dict[str, Any]:
     return without_none(dataclasses.asdict(case))  # type: ignore[no-any-return]
 
 
-def _payload(report: IngestReport, cases: list[Node]) -> UpsertCasesPayload:
-    return UpsertCasesPayload(
+def _payload(report: IngestReport, cases: list[Node]) -> UpsertCasesSuccess:
+    return UpsertCasesSuccess(
         cases=[Case(node_id=node.id, node=node) for node in cases],
         created=report.created,
         updated=report.updated,
@@ -228,7 +244,12 @@ class Mutation:
         records = [_record(case) for case in input.cases]
         actor = context.caller.actor
         report = await context.call(
-            ingest_records, records, origin=f"api:{actor}", partial=input.partial, written_by=actor
+            ingest_records,
+            records,
+            origin=f"api:{actor}",
+            partial=input.partial,
+            written_by=actor,
+            data_dir=context.settings.data_dir,
         )
         log.info(
             "request %s: upsertCases by %s: %d created, %d updated, %d rejected",
@@ -238,17 +259,10 @@ class Mutation:
             len(report.updated),
             len(report.rejected_cases),
         )
-        if report.written:
-            context.loaders.forget()
-        else:
-            problems = [_problem(problem) for problem in report.problems]
-            first = problems[0]
-            raise BadUserInput(
-                f"{len(problems)} problem(s) in the input, nothing was written; "
-                f"first: {first['field']}: {first['message']}",
-                field=first["field"],
-                problems=problems,
-            )
+        if not report.written:
+            problems = [InputProblem(**_problem(problem)) for problem in report.problems]
+            return InvalidInput(field=problems[0].field, message=problems[0].message, problems=problems)
+        context.loaders.forget()
         rejected = set(report.rejected_cases)
         written = await context.loaders.nodes.load_many([case.id for case in input.cases if case.id not in rejected])
         return _payload(report, [node for node in written if node is not None])
@@ -257,7 +271,7 @@ class Mutation:
     async def delete_node(
         self,
         info: Info,
-        id: Annotated[relay.GlobalID, strawberry.argument(description="The node's global id.")],  # noqa: A002
+        id: Annotated[strawberry.ID, strawberry.argument(description=NODE_REFERENCE)],  # noqa: A002
     ) -> DeleteNodePayload:
         node = await node_of(info, id)
         if node is None:

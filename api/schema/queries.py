@@ -6,6 +6,7 @@ Rankings come from `graph.algorithms.ranking`, the same functions the CLI calls,
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -15,6 +16,7 @@ from api.schema.access import CanRead
 from api.schema.connections import After, Connection, First, page_size, window
 from api.schema.context import Context
 from api.schema.errors import BadUserInput, LimitExceeded, NotFound
+from api.schema.keys import NODE_REFERENCE, expect_key, key_of
 from api.schema.types import (
     Case,
     CaseHit,
@@ -40,7 +42,18 @@ from graph.model import LANGUAGES, Node, NodeType
 from graph.store import GraphStore
 from ingest.reference import country_place
 
-__all__ = ["CaseFilter", "Query", "case_filter_of", "case_hits", "need_hits", "node_of", "required_text"]
+__all__ = [
+    "CaseFilter",
+    "CaseOrder",
+    "CaseOrderField",
+    "OrderDirection",
+    "Query",
+    "case_filter_of",
+    "case_hits",
+    "need_hits",
+    "node_of",
+    "required_text",
+]
 
 Info = strawberry.Info[Context, None]
 
@@ -48,7 +61,7 @@ MAX_TEXT = 2000
 """Longest free text (problem descriptions, searches) accepted."""
 MAX_FILTER_VALUES = 50
 """Most values one filter field accepts."""
-NodeIdArgument = Annotated[relay.GlobalID, strawberry.argument(description="A global id (the `id` of any node).")]
+NodeIdArgument = Annotated[strawberry.ID, strawberry.argument(description=NODE_REFERENCE)]
 LANGUAGE_NAMES = {"sv": "svenska", "nb": "norsk bokmål", "nn": "norsk nynorsk", "da": "dansk", "en": "English"}
 
 
@@ -57,11 +70,13 @@ class CaseFilter:
     """The GraphQL form of `ranking.CaseFilter`; ids come from `vocabulary` or `node`."""
 
     text: str | None = strawberry.field(default=None, description="Words every case must contain (folded, stemmed).")
-    topics: list[relay.GlobalID] | None = strawberry.field(default=None, description="Topic ids.")
-    target_groups: list[relay.GlobalID] | None = strawberry.field(default=None, description="TargetGroup ids.")
-    methods: list[relay.GlobalID] | None = strawberry.field(default=None, description="Method ids.")
-    organisations: list[relay.GlobalID] | None = strawberry.field(default=None, description="Organisation ids.")
-    places: list[relay.GlobalID] | None = strawberry.field(default=None, description="Place ids.")
+    topics: list[strawberry.ID] | None = strawberry.field(default=None, description="Topic keys or ids.")
+    target_groups: list[strawberry.ID] | None = strawberry.field(default=None, description="TargetGroup keys or ids.")
+    methods: list[strawberry.ID] | None = strawberry.field(default=None, description="Method keys or ids.")
+    organisations: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Organisation keys or ids."
+    )
+    places: list[strawberry.ID] | None = strawberry.field(default=None, description="Place keys or ids.")
     countries: list[str] | None = strawberry.field(default=None, description="Country codes: SE, NO, DK, FI, IS.")
     languages: list[Language] | None = strawberry.field(default=None, description="Case languages.")
     year_from: int | None = strawberry.field(default=None, description="Earliest year, inclusive.")
@@ -78,16 +93,48 @@ def required_text(text: str, field: str) -> str:
     return stripped
 
 
-def _ids(values: list[relay.GlobalID] | None, node_type: NodeType, field: str) -> tuple[str, ...]:
+@strawberry.enum(description="What `cases` can be ordered by.")
+class CaseOrderField(Enum):
+    """Sort keys of the case list; ties are broken by key."""
+
+    YEAR = "year"
+    TITLE = "title"
+    KEY = "key"
+
+
+@strawberry.enum(description="ASC smallest (earliest, A) first, DESC largest first.")
+class OrderDirection(Enum):
+    """Sort direction."""
+
+    ASC = "asc"
+    DESC = "desc"
+
+
+@strawberry.input(description="The order of a case list.")
+class CaseOrder:
+    """`field` and `direction`; cases without the field come last when descending."""
+
+    field: CaseOrderField = strawberry.field(description="What to order by.")
+    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="ASC or DESC.")
+
+
+def _year_key(node: Node) -> tuple[str, str]:
+    year = node.props.get("year")
+    return (f"{year:04d}" if isinstance(year, int) and 0 <= year <= 9999 else "", node.id)
+
+
+_ORDER_KEYS = {
+    CaseOrderField.YEAR: _year_key,
+    CaseOrderField.TITLE: lambda node: (node.label.casefold(), node.id),
+    CaseOrderField.KEY: lambda node: (node.id,),
+}
+
+
+def _ids(values: list[strawberry.ID] | None, node_type: NodeType, field: str) -> tuple[str, ...]:
     values = values or []
     if len(values) > MAX_FILTER_VALUES:
         raise LimitExceeded(f"`{field}` can hold at most {MAX_FILTER_VALUES} values.", field=field)
-    for position, value in enumerate(values):
-        if value.type_name != node_type.value:
-            raise BadUserInput(
-                f"`{field}[{position}]` is not the id of a {node_type.value}.", field=f"{field}[{position}]"
-            )
-    return tuple(value.node_id for value in values)
+    return tuple(expect_key(value, node_type, f"{field}[{position}]") for position, value in enumerate(values))
 
 
 def case_filter_of(given: CaseFilter | None, field: str = "filter") -> ranking.CaseFilter | None:
@@ -115,10 +162,11 @@ def case_filter_of(given: CaseFilter | None, field: str = "filter") -> ranking.C
     )
 
 
-async def node_of(info: Info, global_id: relay.GlobalID) -> Node | None:
-    """The stored node a global id names, or None (also when the type in the id is wrong)."""
-    node = await info.context.loaders.nodes.load(global_id.node_id)
-    return node if node is not None and node.type.value == global_id.type_name else None
+async def node_of(info: Info, reference: str) -> Node | None:
+    """The stored node a key or global id names, or None (also when the type in a global id is wrong)."""
+    key, type_name = key_of(reference)
+    node = await info.context.loaders.nodes.load(key)
+    return node if node is not None and type_name in (None, node.type.value) else None
 
 
 def case_hits(hits: list[ranking.Hit]) -> list[CaseHit]:
@@ -193,27 +241,53 @@ class Query:
     async def nodes(
         self,
         info: Info,
-        ids: Annotated[list[relay.GlobalID], strawberry.argument(description="Global ids, at most 100.")],
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Keys or global ids, at most 100.")],
     ) -> list[relay.Node | None]:
         if len(ids) > info.context.settings.max_page_size:
             raise LimitExceeded(f"`ids` can hold at most {info.context.settings.max_page_size} ids.", field="ids")
-        found = await info.context.loaders.nodes.load_many([global_id.node_id for global_id in ids])
+        references = [key_of(value) for value in ids]
+        found = await info.context.loaders.nodes.load_many([key for key, _ in references])
         return [
-            entity(node) if node is not None and node.type.value == global_id.type_name else None
-            for node, global_id in zip(found, ids, strict=True)
+            entity(node) if node is not None and type_name in (None, node.type.value) else None
+            for node, (_, type_name) in zip(found, references, strict=True)
         ]
 
-    @strawberry.field(description="Cases matching a filter, newest first.", permission_classes=[CanRead])
+    @strawberry.field(description="The case with this key (as in case files and exports), or null.", permission_classes=[CanRead])
+    async def case(
+        self,
+        info: Info,
+        key: Annotated[str, strawberry.argument(description="The case's key, e.g. no-trondelag-novari-utdanningsvalg.")],
+    ) -> Case | None:
+        node = await info.context.loaders.nodes.load(key.strip())
+        return Case(node_id=node.id, node=node) if node is not None and node.type is NodeType.CASE else None
+
+    @strawberry.field(
+        description="Cases matching a filter, newest first unless `orderBy` says otherwise.", permission_classes=[CanRead]
+    )
     async def cases(
         self,
         info: Info,
         filter: Annotated[CaseFilter | None, strawberry.argument(description="What the cases must match.")] = None,  # noqa: A002
+        order_by: Annotated[
+            CaseOrder | None, strawberry.argument(description="The order; newest first (then by key) when absent.")
+        ] = None,
         first: First = None,
         after: After = None,
     ) -> Connection[Case]:
         case_filter = case_filter_of(filter)
         found = await info.context.call(ranking.filter_cases, case_filter)
-        page = window(found, sort_key=_newest_first, first=first, after=after, settings=info.context.settings)
+        settings = info.context.settings
+        if order_by is None:
+            page = window(found, sort_key=_newest_first, first=first, after=after, settings=settings)
+        else:
+            page = window(
+                found,
+                sort_key=_ORDER_KEYS[order_by.field],
+                first=first,
+                after=after,
+                settings=settings,
+                descending=order_by.direction is OrderDirection.DESC,
+            )
         return Connection.of(page, lambda node: Case(node_id=node.id, node=node))
 
     @strawberry.field(
@@ -258,7 +332,7 @@ class Query:
     async def related_cases(
         self,
         info: Info,
-        id: Annotated[relay.GlobalID, strawberry.argument(description="A Case id.")],  # noqa: A002
+        id: Annotated[strawberry.ID, strawberry.argument(description="A case's key or global id.")],  # noqa: A002
         first: Annotated[int, strawberry.argument(description="How many hits (at most 100).")] = 10,
     ) -> list[CaseHit]:
         top = page_size(first, info.context.settings)

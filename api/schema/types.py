@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -136,6 +136,20 @@ async def _page(
     linked = [node for node, _ in await _linked(info, node_id, rel, direction, node_type)]
     page = window(linked, sort_key=sort_by_id, first=first, after=after, settings=info.context.settings)
     return Connection.of(page, entity)
+
+
+def _related(rel: RelType, direction: Direction, node_type: NodeType, description: str) -> Any:
+    """A paged relationship field: the nodes of `node_type` one `rel` edge away, ordered by key.
+
+    Every plain relationship of every type is one line, `needs = _related(RelType.ADDRESSES, ...)`;
+    the field's GraphQL type, `Connection[<node type>]`, is named after the node type.
+    """
+
+    async def resolve(root: Entity, info: Info, first: First = None, after: After = None) -> Connection[Entity]:
+        return await _page(info, root.node_id, rel, direction, node_type, first, after)
+
+    resolve.__annotations__["return"] = f"Connection[{node_type.value}]"
+    return strawberry.field(resolver=resolve, description=description)
 
 
 async def _single(info: Info, node_id: str, rel: RelType, direction: Direction, node_type: NodeType) -> Entity | None:
@@ -284,29 +298,16 @@ class Case(Entity):
         ]
         return ParticipantConnection(edges=edges, page_info=page_info, total_count=total)
 
-    @strawberry.field(description="Needs the case addressed.")
-    async def needs(self, info: Info, first: First = None, after: After = None) -> Connection[Need]:
-        return await _page(info, self.node_id, RelType.ADDRESSES, Direction.OUT, NodeType.NEED, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Target groups the case worked for.")
-    async def target_groups(self, info: Info, first: First = None, after: After = None) -> Connection[TargetGroup]:
-        return await _page(info, self.node_id, RelType.TARGETS, Direction.OUT, NodeType.TARGET_GROUP, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Methods the case used.")
-    async def methods(self, info: Info, first: First = None, after: After = None) -> Connection[Method]:
-        return await _page(info, self.node_id, RelType.USED, Direction.OUT, NodeType.METHOD, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Topics the case is about.")
-    async def topics(self, info: Info, first: First = None, after: After = None) -> Connection[Topic]:
-        return await _page(info, self.node_id, RelType.ABOUT, Direction.OUT, NodeType.TOPIC, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Places where the case took place.")
-    async def places(self, info: Info, first: First = None, after: After = None) -> Connection[Place]:
-        return await _page(info, self.node_id, RelType.LOCATED_IN, Direction.OUT, NodeType.PLACE, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Reports, articles and pages that describe the case.")
-    async def sources(self, info: Info, first: First = None, after: After = None) -> Connection[Source]:
-        return await _page(info, self.node_id, RelType.DESCRIBED_IN, Direction.OUT, NodeType.SOURCE, first, after)  # type: ignore[return-value]
+    needs = _related(RelType.ADDRESSES, Direction.OUT, NodeType.NEED, "Needs the case addressed.")
+    target_groups = _related(
+        RelType.TARGETS, Direction.OUT, NodeType.TARGET_GROUP, "Target groups the case worked for."
+    )
+    methods = _related(RelType.USED, Direction.OUT, NodeType.METHOD, "Methods the case used.")
+    topics = _related(RelType.ABOUT, Direction.OUT, NodeType.TOPIC, "Topics the case is about.")
+    places = _related(RelType.LOCATED_IN, Direction.OUT, NodeType.PLACE, "Places where the case took place.")
+    sources = _related(
+        RelType.DESCRIBED_IN, Direction.OUT, NodeType.SOURCE, "Reports, articles and pages that describe the case."
+    )
 
     @strawberry.field(description="Cases this case names as related (builds on, similar to, follow-up of).")
     async def related(self, info: Info, first: First = None, after: After = None) -> RelatedCaseConnection:
@@ -350,25 +351,15 @@ class Organisation(Entity):
         edges = [ParticipationEdge(cursor=c, node=Case(node_id=n.id, node=n), role=_role(e)) for c, (n, e) in items]
         return ParticipationConnection(edges=edges, page_info=page_info, total_count=total)
 
-    @strawberry.field(description="Places the organisation is located in.")
-    async def places(self, info: Info, first: First = None, after: After = None) -> Connection[Place]:
-        return await _page(info, self.node_id, RelType.LOCATED_IN, Direction.OUT, NodeType.PLACE, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Bodies the organisation is a member of.")
-    async def member_of(self, info: Info, first: First = None, after: After = None) -> Connection[Organisation]:
-        return await _page(info, self.node_id, RelType.MEMBER_OF, Direction.OUT, NodeType.ORGANISATION, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Members of the organisation.")
-    async def members(self, info: Info, first: First = None, after: After = None) -> Connection[Organisation]:
-        return await _page(info, self.node_id, RelType.MEMBER_OF, Direction.IN, NodeType.ORGANISATION, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Organisations this one succeeded (after a merger or reform).")
-    async def successor_of(self, info: Info, first: First = None, after: After = None) -> Connection[Organisation]:
-        return await _page(info, self.node_id, RelType.SUCCESSOR_OF, Direction.OUT, NodeType.ORGANISATION, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Methods the organisation developed.")
-    async def methods(self, info: Info, first: First = None, after: After = None) -> Connection[Method]:
-        return await _page(info, self.node_id, RelType.DEVELOPED_BY, Direction.IN, NodeType.METHOD, first, after)  # type: ignore[return-value]
+    places = _related(RelType.LOCATED_IN, Direction.OUT, NodeType.PLACE, "Places the organisation is located in.")
+    member_of = _related(
+        RelType.MEMBER_OF, Direction.OUT, NodeType.ORGANISATION, "Bodies the organisation is a member of."
+    )
+    members = _related(RelType.MEMBER_OF, Direction.IN, NodeType.ORGANISATION, "Members of the organisation.")
+    successor_of = _related(
+        RelType.SUCCESSOR_OF, Direction.OUT, NodeType.ORGANISATION, "Organisations this one succeeded (after a merger or reform)."
+    )
+    methods = _related(RelType.DEVELOPED_BY, Direction.IN, NodeType.METHOD, "Methods the organisation developed.")
 
 
 @strawberry.type(description="A need, in the words of those who have it.")
@@ -387,13 +378,10 @@ class Need(Entity):
     async def target_group(self, info: Info) -> TargetGroup | None:
         return await _single(info, self.node_id, RelType.OF, Direction.OUT, NodeType.TARGET_GROUP)  # type: ignore[return-value]
 
-    @strawberry.field(description="Every target group that has the need.")
-    async def target_groups(self, info: Info, first: First = None, after: After = None) -> Connection[TargetGroup]:
-        return await _page(info, self.node_id, RelType.OF, Direction.OUT, NodeType.TARGET_GROUP, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Cases that addressed the need.")
-    async def cases(self, info: Info, first: First = None, after: After = None) -> Connection[Case]:
-        return await _page(info, self.node_id, RelType.ADDRESSES, Direction.IN, NodeType.CASE, first, after)  # type: ignore[return-value]
+    target_groups = _related(
+        RelType.OF, Direction.OUT, NodeType.TARGET_GROUP, "Every target group that has the need."
+    )
+    cases = _related(RelType.ADDRESSES, Direction.IN, NodeType.CASE, "Cases that addressed the need.")
 
 
 @strawberry.type(description="A group of people cases work for (pupils, foster children, newly arrived ...).")
@@ -404,21 +392,14 @@ class TargetGroup(Entity):
     def name(self) -> str:
         return self.node.label
 
-    @strawberry.field(description="Needs of this target group.")
-    async def needs(self, info: Info, first: First = None, after: After = None) -> Connection[Need]:
-        return await _page(info, self.node_id, RelType.OF, Direction.IN, NodeType.NEED, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Cases that worked for this target group.")
-    async def cases(self, info: Info, first: First = None, after: After = None) -> Connection[Case]:
-        return await _page(info, self.node_id, RelType.TARGETS, Direction.IN, NodeType.CASE, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Wider target groups this one belongs to.")
-    async def broader(self, info: Info, first: First = None, after: After = None) -> Connection[TargetGroup]:
-        return await _page(info, self.node_id, RelType.BROADER, Direction.OUT, NodeType.TARGET_GROUP, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Narrower target groups within this one.")
-    async def narrower(self, info: Info, first: First = None, after: After = None) -> Connection[TargetGroup]:
-        return await _page(info, self.node_id, RelType.BROADER, Direction.IN, NodeType.TARGET_GROUP, first, after)  # type: ignore[return-value]
+    needs = _related(RelType.OF, Direction.IN, NodeType.NEED, "Needs of this target group.")
+    cases = _related(RelType.TARGETS, Direction.IN, NodeType.CASE, "Cases that worked for this target group.")
+    broader = _related(
+        RelType.BROADER, Direction.OUT, NodeType.TARGET_GROUP, "Wider target groups this one belongs to."
+    )
+    narrower = _related(
+        RelType.BROADER, Direction.IN, NodeType.TARGET_GROUP, "Narrower target groups within this one."
+    )
 
 
 @strawberry.type(description="A method cases used (service design, interviews, a named programme ...).")
@@ -442,29 +423,18 @@ class Method(Entity):
             None,
         )
 
-    @strawberry.field(description="Cases that used the method.")
-    async def cases(self, info: Info, first: First = None, after: After = None) -> Connection[Case]:
-        return await _page(info, self.node_id, RelType.USED, Direction.IN, NodeType.CASE, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Methods this method builds in.")
-    async def incorporates(self, info: Info, first: First = None, after: After = None) -> Connection[Method]:
-        return await _page(info, self.node_id, RelType.INCORPORATES, Direction.OUT, NodeType.METHOD, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Methods that build this method in.")
-    async def incorporated_by(self, info: Info, first: First = None, after: After = None) -> Connection[Method]:
-        return await _page(info, self.node_id, RelType.INCORPORATES, Direction.IN, NodeType.METHOD, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Organisations that developed the method.")
-    async def developed_by(self, info: Info, first: First = None, after: After = None) -> Connection[Organisation]:
-        return await _page(info, self.node_id, RelType.DEVELOPED_BY, Direction.OUT, NodeType.ORGANISATION, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Wider methods this one is a kind of.")
-    async def broader(self, info: Info, first: First = None, after: After = None) -> Connection[Method]:
-        return await _page(info, self.node_id, RelType.BROADER, Direction.OUT, NodeType.METHOD, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Narrower methods that are kinds of this one.")
-    async def narrower(self, info: Info, first: First = None, after: After = None) -> Connection[Method]:
-        return await _page(info, self.node_id, RelType.BROADER, Direction.IN, NodeType.METHOD, first, after)  # type: ignore[return-value]
+    cases = _related(RelType.USED, Direction.IN, NodeType.CASE, "Cases that used the method.")
+    incorporates = _related(RelType.INCORPORATES, Direction.OUT, NodeType.METHOD, "Methods this method builds in.")
+    incorporated_by = _related(
+        RelType.INCORPORATES, Direction.IN, NodeType.METHOD, "Methods that build this method in."
+    )
+    developed_by = _related(
+        RelType.DEVELOPED_BY, Direction.OUT, NodeType.ORGANISATION, "Organisations that developed the method."
+    )
+    broader = _related(RelType.BROADER, Direction.OUT, NodeType.METHOD, "Wider methods this one is a kind of.")
+    narrower = _related(
+        RelType.BROADER, Direction.IN, NodeType.METHOD, "Narrower methods that are kinds of this one."
+    )
 
 
 @strawberry.type(description="A subject area (school, child welfare, digitalisation ...).")
@@ -475,17 +445,9 @@ class Topic(Entity):
     def name(self) -> str:
         return self.node.label
 
-    @strawberry.field(description="Cases about the topic.")
-    async def cases(self, info: Info, first: First = None, after: After = None) -> Connection[Case]:
-        return await _page(info, self.node_id, RelType.ABOUT, Direction.IN, NodeType.CASE, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Wider topics this one belongs to.")
-    async def broader(self, info: Info, first: First = None, after: After = None) -> Connection[Topic]:
-        return await _page(info, self.node_id, RelType.BROADER, Direction.OUT, NodeType.TOPIC, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Narrower topics within this one.")
-    async def narrower(self, info: Info, first: First = None, after: After = None) -> Connection[Topic]:
-        return await _page(info, self.node_id, RelType.BROADER, Direction.IN, NodeType.TOPIC, first, after)  # type: ignore[return-value]
+    cases = _related(RelType.ABOUT, Direction.IN, NodeType.CASE, "Cases about the topic.")
+    broader = _related(RelType.BROADER, Direction.OUT, NodeType.TOPIC, "Wider topics this one belongs to.")
+    narrower = _related(RelType.BROADER, Direction.IN, NodeType.TOPIC, "Narrower topics within this one.")
 
 
 @strawberry.type(description="A country, county, region or municipality.")
@@ -512,17 +474,9 @@ class Place(Entity):
     async def part_of(self, info: Info) -> Place | None:
         return await _single(info, self.node_id, RelType.PART_OF, Direction.OUT, NodeType.PLACE)  # type: ignore[return-value]
 
-    @strawberry.field(description="Places within this one.")
-    async def parts(self, info: Info, first: First = None, after: After = None) -> Connection[Place]:
-        return await _page(info, self.node_id, RelType.PART_OF, Direction.IN, NodeType.PLACE, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Cases that took place here.")
-    async def cases(self, info: Info, first: First = None, after: After = None) -> Connection[Case]:
-        return await _page(info, self.node_id, RelType.LOCATED_IN, Direction.IN, NodeType.CASE, first, after)  # type: ignore[return-value]
-
-    @strawberry.field(description="Organisations located here.")
-    async def organisations(self, info: Info, first: First = None, after: After = None) -> Connection[Organisation]:
-        return await _page(info, self.node_id, RelType.LOCATED_IN, Direction.IN, NodeType.ORGANISATION, first, after)  # type: ignore[return-value]
+    parts = _related(RelType.PART_OF, Direction.IN, NodeType.PLACE, "Places within this one.")
+    cases = _related(RelType.LOCATED_IN, Direction.IN, NodeType.CASE, "Cases that took place here.")
+    organisations = _related(RelType.LOCATED_IN, Direction.IN, NodeType.ORGANISATION, "Organisations located here.")
 
 
 @strawberry.type(description="A report, article or web page that describes cases.")
@@ -545,9 +499,7 @@ class Source(Entity):
     def published(self) -> str | None:
         return _text(self.node, "published")
 
-    @strawberry.field(description="Cases the source describes.")
-    async def cases(self, info: Info, first: First = None, after: After = None) -> Connection[Case]:
-        return await _page(info, self.node_id, RelType.DESCRIBED_IN, Direction.IN, NodeType.CASE, first, after)  # type: ignore[return-value]
+    cases = _related(RelType.DESCRIBED_IN, Direction.IN, NodeType.CASE, "Cases the source describes.")
 
 
 _TYPES: dict[NodeType, type[Entity]] = {

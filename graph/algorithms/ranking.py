@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from graph.algorithms.bm25 import Bm25, top_positions
 from graph.algorithms.text import STEMMERS, analyse, compound_parts, glued, guess_language
-from graph.model import Node, NodeType, RelType
+from graph.model import LANGUAGES, Node, NodeType, RelType
 from graph.store import GraphStore
 
 __all__ = [
@@ -170,7 +170,7 @@ class Phrase:
 
 def _phrases(text: str) -> set[Phrase]:
     """A name analysed with every stemmer (names of concepts come in any language)."""
-    return {phrase for lang in ("sv", "nb", "nn", "da", "en") if (phrase := Phrase.of(glued(text, lang)))}
+    return {phrase for lang in LANGUAGES if (phrase := Phrase.of(glued(text, lang)))}
 
 
 def _pairs(words: list[tuple[str, bool]]) -> set[tuple[str, str]]:

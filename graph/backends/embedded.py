@@ -116,6 +116,21 @@ class EmbeddedStore(OpensAsContext):
                 self._conn.close()
                 self._conn = None
 
+    def backup(self, path: str | Path) -> None:
+        """Copy the database to `path` with SQLite's online backup: a consistent copy, even beside other writers.
+
+        Raises `StoreError` when the copy cannot be written.
+        """
+        with self._lock:
+            try:
+                target = sqlite3.connect(path)
+                try:
+                    self._db.backup(target)
+                finally:
+                    target.close()
+            except (sqlite3.Error, OSError) as exc:
+                raise StoreError(f"cannot back up {self.location} to {path}: {exc}") from exc
+
     def _check_schema(self, conn: sqlite3.Connection) -> None:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if row is None:

@@ -70,6 +70,22 @@ def read_yaml(path: Path) -> Document:
     return parse_yaml(text, str(path))
 
 
+def _yaml_syntax(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
+    """The line to report and a message naming both marks the parser gives.
+
+    The context mark is where the unfinished construct (a quote, a bracket) began, and
+    is reported as the line; the problem mark is where the parser noticed.
+    """
+    context, problem = exc.context_mark, exc.problem_mark
+    text = exc.problem or exc.context or "syntax error"
+    if problem is not None:
+        text += f" at line {problem.line + 1}, column {problem.column + 1}"
+    if context is not None and exc.context:
+        text += f", {exc.context} that starts at line {context.line + 1}, column {context.column + 1}"
+    mark = context or problem
+    return (mark.line + 1 if mark else None), text
+
+
 def parse_yaml(text: str, file: str) -> Document:
     """Parse YAML text into a `Document`; raise `ReadError` on malformed or over-expanding input."""
     if not text.strip():
@@ -77,9 +93,8 @@ def parse_yaml(text: str, file: str) -> Document:
     try:
         root = yaml.compose(text, Loader=_Yaml12Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise read_problem(file, f"malformed YAML: {exc.problem or exc.context}", line=line, code="syntax") from None
+        line, message = _yaml_syntax(exc)
+        raise read_problem(file, f"malformed YAML: {message}", line=line, code="syntax") from None
     except yaml.YAMLError as exc:
         raise read_problem(file, f"malformed YAML: {exc}", code="syntax") from None
     except RecursionError:

@@ -13,7 +13,7 @@ from api.settings import Settings
 from tests.api.conftest import KEYS, PROPOSE_KEY, READ_KEY, WRITE_KEY, Api, global_id, make_settings
 
 DELETE = "mutation($id: ID!) { deleteNode(id: $id) { key } }"
-UPSERT = 'mutation { upsertCases(input: {cases: [{id: "se-x", title: "X", language: "sv"}]}) { created } }'
+UPSERT = 'mutation { upsertCases(input: {cases: [{id: "se-x", title: "X", language: "sv"}]}) { ... on UpsertCasesSuccess { created } } }'
 MISSING = {"id": global_id("Case", "no-such-case")}
 
 
@@ -95,3 +95,21 @@ def test_settings_read_keys_and_origins_from_the_environment(monkeypatch: pytest
     assert settings.cors_origins == ["https://intra.example.se", "https://skjema.example.no"]
     assert settings.require_key_for_reads is True
     assert secret not in repr(settings)
+
+
+def test_a_server_without_keys_says_how_to_configure_one(
+    serve: Callable[[Settings], Api], dataset: Path
+) -> None:
+    keyless = serve(make_settings(dataset, api_keys=[]))
+    for key in (None, "a-key-this-server-never-heard-of"):
+        error = keyless.error(UPSERT, key=key)
+        assert error["extensions"]["code"] == "UNAUTHENTICATED"
+        assert "This server has no API keys configured: set BEHOVSGRAF_API_KEYS" in error["message"]
+        assert '"scope": "write"' in error["message"]
+
+
+def test_a_server_with_keys_does_not_tell_how_to_configure_them(api: Api) -> None:
+    error = api.error(UPSERT, key="a-key-this-server-never-heard-of")
+    assert error["message"] == (
+        "The API key is not valid. Send `Authorization: Bearer <key>` with a key configured on this server."
+    )

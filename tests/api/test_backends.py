@@ -7,7 +7,7 @@ from collections.abc import Callable
 from api.settings import Settings
 from tests.api.conftest import CASES, WRITE_KEY, Api, case_input, global_id, make_settings
 
-UPSERT = "mutation($input: UpsertCasesInput!) { upsertCases(input: $input) { created } }"
+UPSERT = "mutation($input: UpsertCasesInput!) { upsertCases(input: $input) { ... on UpsertCasesSuccess { created } } }"
 TRONDELAG = CASES[0]["id"]
 
 

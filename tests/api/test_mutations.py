@@ -15,8 +15,10 @@ from ingest.run import ingest_paths
 from tests.api.conftest import CASES, PROPOSE_KEY, READ_KEY, WRITE_KEY, Api, global_id, load_cases, make_settings
 
 UPSERT = """mutation($input: UpsertCasesInput!) { upsertCases(input: $input) {
-  cases { id key title } created updated unchanged rejectedCases
-  merged { name matched key } problems { field code message } } }"""
+  __typename
+  ... on UpsertCasesSuccess { cases { id key title } created updated unchanged rejectedCases
+                              merged { name matched key } problems { field code message } }
+  ... on InvalidInput { field message problems { field code message } } } }"""
 PROPOSE = """mutation($input: ProposeNeedInput!) { proposeNeed(input: $input) {
   created need { key text language targetGroup { key } }
   similarNeeds { score need { key text } } similarCases { score case { key } } } }"""
@@ -78,16 +80,18 @@ BAD_CASE: dict[str, Any] = {
 }
 
 
-def test_upsert_cases_rejects_bad_input_with_field_paths_and_writes_nothing(writable: Api) -> None:
-    error = writable.error(UPSERT, {"input": {"cases": [BAD_CASE]}}, key=WRITE_KEY)
-    assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    fields = {problem["field"] for problem in error["extensions"]["problems"]}
+def test_upsert_cases_returns_validation_problems_in_the_payload_and_writes_nothing(writable: Api) -> None:
+    body = writable.result(UPSERT, {"input": {"cases": [BAD_CASE]}}, key=WRITE_KEY)
+    assert "errors" not in body, body
+    invalid = body["data"]["upsertCases"]
+    assert invalid["__typename"] == "InvalidInput"
+    fields = {problem["field"] for problem in invalid["problems"]}
     assert fields == {
         "input.cases[0].language",
         "input.cases[0].organisations[0].role",
         "input.cases[0].needs[0].targetGroups[0]",
     }
-    assert error["extensions"]["field"] in fields and "nothing was written" in error["message"]
+    assert (invalid["field"], invalid["message"]) == (invalid["problems"][0]["field"], invalid["problems"][0]["message"])
     assert writable.data("query($id: ID!) { node(id: $id) { id } }", {"id": global_id("Case", BAD_CASE["id"])}) == {
         "node": None
     }
@@ -104,8 +108,8 @@ def test_upsert_cases_problems_are_those_of_file_ingest(writable: Api, tmp_path:
     case_file.write_text(yaml.safe_dump({"cases": [record]}, allow_unicode=True), encoding="utf-8")
     with open_store(tmp_path / "file.db") as store:
         report = ingest_paths(store, [case_file])
-    error = writable.error(UPSERT, {"input": {"cases": [sent]}}, key=WRITE_KEY)
-    from_api = {(p["field"], p["code"], p["message"]) for p in error["extensions"]["problems"]}
+    invalid = writable.data(UPSERT, {"input": {"cases": [sent]}}, key=WRITE_KEY)["upsertCases"]
+    from_api = {(p["field"], p["code"], p["message"]) for p in invalid["problems"]}
     from_file = {
         ("input." + p.path.replace("target_groups", "targetGroups"), p.code, p.message) for p in report.problems
     }
@@ -117,6 +121,7 @@ def test_upsert_cases_partial_writes_the_valid_cases(writable: Api) -> None:
     result = writable.data(UPSERT, {"input": {"cases": [good, BAD_CASE], "partial": True}}, key=WRITE_KEY)[
         "upsertCases"
     ]
+    assert result["__typename"] == "UpsertCasesSuccess"
     assert [case["key"] for case in result["cases"]] == [good["id"]]
     assert result["rejectedCases"] == [BAD_CASE["id"]]
     assert {problem["field"] for problem in result["problems"]} >= {"input.cases[1].language"}
@@ -195,8 +200,8 @@ def test_later_fields_of_one_operation_see_earlier_writes(writable: Api) -> None
     second = {**first, "title": "Andra titeln"}
     result = writable.data(
         """mutation($a: UpsertCasesInput!, $b: UpsertCasesInput!) {
-             a: upsertCases(input: $a) { cases { title } }
-             b: upsertCases(input: $b) { cases { title } } }""",
+             a: upsertCases(input: $a) { ... on UpsertCasesSuccess { cases { title } } }
+             b: upsertCases(input: $b) { ... on UpsertCasesSuccess { cases { title } } } }""",
         {"a": {"cases": [first]}, "b": {"cases": [second]}},
         key=WRITE_KEY,
     )

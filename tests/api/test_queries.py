@@ -339,3 +339,61 @@ def test_similar_needs_while_someone_types(api: Api) -> None:
     assert hits[0]["need"]["text"] == "Elevene trenger hjelp til å velge riktig utdanningsprogram"
     assert hits[0]["need"]["cases"]["edges"] == [{"node": {"key": TRONDELAG}}]
     assert "utdanningsprogram" in hits[0]["matchedTerms"]
+
+
+def test_node_nodes_and_case_accept_keys_as_the_cli_and_exports_give_them(api: Api) -> None:
+    data = api.data(
+        """query($key: ID!, $keys: [ID!]!, $case: String!) {
+             node(id: $key) { id ... on Case { key title } }
+             nodes(ids: $keys) { ... on Entity { key kind } }
+             case(key: $case) { id key year }
+             missing: case(key: "no-such-case") { key }
+             notACase: case(key: "topic:education") { key }
+           }""",
+        {"key": TRONDELAG, "keys": [TRONDELAG, "no-such-case", global_id("Case", AALBORG)], "case": TRONDELAG},
+    )
+    assert data["node"] == {"id": global_id("Case", TRONDELAG), "key": TRONDELAG, "title": CASES[0]["title"]}
+    assert data["nodes"] == [{"key": TRONDELAG, "kind": "CASE"}, None, {"key": AALBORG, "kind": "CASE"}]
+    assert data["case"] == {"id": global_id("Case", TRONDELAG), "key": TRONDELAG, "year": 2021}
+    assert data["missing"] is None and data["notACase"] is None
+
+
+def test_filters_take_keys_and_global_ids_alike(api: Api) -> None:
+    keys = api.data(
+        """query($id: ID!) { node(id: $id) { ... on Case { topics { edges { node { key } } } } } }""",
+        {"id": TRONDELAG},
+    )["node"]["topics"]["edges"]
+    topic_key = keys[0]["node"]["key"]
+    query = "query($topics: [ID!]) { cases(filter: {topics: $topics}, first: 100) { totalCount edges { node { key } } } }"
+    by_key = api.data(query, {"topics": [topic_key]})["cases"]
+    by_id = api.data(query, {"topics": [global_id("Topic", topic_key)]})["cases"]
+    assert by_key == by_id and TRONDELAG in [edge["node"]["key"] for edge in by_key["edges"]]
+    wrong = api.result(query, {"topics": [TRONDELAG]})
+    assert wrong["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert wrong["errors"][0]["message"] == "`filter.topics[0]` is not the key or id of a Topic."
+
+
+@pytest.mark.parametrize(
+    ("order", "sort_key"),
+    [
+        ("{field: YEAR, direction: ASC}", lambda node: (f"{node['year']:04d}" if node["year"] else "", node["key"])),
+        ("{field: TITLE}", lambda node: (node["title"].casefold(), node["key"])),
+        ("{field: TITLE, direction: DESC}", lambda node: (node["title"].casefold(), node["key"])),
+        ("{field: KEY, direction: DESC}", lambda node: (node["key"],)),
+    ],
+)
+def test_cases_order_by_pages_through_every_case_once_in_that_order(api: Api, order: str, sort_key: object) -> None:
+    seen: list[dict[str, object]] = []
+    after = None
+    while True:
+        page = api.data(
+            "query($after: String) { cases(orderBy: %s, first: 45, after: $after) {"
+            " pageInfo { hasNextPage endCursor } edges { node { key title year } } } }" % order,
+            {"after": after},
+        )["cases"]
+        seen += [edge["node"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == len({node["key"] for node in seen}) == ALL_CASES
+    assert seen == sorted(seen, key=sort_key, reverse="DESC" in order)  # type: ignore[arg-type]

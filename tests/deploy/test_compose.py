@@ -381,12 +381,21 @@ def test_dockerfile_copies_every_package_the_wheel_is_built_from() -> None:
         if (path / "__init__.py").is_file() and any(path.match(pattern) for pattern in include)
     }
     assert packages, "pyproject's packages.find matches top-level packages"
-    copies = [args.split() for keyword, args in dockerfile_instructions() if keyword == "COPY"]
+    copies = [args.split() for keyword, args in dockerfile_instructions() if keyword == "COPY" and "--from=" not in args]
     sources = {source.rstrip("/") for *sources, _ in copies for source in sources if not source.startswith("--")}
     assert packages <= sources, f"not copied into the image: {sorted(packages - sources)}"
     assert {"pyproject.toml", pyproject["project"]["readme"], "data", "docker/entrypoint.sh"} <= sources
     for source in sources:
         assert (ROOT / source).exists(), f"COPY {source}: no such file in the repository"
+
+
+def test_dockerfile_installs_graphiql_from_the_lock_file_into_the_package() -> None:
+    instructions = dockerfile_instructions()
+    runs = " ".join(args for keyword, args in instructions if keyword == "RUN")
+    assert "npm ci" in runs
+    copies = [args for keyword, args in instructions if keyword == "COPY"]
+    assert "api/graphiql/package.json api/graphiql/package-lock.json ./" in copies
+    assert any(args.startswith("--from=graphiql ") and args.endswith("./api/graphiql/node_modules") for args in copies)
 
 
 def test_the_installed_entry_point_is_the_cli() -> None:

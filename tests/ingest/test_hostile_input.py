@@ -41,6 +41,17 @@ def test_malformed_yaml_names_the_file_and_line(store: EmbeddedStore, write: Wri
     assert report_line(message) >= 12
 
 
+def test_unterminated_quote_names_where_it_opened_and_where_the_parser_stopped(
+    store: EmbeddedStore, write: Write
+) -> None:
+    text = "cases:\n" + case_yaml("se-a") + '  - id: se-b\n    title: "Oavslutat citat\n    language: sv\n'
+    opened = text.splitlines().index('    title: "Oavslutat citat') + 1
+    path = write("quote.yaml", text)
+    message = only_problem(ingest_rejected(store, path))
+    assert message.startswith(f"{path}:{opened}: malformed YAML: found unexpected end of stream at line ")
+    assert f"while scanning a quoted scalar that starts at line {opened}, column 12" in message
+
+
 def report_line(message: str) -> int:
     return int(message.split(":")[1])
 

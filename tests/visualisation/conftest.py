@@ -222,6 +222,17 @@ def browser(chromium_path: Path) -> Iterator[Browser]:
         launched.close()
 
 
+@pytest.fixture(scope="session")
+def graphiql_files() -> Path:
+    """GraphiQL's files for /graphql, installed with npm from api/graphiql's lock file when missing."""
+    from api import graphiql
+
+    ready = graphiql.ASSETS["graphiql.min.js"]
+    reason = None if shutil.which("npm") or graphiql.is_installed() else "GraphiQL's files missing and npm not found"
+    require(reason or _ensure(ROOT / "api" / "graphiql" / "ensure-graphiql", ready, "GraphiQL"))
+    return ready.parent
+
+
 @dataclass(slots=True)
 class Visit:
     """What happened in a browser page: requests blocked for leaving 127.0.0.1, dialogs, script errors."""
@@ -233,7 +244,8 @@ class Visit:
     requests: list[str] = field(default_factory=list)
 
 
-def _only_loopback(visit: Visit) -> Callable[[Route], None]:
+def only_loopback(visit: Visit) -> Callable[[Route], None]:
+    """A route handler that lets requests to 127.0.0.1 through and aborts (and records) every other."""
     def handle(route: Route) -> None:
         url = route.request.url
         if urlsplit(url).hostname == "127.0.0.1":
@@ -249,7 +261,7 @@ def _open_page(browser: Browser, visit: Visit, *, bypass_csp: bool, locale: str)
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, locale=locale, bypass_csp=bypass_csp, reduced_motion="reduce"
     )
-    context.route("**/*", _only_loopback(visit))
+    context.route("**/*", only_loopback(visit))
     page = context.new_page()
 
     def on_dialog(dialog: Dialog) -> None:

@@ -36,8 +36,11 @@ def test_every_node_type_relation_and_role_has_a_name() -> None:
         ("NB", None, "nb"),
         ("xx", "sv-SE,sv;q=0.9", "sv"),
         (None, "en-GB;q=0.5,en;q=0.8,nb;q=0.9", "nb"),
-        (None, "nn-NO", "nb"),
-        (None, "da-DK,da", "nb"),
+        (None, "nn-NO", "nn"),
+        (None, "da-DK,da", "da"),
+        (None, "no, en;q=0.5", "nb"),
+        ("nn", "da", "nn"),
+        ("DA", None, "da"),
         (None, "de-DE, fr;q=0.5", "en"),
         (None, "sv;q=0, en;q=0.2", "en"),
         (None, "sv;q=bogus, nb;q=0.4", "nb"),
@@ -48,6 +51,17 @@ def test_language_comes_from_the_query_then_the_browser(
     requested: str | None, header: str | None, expected: str
 ) -> None:
     assert choose_language(requested, header) == expected
+
+
+def test_the_pages_are_written_in_all_five_languages() -> None:
+    assert UI_LANGUAGES == ("sv", "nb", "nn", "da", "en")
+
+
+@pytest.mark.parametrize(("lang", "neighbour"), [("nn", "nb"), ("da", "nb"), ("da", "sv")])
+def test_each_language_is_its_own_not_a_copy_of_a_neighbour(lang: str, neighbour: str) -> None:
+    keys = [key for key in all_keys() if not key.startswith(("language.", "site.name"))]
+    same = [key for key in keys if Texts(lang)[key] == Texts(neighbour)[key]]
+    assert len(same) < len(keys) / 2, same
 
 
 def test_unknown_interface_language_is_refused() -> None:

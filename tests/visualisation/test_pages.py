@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from api.settings import ApiKey, Scope, Settings
 from graph.algorithms.neighbourhood import neighbourhood
 from graph.backends.embedded import EmbeddedStore
+from graph.model import NodeType, RelType
 from tests.visualisation.conftest import (
     XSS_CASES,
     LiveServer,
@@ -23,7 +24,7 @@ from tests.visualisation.conftest import (
     XSS_SCRIPT,
 )
 from visualisation.network import DEFAULT_MAX_NODES
-from visualisation.pages import CONTENT_SECURITY_POLICY, FETCH_LIMIT
+from api.pages import CONTENT_SECURITY_POLICY, FETCH_LIMIT
 
 CASE = "no-grunerlokka-overgangstjenesten"
 PAGES = [
@@ -164,3 +165,45 @@ def test_pages_need_a_key_when_reads_need_one(sample_store: Path) -> None:
         assert locked.get("/").status_code == 401
         headers = {"authorization": "Bearer a-long-enough-secret-key-for-tests"}
         assert locked.get("/", headers=headers).status_code == 200
+
+
+def test_search_network_groups_what_the_top_hits_share(client: httpx.Client) -> None:
+    html = client.get("/network", params={"q": "elever slutter i videregående skole", "lang": "en"}).text
+    assert "<h2 id=\"overview-heading\">What the top results share</h2>" in html
+    hits = re.findall(r'<ol class="overview__hits">(.*?)</ol>', html, re.S)[0].count("<li>")
+    assert 2 <= hits <= 8
+    ranks = re.findall(r'<span class="overview__ranks">results ([\d, ]+)</span>', html)
+    assert ranks and all(len(rank.split(", ")) >= 2 for rank in ranks)
+    assert all(1 <= int(number) <= hits for rank in ranks for number in rank.split(", "))
+    assert '<details class="network__table">' in html and "<details class=\"network__table\" open" not in html
+
+
+def test_filters_show_how_many_cases_each_choice_leaves(client: httpx.Client, sample_store: Path) -> None:
+    html = client.get("/", params={"country": "NO", "lang": "en"}).text
+    with EmbeddedStore(sample_store) as store:
+        cases = {case.id: case for case in store.find(NodeType.CASE)}
+        norwegian = {case_id for case_id, case in cases.items() if case.props.get("country") == "NO"}
+        by_topic: dict[str, set[str]] = {}
+        for edge in store.edges(RelType.ABOUT):
+            if edge.source in norwegian:
+                by_topic.setdefault(edge.target, set()).add(edge.source)
+    countries = dict(re.findall(r'<option value="(\w\w)" data-count="(\d+)"', html))
+    assert countries["NO"] == str(len(norwegian))
+    assert int(countries["SE"]) == sum(1 for case in cases.values() if case.props.get("country") == "SE")
+    select = re.findall(r'<select id="filter-topic".*?</select>', html, re.S)[0]
+    shown = {value: int(count) for value, count in re.findall(r'<option value="([^"]+)" data-count="(\d+)"', select)}
+    assert shown == {topic: len(ids) for topic, ids in by_topic.items()}
+    assert f"With the choices made: {len(norwegian)} cases" in html
+    assert re.search(r"from \d{4} to \d{4}", html)
+
+
+def test_year_range_filters_the_cases_and_a_bad_year_is_a_400_page(client: httpx.Client, sample_store: Path) -> None:
+    html = client.get("/", params={"year_from": "2018", "year_to": "2020", "lang": "en"}).text
+    years = [int(year) for year in re.findall(r"<dt>Year:</dt><dd>(\d+)</dd>", html)]
+    with EmbeddedStore(sample_store) as store:
+        expected = [case for case in store.find(NodeType.CASE) if 2018 <= int(case.props.get("year", 0) or 0) <= 2020]
+    assert years and all(2018 <= year <= 2020 for year in years) and len(years) == len(expected)
+    assert 'name="year_from" type="number"' in html and 'value="2018"' in html
+    assert f"With the choices made: {len(expected)} cases" in html
+    bad = client.get("/", params={"year_from": "nineteen", "lang": "en"})
+    assert bad.status_code == 400 and "A year is written with four digits, not nineteen." in bad.text

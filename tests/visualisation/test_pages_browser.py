@@ -259,3 +259,25 @@ def test_large_neighbourhood_is_trimmed_with_a_notice_and_stops_moving(page: Pag
     before = page.evaluate("() => window.behovsgraf.networks[0].network.getPositions()")
     page.wait_for_timeout(500)
     assert page.evaluate("() => window.behovsgraf.networks[0].network.getPositions()") == before
+
+
+def test_network_of_a_search_shows_the_top_hits_and_what_they_share_on_a_phone(
+    page: Page, server: LiveServer, reader: EmbeddedStore, screenshots: Path
+) -> None:
+    page.set_viewport_size({"width": 375, "height": 812})
+    _open(page, server, "/network?" + urlencode({"q": PROBLEM_NB}), name="network-q-375")
+    hits = page.locator(".overview__hits > li a")
+    assert 2 <= hits.count() <= 8
+    groups = page.locator(".overview h3").all_inner_texts()[1:]
+    assert groups and set(groups) <= {"Behov", "Målgrupper", "Metoder", "Temaer", "Organisasjoner"}
+    drawn = _drawn(page)["nodes"]
+    cases = {node_id for node_id in drawn if ":" not in node_id}
+    assert len(cases) == hits.count()
+    for node_id in set(drawn) - cases:
+        sharing = {edge.source if edge.target == node_id else edge.target for edge in reader.edges_of(node_id)}
+        assert len(sharing & cases) >= 2, f"{node_id} is drawn but shared by fewer than two hits"
+    table = page.locator("details.network__table")
+    assert table.count() == 1 and table.get_attribute("open") is None
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    assert page.evaluate("() => document.documentElement.scrollHeight") < 4000
+    page.screenshot(path=str(screenshots / "network-search-375.png"), full_page=True)

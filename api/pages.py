@@ -1,8 +1,9 @@
-"""The HTML pages served by the API process: the planner's search, case and node pages, network views.
+"""The routes of the HTML pages: the planner's search, case and node pages, network views.
 
 `install(app)` adds the routes and the static files (our styles and scripts, and the
-vis-network build pyvis ships), so no page needs a CDN. Pages reach the store only
-through `api.deps.get_store` and `graph.algorithms`.
+vis-network build pyvis ships), so no page needs a CDN. Routes read the request, reach
+the store through `api.deps.get_store` and `graph.algorithms`, and hand view models to
+`visualisation/`, which returns the HTML.
 
 Every page carries a Content-Security-Policy that allows scripts and styles from our
 own origin only. Escaping (autoescaped templates, JSON data blocks, DOM tooltips) is
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
@@ -26,16 +27,19 @@ from api.auth.identity import page_caller_of, session_of
 from api.auth.routes import login_url
 from api.deps import Caller, get_store
 from api.settings import Settings
-from graph.algorithms.neighbourhood import MAX_DEPTH, Subgraph, neighbourhood, subgraph_of
+from graph.algorithms.facets import linked_counts, property_counts, year_range
+from graph.algorithms.neighbourhood import MAX_DEPTH, neighbourhood
 from graph.algorithms.ranking import CaseFilter, Hit, filter_cases, prior_work
 from graph.errors import StoreError
-from graph.model import Node, NodeType, RelType
+from graph.model import STATUSES, Node, NodeType, RelType
 from graph.store import GraphStore
 from visualisation.details import case_details, node_details
 from visualisation.hits import describe_hits
 from visualisation.i18n import UI_LANGUAGES, Texts, choose_language
-from visualisation.network import NODE_STYLES, NetworkView, NodeStyle, build_view
-from visualisation.templating import STATIC_DIR, VIS_NETWORK_DIR, Assets, render
+from visualisation.layout import Account, Chrome, Controls, render_page
+from visualisation.network import NODE_STYLES, NetworkView, build_view
+from visualisation.overview import SHARED_TYPES, Overview, shared_overview
+from visualisation.templating import STATIC_DIR, VIS_NETWORK_DIR
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -66,7 +70,6 @@ _HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
-_ASSETS = Assets.served()
 
 router = APIRouter(include_in_schema=False)
 
@@ -79,39 +82,6 @@ class PageError(Exception):
         self.status = status
         self.title_key = title_key
         self.message = message
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    """The header's account corner: who is signed in and their sign-out form's token, or the sign-in link."""
-
-    person: str | None
-    csrf: str | None
-    sign_in_url: str | None
-    intake_url: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Chrome:
-    """The site header of a page: which menu item is current, the links of the language switch, the account."""
-
-    current: str
-    home_url: str
-    network_url: str
-    languages: tuple[tuple[str, str], ...]
-    account: Account
-
-
-@dataclass(frozen=True, slots=True)
-class Controls:
-    """The form above a network: hidden parameters to keep, the depth chooser and the node types."""
-
-    action: str
-    hidden: tuple[tuple[str, str], ...]
-    depth: int | None
-    max_depth: int
-    selected: frozenset[NodeType]
-    types: tuple[tuple[NodeType, str, NodeStyle], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +124,7 @@ class Page:
 
     def html(self, template: str, *, current: str, status: int = 200, **context: object) -> HTMLResponse:
         """Render a page template with the site chrome, security headers and a Server-Timing entry."""
-        body = render(template, texts=self.texts, chrome=self.chrome(current), assets=_ASSETS, **context)
+        body = render_page(template, texts=self.texts, chrome=self.chrome(current), **context)
         elapsed = (time.perf_counter() - self.started) * 1000
         headers = {**_HEADERS, "Server-Timing": f"render;dur={elapsed:.1f}"}
         return HTMLResponse(body, status_code=status, headers=headers)
@@ -202,6 +172,16 @@ def _store(request: Request, page: Annotated[Page, Depends(_page)]) -> Iterator[
         raise PageError(503, "unavailable.title", page.texts["unavailable.text"]) from exc
 
 
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """The planner's filter choices as (value, label, cases), and the status and years of the cases they leave."""
+
+    options: dict[str, tuple[tuple[str, str, int], ...]]
+    statuses: tuple[tuple[str, int], ...]
+    years: tuple[int, int] | None
+    total: int
+
+
 PageDep = Annotated[Page, Depends(_page)]
 StoreDep = Annotated[GraphStore, Depends(_store)]
 
@@ -213,24 +193,63 @@ class Filters:
     country: str = ""
     topic: str = ""
     target_group: str = ""
+    method: str = ""
+    year_from: str = ""
+    year_to: str = ""
 
     def case_filter(self) -> CaseFilter | None:
         """The ranking's filter, or None when nothing is chosen."""
-        if not (self.country or self.topic or self.target_group):
+        if not any(value for _, value in self.params()):
             return None
         return CaseFilter(
             countries=(self.country,) if self.country else (),
             topics=(self.topic,) if self.topic else (),
             target_groups=(self.target_group,) if self.target_group else (),
+            methods=(self.method,) if self.method else (),
+            year_from=int(self.year_from) if self.year_from else None,
+            year_to=int(self.year_to) if self.year_to else None,
         )
+
+    def without(self, name: str) -> Filters:
+        """The same filters less one (a facet counts what its other filters let through)."""
+        return replace(self, **{name: ""})
 
     def params(self) -> list[tuple[str, str]]:
         """The filters as query parameters."""
-        return [("country", self.country), ("topic", self.topic), ("target_group", self.target_group)]
+        return [
+            ("country", self.country),
+            ("topic", self.topic),
+            ("target_group", self.target_group),
+            ("method", self.method),
+            ("year_from", self.year_from),
+            ("year_to", self.year_to),
+        ]
 
 
-def _filters(country: str = "", topic: str = "", target_group: str = "") -> Filters:
-    return Filters(country.strip(), topic.strip(), target_group.strip())
+def _year(value: str, texts: Texts) -> str:
+    text = value.strip()
+    if not text or (len(text) == 4 and text.isdecimal() and text.isascii()):
+        return text
+    raise PageError(400, "bad_request.title", texts.format("bad_request.year", value=text[:20]))
+
+
+def _filters(
+    page: Annotated[Page, Depends(_page)],
+    country: str = "",
+    topic: str = "",
+    target_group: str = "",
+    method: str = "",
+    year_from: str = "",
+    year_to: str = "",
+) -> Filters:
+    return Filters(
+        country.strip(),
+        topic.strip(),
+        target_group.strip(),
+        method.strip(),
+        _year(year_from, page.texts),
+        _year(year_to, page.texts),
+    )
 
 
 FiltersDep = Annotated[Filters, Depends(_filters)]
@@ -249,15 +268,40 @@ def _hits(store: GraphStore, problem: str, filters: Filters) -> list[Hit]:
     return []
 
 
-def _filter_options(store: GraphStore, cases: list[Node], texts: Texts) -> dict[str, list[tuple[str, str]]]:
-    """Choices for the filters: the countries, topics and target groups that at least one case has."""
-    codes = {code for case in cases if isinstance(code := case.props.get("country"), str)}
-    options = {"countries": [(code, texts.optional(f"country.{code.upper()}", code)) for code in sorted(codes)]}
-    for key, rel in (("topics", RelType.ABOUT), ("target_groups", RelType.TARGETS)):
-        concepts = store.get_many(sorted({edge.target for edge in store.edges(rel)}))
-        labelled = [(node.id, node.label_in(texts.lang)) for node in concepts.values()]
-        options[key] = sorted(labelled, key=lambda item: item[1].casefold())
-    return options
+_CONCEPT_FACETS = (("topic", RelType.ABOUT), ("target_group", RelType.TARGETS), ("method", RelType.USED))
+
+
+def _facets(store: GraphStore, filters: Filters, texts: Texts) -> Facets:
+    """The filters' choices with how many cases each leaves, given the other filters chosen.
+
+    A chosen value stays listed even when nothing else would match it, so it can be seen and unset.
+    """
+    options: dict[str, tuple[tuple[str, str, int], ...]] = {}
+    in_country = filter_cases(store, filters.without("country").case_filter())
+    countries = property_counts(in_country, "country")
+    if filters.country:
+        countries.setdefault(filters.country, 0)
+    options["country"] = tuple(
+        (code, texts.optional(f"country.{code.upper()}", code), count) for code, count in sorted(countries.items())
+    )
+    for name, rel in _CONCEPT_FACETS:
+        counts = linked_counts(store, filter_cases(store, filters.without(name).case_filter()), rel)
+        chosen = getattr(filters, name)
+        if chosen:
+            counts.setdefault(chosen, 0)
+        concepts = store.get_many(sorted(counts))
+        labelled = [(node.id, node.label_in(texts.lang), counts[node.id]) for node in concepts.values()]
+        options[name] = tuple(sorted(labelled, key=lambda item: item[1].casefold()))
+    results = filter_cases(store, filters.case_filter())
+    statuses = property_counts(results, "status")
+    return Facets(
+        options=options,
+        statuses=tuple(
+            (texts.optional(f"status.{status}", status), statuses[status]) for status in STATUSES if statuses[status]
+        ),
+        years=year_range(results),
+        total=len(results),
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -271,16 +315,16 @@ def planner_page(
     problem = _problem(q)
     hits = _hits(store, problem, filters)
     searched = bool(problem) or filters.case_filter() is not None
-    cases = filter_cases(store)
+    facets = _facets(store, filters, page.texts)
     return page.html(
         "index.html",
         current="search",
         problem=problem,
         filters=filters,
-        options=_filter_options(store, cases, page.texts),
+        facets=facets,
         max_length=MAX_PROBLEM_LENGTH,
         searched=searched,
-        is_empty_graph=not cases,
+        is_empty_graph=not facets.total and filters.case_filter() is None,
         hits=describe_hits(store, hits, problem=problem, texts=page.texts, node_url=page.node_url),
         network_url=page.url("/network", [("q", problem), *filters.params()]) if hits else None,
         focus_url=lambda case_id: page.url("/network", [("focus", case_id)]),
@@ -352,16 +396,6 @@ def _depth(value: str, texts: Texts) -> int:
     raise PageError(400, "bad_request.title", texts.format("bad_request.depth", value=value[:20], most=MAX_DEPTH))
 
 
-def _result_subgraph(store: GraphStore, hits: list[Hit], types: frozenset[NodeType]) -> Subgraph:
-    """The cases of a search and their direct neighbours (of the chosen types)."""
-    nodes: dict[str, Node] = {hit.case.id: hit.case for hit in hits}
-    for hit in hits:
-        for other in store.neighbours(hit.case.id):
-            if not types or other.type in types:
-                nodes.setdefault(other.id, other)
-    return subgraph_of(store, list(nodes.values()))
-
-
 @router.get("/network", response_class=HTMLResponse)
 def network_page(
     page: PageDep,
@@ -379,6 +413,7 @@ def network_page(
     all_types = tuple((node_type, texts.node_type(node_type), style) for node_type, style in NODE_STYLES.items())
     problem = _problem(q)
     view: NetworkView | None = None
+    overview: Overview | None = None
     heading = texts["network.title"]
     intro = None
     if focus:
@@ -390,17 +425,18 @@ def network_page(
         controls = Controls("/network", hidden, steps, MAX_DEPTH, chosen, all_types)
     elif problem or filters.case_filter() is not None:
         hits = _hits(store, problem, filters)
+        overview = shared_overview(
+            store, [hit.case for hit in hits], texts=texts, node_url=page.node_url, types=chosen
+        )
         view = build_view(
-            _result_subgraph(store, hits, chosen),
-            texts=texts,
-            node_url=page.node_url,
-            focus=[hit.case.id for hit in hits],
+            overview.subgraph, texts=texts, node_url=page.node_url, focus=[hit.id for hit in overview.hits]
         )
         heading = texts["network.for_search"]
         intro = problem or None
         kept = [("q", problem), *filters.params(), ("lang", texts.lang)]
         hidden = tuple((key, value) for key, value in kept if value)
-        controls = Controls("/network", hidden, None, MAX_DEPTH, chosen, all_types)
+        shared_types = tuple(item for item in all_types if item[0] in SHARED_TYPES)
+        controls = Controls("/network", hidden, None, MAX_DEPTH, chosen, shared_types)
     else:
         controls = None
     return page.html(
@@ -409,6 +445,7 @@ def network_page(
         heading=heading,
         intro=intro,
         view=view,
+        overview=overview,
         controls=controls,
         search_url=page.url("/", [("q", problem), *filters.params()]) if problem else page.url("/"),
     )

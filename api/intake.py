@@ -22,7 +22,7 @@ from graph.algorithms.text import guess_language
 from graph.store import GraphStore
 from ingest.proposals import proposed_need, store_proposed_need
 from ingest.schema import NeedIn
-from visualisation.pages import Page, PageDep, SignInRequired, StoreDep
+from api.pages import Page, PageDep, SignInRequired, StoreDep
 
 __all__ = ["MAX_NEED_LENGTH", "router"]
 

@@ -1,0 +1,92 @@
+"""What the CLI prints: progress bars on standard error, the ingest summary, one-line failures.
+
+Tables and results go to standard output; progress, problems and details to standard
+error, so `behovsgraf export > graph.json` and `prior --json | jq` stay clean. Progress
+bars show only on a terminal.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from ingest.report import IngestReport
+from ingest.schema import HIDDEN_STRIPPED
+
+__all__ = ["UNITS", "Step", "err", "out", "print_ingest_report", "progress"]
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+UNITS = {
+    "Case": "cases",
+    "Organisation": "organisations",
+    "Need": "needs",
+    "TargetGroup": "target groups",
+    "Topic": "topics",
+    "Method": "methods",
+    "Place": "places",
+    "Source": "sources",
+}
+"""How the summary names the nodes of each type it counts."""
+
+Step = Callable[[str, int, int | None], None]
+"""Reports progress: (what is being done, how much is done, how much in all or None)."""
+
+
+@contextmanager
+def progress() -> Iterator[Step]:
+    """A progress bar on standard error (only on a terminal); yields a function to move it."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("starting", total=None)
+
+        def step(description: str, done: int, total: int | None) -> None:
+            bar.update(task, description=description, completed=done, total=total)
+
+        yield step
+
+
+def print_ingest_report(report: IngestReport, *, partial: bool, verbose: bool) -> None:
+    """Problems on standard error, then a summary table with units; merges one by one with `verbose`."""
+    for problem in report.problems:
+        err.print(Text.assemble(("rejected ", "red"), str(problem)), highlight=False)
+    for notice in report.notices:
+        label = "cleaned  " if notice.code == HIDDEN_STRIPPED else "notice   "
+        err.print(Text.assemble((label, "yellow"), str(notice)), highlight=False)
+    merges = Counter((merge.name, merge.node_id, merge.matched) for merge in report.merged)
+    if verbose:
+        for (name, node_id, matched), count in sorted(merges.items()):
+            times = f" ({count} times)" if count > 1 else ""
+            err.print(f"merged {name!r} -> {node_id} (matched {matched!r}){times}", highlight=False, markup=False)
+    counts = report.counts()
+    table = Table(title=f"Ingest of {report.cases_seen} cases read", title_justify="left", box=None)
+    table.add_column("")
+    for outcome in ("created", "updated", "unchanged"):
+        table.add_column(outcome, justify="right")
+    for kind, unit in UNITS.items():
+        row = counts.get(kind, {})
+        if kind == "Case" or any(row.values()):
+            table.add_row(unit, *(str(row.get(outcome, 0)) for outcome in ("created", "updated", "unchanged")))
+    out.print(table)
+    rejected = len(set(report.rejected_cases))
+    names = f"{len(merges)} names" if len(merges) != 1 else "1 name"
+    out.print(f"merged by name or alias: {names} met existing nodes" + ("" if verbose else " (--verbose lists them)"))
+    out.print(f"vocabulary: {report.vocabulary_created} nodes created")
+    out.print(f"rejected: {rejected} cases, {len(report.problems)} problems")
+    out.print(f"written: {'yes' if report.written else 'no'}")
+    if report.problems and not report.written:
+        hint = "" if partial else " (use --partial to load the valid cases)"
+        err.print(f"{len(report.problems)} problem(s): nothing was written{hint}", highlight=False)
