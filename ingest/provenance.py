@@ -1,10 +1,7 @@
-"""Provenance of a case's facts, kept on the case node: which document, where in it, and the quote.
+"""Provenance from case files: the `provenance:` entries of a case as the facts stored on its node.
 
-Each fact is stored as one JSON text in the case's `provenance` list property, so both
-store backends keep it as a plain list of strings and exports carry it unchanged.
+The stored form is `graph.provenance`'s; this module turns validated case-file entries into it.
 
-Examples
---------
 >>> from ingest.schema import ProvenanceIn
 >>> stored = encode([ProvenanceIn(field="year", document="p.xlsx", quote="2019", where="row 2 column B")])
 >>> decode({"provenance": stored})[0].where
@@ -13,31 +10,15 @@ Examples
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
-from graph.model import Props
+from graph.provenance import PROPERTY, Fact, decode
+from graph.provenance import encode as encode_facts
 from ingest.schema import ProvenanceIn
 
 __all__ = ["PROPERTY", "decode", "encode"]
 
-PROPERTY = "provenance"
-
 
 def encode(facts: Iterable[ProvenanceIn]) -> list[str]:
-    """The stored form: one compact JSON object per fact, in the order given."""
-    return [json.dumps(fact.model_dump(exclude_none=True), ensure_ascii=False, sort_keys=True) for fact in facts]
-
-
-def decode(props: Props) -> list[ProvenanceIn]:
-    """The facts stored on a case node (none when it has no provenance); unreadable entries are left out."""
-    stored = props.get(PROPERTY)
-    if not isinstance(stored, list):
-        return []
-    facts = []
-    for text in stored:
-        try:
-            facts.append(ProvenanceIn.model_validate_json(text))
-        except ValueError:
-            continue
-    return facts
+    """The stored form of validated case-file provenance entries."""
+    return encode_facts(Fact(**fact.model_dump()) for fact in facts)

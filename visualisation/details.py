@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from graph.algorithms.ranking import related_cases
 from graph.model import Edge, Node, NodeType, RelType, role_rank
 from graph.store import GraphStore
-from ingest.provenance import decode as decode_provenance
+from graph.provenance import decode as decode_provenance
 from visualisation.hits import Link
 from visualisation.i18n import Texts
 from visualisation.templating import safe_url
