@@ -23,7 +23,7 @@ from tests.oidc_local import SHORT_LIVED_ISSUER_ID, LocalOidc
 
 PRIOR = "query($p: String!) { priorWork(problem: $p, first: 3) { case { key } } }"
 PROBLEM = {"p": "Elevene trenger hjelp til å velge utdanningsprogram"}
-UPSERT = "mutation($input: UpsertCasesInput!) { upsertCases(input: $input) { created } }"
+UPSERT = "mutation($input: UpsertCasesInput!) { upsertCases(input: $input) { ... on UpsertCasesSuccess { created } } }"
 PROPOSE = (
     "mutation($text: String!) { proposeNeed(input: {text: $text, confirm: true, first: 0}) "
     "{ created need { key } } }"

@@ -172,8 +172,8 @@ def test_a_huge_number_in_an_import_names_the_file(tmp_path: Path) -> None:
     ],
 )
 def test_bad_api_key_settings_are_one_line_and_exit_2(tmp_path: Path, keys: str, words: str) -> None:
-    env = {**os.environ, "BEHOVSGRAF_API_KEYS": keys}
-    result = run("stats", "--store", tmp_path / "s.db", env=env)
+    env = {**os.environ, "BEHOVSGRAF_API_KEYS": keys, "BEHOVSGRAF_STORE": str(tmp_path / "s.db")}
+    result = run("stats", env=env)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("behovsgraf: ") and words in lines[0], result.stderr
@@ -243,7 +243,7 @@ def test_import_refuses_to_replace_a_graph_without_replace_and_backs_it_up_with_
     [
         ("{not json", "cannot read the export"),
         ('{"format": "something-else"}', 'not a Behovsgraf export'),
-        ('{"format": "behovsgraf-graph", "version": 1, "nodes": [{"id": "x"}], "edges": []}', "malformed export"),
+        ('{"format": "behovsgraf-graph", "version": 1, "nodes": [{"id": "x"}], "edges": []}', "nodes[0]: 'type' is missing"),
     ],
 )
 def test_a_bad_import_file_is_rejected_input_exit_1(tmp_path: Path, content: str, message: str) -> None:
