@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.errors import IngestError
 from graph.ids import node_id
 from graph.model import Edge, Node, NodeType, Props, RelType
 
@@ -69,6 +70,9 @@ class ReferenceData:
     edges: list[Edge] = field(default_factory=list)
 
     def node(self, node_id_: str, node_type: NodeType, props: Props) -> str:
+        old = self.nodes.get(node_id_)
+        if old is not None and old.props.get("name") != props.get("name"):
+            raise IngestError(f"reference data: {props.get('name')!r} and {old.props.get('name')!r} share the id {node_id_!r}")
         self.nodes[node_id_] = Node(node_id_, node_type, props)
         return node_id_
 

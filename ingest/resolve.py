@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from graph.ids import node_id, normalise_name
+from graph.ids import distinct_node_id, node_id, normalise_name
 from graph.model import Edge, Node, NodeType, Props, RelType
 from graph.store import GraphStore
 from ingest.aliases import AliasIndex
@@ -86,6 +86,8 @@ class Resolver:
                     plan.merges.append(Merge(name, matched or name, found))
                 return found
             new_id = node_id(node_type, name)
+            if new_id in self.names:  # a node of another name has this id: never overwrite it
+                new_id = distinct_node_id(node_type, name)
             node = Node(new_id, node_type, props)
             plan.nodes.append(node)
             self._register(node)

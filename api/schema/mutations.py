@@ -26,7 +26,7 @@ from api.schema.types import Case, CaseHit, Language, Need, NeedHit
 from api.settings import Scope
 from graph.algorithms import ranking
 from graph.algorithms.text import guess_language
-from graph.ids import node_id
+from graph.ids import distinct_node_id, node_id, normalise_name
 from graph.model import Batch, Edge, Node, NodeType, RelType
 from graph.store import GraphStore
 from ingest.report import IngestReport, Problem
@@ -212,10 +212,18 @@ def _payload(report: IngestReport, cases: list[Node]) -> UpsertCasesPayload:
     )
 
 
-def _store_need(store: GraphStore, need: Node, target_groups: tuple[str, ...]) -> bool:
-    """Write a proposed need unless it is known; True when it was created."""
-    if store.get(need.id) is not None:
-        return False
+def _store_need(store: GraphStore, need: Node, target_groups: tuple[str, ...]) -> tuple[str, bool]:
+    """Write a proposed need unless it is known; True when it was created.
+
+    A stored need of another text whose id is the same (the texts differ only in
+    punctuation) keeps its id; the proposal gets a distinct one.
+    """
+    stored = store.get(need.id)
+    if stored is not None and normalise_name(stored.label) != normalise_name(need.label):
+        need = Node(distinct_node_id(NodeType.NEED, need.label), NodeType.NEED, need.props)
+        stored = store.get(need.id)
+    if stored is not None:
+        return need.id, False
     asserter = f"{PROPOSAL}:{need.id}"
     store.upsert(
         Batch(
@@ -224,7 +232,7 @@ def _store_need(store: GraphStore, need: Node, target_groups: tuple[str, ...]) -
             retract=frozenset({asserter}),
         )
     )
-    return True
+    return need.id, True
 
 
 @strawberry.type(description="Change the graph. Ingest and delete need an API key with write scope.")
@@ -319,9 +327,9 @@ class Mutation:
             )
         language = input.language.value if input.language else guess_language(need.text)
         node = Node(node_id(NodeType.NEED, need.text), NodeType.NEED, {"text": need.text, "language": language})
-        created = await context.call(_store_need, node, tuple(group_ids))
+        need_id, created = await context.call(_store_need, node, tuple(group_ids))
         context.loaders.forget()
-        stored = await context.call(lambda store: store.get(node.id))
+        stored = await context.call(lambda store: store.get(need_id))
         log.info("request %s: proposeNeed by key %s: %s", context.request_id, context.caller.key_name, node.id)
         return ProposeNeedPayload(
             similar_needs=need_hits(similar),

@@ -177,6 +177,16 @@ def test_propose_need_with_confirm_stores_it_once(writable: Api) -> None:
     assert again["similarNeeds"][0]["need"]["key"] == stored["need"]["key"]
 
 
+def test_a_proposed_need_never_takes_the_id_of_another_text(writable: Api) -> None:
+    first = {"text": "Lærlinger trenger veiledning: nå", "language": "NB", "confirm": True}
+    second = {**first, "text": "Lærlinger trenger veiledning nå!"}
+    one = writable.data(PROPOSE, {"input": first}, key=PROPOSE_KEY)["proposeNeed"]
+    two = writable.data(PROPOSE, {"input": second}, key=PROPOSE_KEY)["proposeNeed"]
+    assert one["created"] is True and two["created"] is True
+    assert one["need"]["key"] != two["need"]["key"]
+    assert (one["need"]["text"], two["need"]["text"]) == (first["text"], second["text"])
+
+
 @pytest.mark.parametrize(
     ("proposal", "field"),
     [
