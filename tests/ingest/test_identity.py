@@ -88,3 +88,38 @@ def test_no_variant_form_of_the_registry_renames_or_duplicates_a_registry_node(s
     created_organisations = [key for key in report.created if key.startswith("organisation:")]
     assert created_organisations == []
     assert {p.code for p in report.problems} <= {"ambiguous"}
+
+
+OFFICIAL = {
+    "organisation:goeteborg-kommun": "Göteborgs Stad",
+    "organisation:malmoe-kommun": "Malmö stad",
+    "organisation:aengelholm-kommun": "Ängelholms kommun",
+    "organisation:falun-kommun": "Falu kommun",
+    "organisation:kalmar-kommun": "Kalmar kommun",
+    "organisation:uppsala-kommun": "Uppsala kommun",
+    "organisation:grums-kommun": "Grums kommun",
+    "organisation:koebenhavn-kommune": "Københavns Kommune",
+    "organisation:bornholm-kommune": "Bornholms Regionskommune",
+    "organisation:aarhus-kommune": "Aarhus Kommune",
+    "organisation:rosse-kommune": "Røros kommune",
+    "organisation:guovdageaidnu-kommune": "Kautokeino kommune",
+    "organisation:trondheim-kommune": "Trondheim kommune",
+    "organisation:region-gotland": "Region Gotland",
+}
+
+
+def test_registry_bodies_are_named_as_they_name_themselves_and_keep_their_ids() -> None:
+    nodes = {node.id: node for node in load_vocabulary().nodes}
+    assert {key: nodes[key].props["name"] for key in OFFICIAL} == OFFICIAL
+    wrong = ["Göteborg kommun", "Malmö kommun", "Ängelholm kommun", "Falun kommun", "København Kommune"]
+    names = {node.props.get("name") for node in nodes.values()}
+    assert names.isdisjoint(wrong)
+    assert "Göteborg kommun" in nodes["organisation:goeteborg-kommun"].props["aliases"]  # type: ignore[operator]
+    assert "organisation:gotland-kommun" not in nodes  # Region Gotland is the municipality: one body
+    assert nodes["organisation:region-gotland"].props["municipality_code"] == "0980"
+
+
+def test_every_municipality_has_one_body_with_its_code() -> None:
+    municipalities = [n for n in load_vocabulary().nodes if n.type is NodeType.ORGANISATION and n.props.get("org_type") == "municipality" and "code" in n.props]
+    codes = {(n.props["country"], n.props["code"]) for n in municipalities}
+    assert len(codes) == len(municipalities) == 289 + 357 + 98
