@@ -70,15 +70,20 @@ def _store(location: str | None) -> Iterator[GraphStore]:
 def _print_report(report: IngestReport, partial: bool) -> None:
     for problem in report.problems:
         err.print(Text.assemble(("rejected ", "red"), str(problem)), highlight=False)
-    for (name, node_id, matched), count in Counter((m.name, m.node_id, m.matched) for m in report.merged).items():
+    merges = Counter((m.name, m.node_id, m.matched, m.reason) for m in report.merged)
+    for (name, node_id, matched, reason), count in merges.items():
         times = f" ({count} times)" if count > 1 else ""
-        err.print(f"merged   {name!r} -> {node_id} (matched {matched!r}){times}", highlight=False, markup=False)
+        why = f": {reason}" if reason else ""
+        err.print(f"merged   {name!r} -> {node_id} (matched {matched!r}{why}){times}", highlight=False, markup=False)
+    for possible in report.possible:
+        err.print(f"possible {possible}; created {possible.node_id} as unconfirmed", highlight=False, markup=False)
     summary = Table(title="Ingest", show_header=False, box=None)
     summary.add_row("cases read", str(report.cases_seen))
     summary.add_row("created", str(len(report.created)))
     summary.add_row("updated", str(len(report.updated)))
     summary.add_row("unchanged", str(len(report.unchanged)))
     summary.add_row("merged by alias", str(len(report.merged)))
+    summary.add_row("possible matches", str(len(report.possible)))
     summary.add_row("rejected cases", str(len(set(report.rejected_cases))))
     summary.add_row("vocabulary nodes created", str(report.vocabulary_created))
     summary.add_row("written", "yes" if report.written else "no")
@@ -91,6 +96,9 @@ def _print_report(report: IngestReport, partial: bool) -> None:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Case files (.yaml, .yml, .json) or folders.")],
     partial: Annotated[bool, typer.Option("--partial", help="Load the valid cases even if some are rejected.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse names that only resemble known bodies or terms.")
+    ] = False,
     store: StoreOption = None,
 ) -> None:
     """Validate case files and load them into the graph (all or nothing unless --partial)."""
@@ -99,7 +107,10 @@ def ingest(
         console=err, transient=True, disable=not err.is_terminal,
     ) as bar:
         task = bar.add_task("ingest", total=None)
-        report = ingest_paths(graph, paths, partial=partial, progress=lambda done, total: bar.update(task, completed=done, total=total))
+        report = ingest_paths(
+            graph, paths, partial=partial, strict=strict,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     _print_report(report, partial)
     raise typer.Exit(report.exit_code)
 

@@ -169,8 +169,11 @@ def _sweden(data: ReferenceData, folder: Path, official: dict[tuple[str, str], O
             aliases=[*(own.aliases if own else (legal,)), f"{short} kommun", short],
         )
     for row in _rows(folder, "se_regions.csv"):
-        county_name = str(data.nodes[counties[row["code"]]].props["name"])
-        aliases = [f"Landstinget {row['name'].removeprefix('Region ')}", f"Landstinget i {county_name}"]
+        county_name = str(data.nodes[counties[row["code"]]].props["name"])  # "Stockholms län"
+        county_short = county_name.removesuffix(" län").removesuffix("s")
+        aliases = [f"Landstinget i {county_name}", f"{county_name}s landsting", f"Region {county_short}"]
+        if row["name"].startswith("Region "):
+            aliases.append(f"Landstinget {row['name'].removeprefix('Region ')}")
         municipality_code, own = one_body.get(row["name"], ("", OfficialName(row["name"], (), "")))
         data.organisation(
             row["name"],

@@ -122,17 +122,21 @@ def ingest_documents(
     documents: Sequence[Document],
     *,
     partial: bool = False,
+    strict: bool = False,
     progress: Progress | None = None,
     data_dir: Path = DATA_DIR,
     report: IngestReport | None = None,
 ) -> IngestReport:
-    """Validate, resolve and write the cases of parsed documents (see module docstring)."""
+    """Validate, resolve and write the cases of parsed documents (see module docstring).
+
+    With `strict`, a name that only resembles existing nodes is a problem instead of a new unconfirmed node.
+    """
     report = report or IngestReport()
     located = [item for document in documents for item in _cases_of(document, report)]
     located = _without_duplicates(located, report)
     vocabulary = load_vocabulary(data_dir)
     known_cases = {node.id for node in store.find(NodeType.CASE)} | {item.case.id for item in located}
-    resolver = Resolver(store, vocabulary.nodes, known_cases)
+    resolver = Resolver(store, vocabulary.nodes, known_cases, places=vocabulary.edges, strict=strict)
     plans: list[CasePlan] = []
     for done, item in enumerate(located, start=1):
         plans.append(resolver.plan(item.case, item.file, item.position, item.document.lines))
@@ -147,6 +151,7 @@ def ingest_documents(
     accepted = _without_links_to_rejected(store, plans, report)
     for plan in accepted:
         report.merged += plan.merges
+        report.possible += plan.possible
     _write(store, vocabulary.batch(), plans, accepted, report)
     return report
 
@@ -203,6 +208,7 @@ def ingest_paths(
     paths: Iterable[Path],
     *,
     partial: bool = False,
+    strict: bool = False,
     progress: Progress | None = None,
     data_dir: Path = DATA_DIR,
 ) -> IngestReport:
@@ -217,11 +223,13 @@ def ingest_paths(
             documents.append(read_document(path))
         except ReadError as exc:
             report.problems.append(exc.problem)
-    return ingest_documents(store, documents, partial=partial, progress=progress, data_dir=data_dir, report=report)
+    return ingest_documents(
+        store, documents, partial=partial, strict=strict, progress=progress, data_dir=data_dir, report=report
+    )
 
 
 def ingest_records(
-    store: GraphStore, records: list[dict[str, Any]], *, origin: str, partial: bool = False
+    store: GraphStore, records: list[dict[str, Any]], *, origin: str, partial: bool = False, strict: bool = False
 ) -> IngestReport:
     """Ingest cases given as plain dicts in the case-file format (the API's `upsertCases`)."""
-    return ingest_documents(store, [Document(file=origin, data={"cases": records})], partial=partial)
+    return ingest_documents(store, [Document(file=origin, data={"cases": records})], partial=partial, strict=strict)
