@@ -121,3 +121,13 @@ def test_a_registry_body_is_met_and_the_report_says_why(store: EmbeddedStore, na
     else:
         (merge,) = report.merged
         assert merge.reason.startswith(reason)
+
+
+def test_misspelt_methods_and_target_groups_meet_the_vocabulary(store: EmbeddedStore) -> None:
+    case = {**_case("se-fokus", []), "language": "sv", "methods": ["Fokusgruper", "tjänstedesing"], "target_groups": ["Gymnasielever"]}
+    report = ingest_records(store, [case], origin="a.yaml")
+    assert report.ok, report.problems
+    assert {e.target for e in store.edges(RelType.USED)} == {"method:focus-groups", "method:service-design"}
+    assert {e.target for e in store.edges(RelType.TARGETS)} == {"target-group:upper-secondary-pupils"}
+    assert {m.name for m in report.merged if m.reason.startswith("similar spelling")} == {"Fokusgruper", "tjänstedesing", "Gymnasielever"}
+    assert report.created == ["se-fokus"]
