@@ -1,4 +1,4 @@
-"""The web app: GraphQL at /graphql (GraphiQL for browsers), /healthz and /readyz for operators.
+"""The web app: GraphQL at /graphql (GraphiQL for browsers), reconciliation at /reconcile, /healthz and /readyz.
 
 `create_app(settings)` builds it; `serve(settings)` runs it with uvicorn. Every
 response carries an `X-Request-ID`; the same id is logged with any unexpected
@@ -25,6 +25,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
 from api.deps import StoreProvider, identify
+from api.reconcile import router as reconciliation
 from api.schema import build_schema
 from api.schema.context import Context
 from api.schema.errors import ErrorCode
@@ -231,6 +232,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(_graphql_router(settings), prefix="/graphql")
     app.add_api_route("/healthz", _healthz, methods=["GET"])
     app.add_api_route("/readyz", _readyz, methods=["GET"])
+    app.include_router(reconciliation)
     install(app)
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -4,8 +4,8 @@ A name is compared the way a registrar would: as written (names, labels, aliases
 case- and diacritic-folded and with Nordic letters spelled out (`AliasIndex`), then by
 its core, without "kommun", "kommune", "stad", "Kommune" and a genitive s
 (`core_name`), and last by edit distance (rapidfuzz). A body of another type than the
-name says ("fylkeskommune", "kommun", "region") or of another country than the
-case's loses score. When candidates tie, the case's context decides: the counties and
+name says ("fylkeskommune", "kommun", "region"; a place, for such a name) or of
+another country than the case's loses score. When candidates tie, the case's context decides: the counties and
 municipalities of the other organisations and places it names, and the places its
 title and summary mention.
 
@@ -238,13 +238,15 @@ class Matcher:
                     score = round(_FUZZY * ratio / 100, 3)
                     if score > scored.get(node_id, (0.0, ""))[0]:
                         scored[node_id] = (score, f"similar spelling ({ratio:.0f} % alike)")
-        said = _type_said(name) if node_type is NodeType.ORGANISATION else None
+        said = _type_said(name)
         found = {}
         for node_id, (score, reason) in scored.items():
             node = self.nodes[node_id]
             reasons = [reason]
             org_type, country = node.props.get("org_type"), node.props.get("country")
-            if said and org_type and org_type != said:
+            if said and node_type is NodeType.PLACE:
+                score, reasons = score - _TYPE_PENALTY, [*reasons, f"a place, while the name says {said}"]
+            elif said and org_type and org_type != said:
                 score, reasons = score - _TYPE_PENALTY, [*reasons, f"a {org_type}, while the name says {said}"]
             if context.country and country and country != context.country:
                 score, reasons = score - _COUNTRY_PENALTY, [*reasons, f"in {country}, the case in {context.country}"]

@@ -156,8 +156,8 @@ def _sweden(data: ReferenceData, folder: Path, official: dict[tuple[str, str], O
         place = _place(data, "SE", "municipality", code, [short], counties[county_code])
         own = official.get(("SE", code))
         legal = swedish_legal_name(short)
-        if own is not None and own.name in region_names:
-            one_body[own.name] = (code, own)  # Region Gotland: a municipality with a region's tasks
+        if own is not None and own.name in region_names:  # Region Gotland: a municipality with a region's tasks
+            one_body[own.name] = (code, OfficialName(own.name, (*own.aliases, f"{short} kommun", short), own.source))
             continue
         data.organisation(
             own.name if own else legal,
