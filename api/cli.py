@@ -1,4 +1,4 @@
-"""The `behovsgraf` command line: ingest, ask for prior work, inspect, export and generate.
+"""The `behovsgraf` command line: ingest, ask for prior work, inspect, curate duplicates, export and generate.
 
 Exit codes: 0 ok, 1 rejected input, 2 usage or store error (one line on stderr saying why).
 """
@@ -29,14 +29,18 @@ from graph.algorithms.evaluation import Query, evaluate, mean
 from graph.algorithms.ranking import CaseFilter, Hit, prior_work
 from graph.backends import open_store
 from graph.backends.embedded import EmbeddedStore
-from graph.errors import BehovsgrafError, IngestError
+from graph.algorithms.merge import merge_nodes, merged_into
+from graph.errors import BehovsgrafError, Conflict, IngestError, NodeNotFound
 from graph.exchange import copy_graph, export_graph, import_graph, write_graphml
 from graph.model import NodeType
 from graph.store import GraphStore
+from ingest.duplicates import find_duplicates
 from ingest.generate import write_generated
+from ingest.matching import POSSIBLE
 from ingest.readers.documents import ReadError, read_document
 from ingest.report import ExitCode, IngestReport
 from ingest.run import collect_files, ingest_paths
+from ingest.vocabulary import load_vocabulary
 
 __all__ = ["app", "main"]
 
@@ -163,10 +167,12 @@ def show(
 ) -> None:
     """Show one node with its properties and relationships."""
     with _store(store) as graph:
-        node = graph.get(node_id)
+        node = graph.get(node_id) or merged_into(graph, node_id)
         if node is None:
             err.print(f"no node with id {node_id!r}", markup=False, highlight=False)
             raise typer.Exit(ExitCode.REJECTED)
+        if node.id != node_id:
+            err.print(f"{node_id} was merged into {node.id}", markup=False, highlight=False)
         out.print(Text.assemble((node.label, "bold"), f"  ({node.type.value}, {node.id})"))
         for key, value in sorted(node.props.items()):
             out.print(f"  {key}: {', '.join(value) if isinstance(value, list) else value}", markup=False, highlight=False)
@@ -192,6 +198,45 @@ def stats(store: StoreOption = None) -> None:
         table.add_row(name, str(count))
     table.add_row("[bold]relationships[/bold]", str(result.edge_total))
     out.print(table)
+
+
+@app.command()
+def duplicates(
+    threshold: Annotated[float, typer.Option("--threshold", min=0.5, max=1.0, help="Lowest score to list.")] = POSSIBLE,
+    store: StoreOption = None,
+) -> None:
+    """List likely duplicate organisations and concepts with scores (merge them with `behovsgraf merge`)."""
+    with _store(store) as graph:
+        found = find_duplicates(graph, protected=_vocabulary_ids(), threshold=threshold)
+    for d in found:
+        out.print(f"{d.score:.2f}  keep {d.keep} ({d.keep_name})  other {d.other} ({d.other_name})  {d.reason}",
+                  markup=False, highlight=False)
+    out.print(f"{len(found)} likely duplicate(s)", highlight=False)
+
+
+@app.command()
+def merge(
+    keep: Annotated[str, typer.Argument(metavar="KEEP", help="The node to keep.")],
+    other: Annotated[str, typer.Argument(metavar="OTHER", help="The node merged into KEEP; its id keeps resolving.")],
+    store: StoreOption = None,
+) -> None:
+    """Move every edge and name of OTHER onto KEEP and remove OTHER; links to OTHER then show KEEP."""
+    with _store(store) as graph:
+        try:
+            result = merge_nodes(graph, keep, other, protected=_vocabulary_ids())
+        except NodeNotFound as exc:
+            err.print(str(exc), markup=False, highlight=False)
+            raise typer.Exit(ExitCode.REJECTED) from exc
+        except Conflict as exc:
+            err.print(f"not merged: {exc}", markup=False, highlight=False)
+            raise typer.Exit(ExitCode.REJECTED) from exc
+    names = ", ".join(repr(name) for name in result.names_added) or "none"
+    out.print(f"merged {result.other} into {result.keep}: {result.edges_moved} edge(s) moved, names added: {names}",
+              markup=False, highlight=False)
+
+
+def _vocabulary_ids() -> set[str]:
+    return {node.id for node in load_vocabulary().nodes}
 
 
 @app.command()

@@ -21,6 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from graph.algorithms.merge import MERGED_ALIASES
 from graph.ids import fold, normalise_name, transliterate
 from graph.model import LANGUAGES, Node, NodeType
 
@@ -30,14 +31,15 @@ _PARENTHESIS = re.compile(r"^(?P<base>.*?)\s*\((?P<inner>[^()]+)\)\s*$")
 
 
 def names_of(node: Node) -> Iterator[str]:
-    """Every name the node is known by: name/title/text, labels per language and aliases."""
+    """Every name the node is known by: name/title/text, labels per language, aliases and merged names."""
     for key in ("name", "title", "text", *(f"label_{lang}" for lang in LANGUAGES)):
         value = node.props.get(key)
         if isinstance(value, str) and value:
             yield value
-    aliases = node.props.get("aliases")
-    if isinstance(aliases, list):
-        yield from (alias for alias in aliases if alias)
+    for key in ("aliases", MERGED_ALIASES):
+        aliases = node.props.get(key)
+        if isinstance(aliases, list):
+            yield from (alias for alias in aliases if alias)
 
 
 def variants(name: str) -> list[str]:

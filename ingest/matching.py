@@ -205,6 +205,12 @@ class Matcher:
             return Resolution(name, (chosen, *rest[: limit - 1]), chosen)
         return Resolution(name, tuple(ranked[:limit]), None, is_ambiguous=True)
 
+    def similar(self, node_type: NodeType, name: str, context: Context | None = None) -> list[Candidate]:
+        """Every candidate for `name` by its names, core and spelling, certain or not, best first."""
+        found = self._similar(node_type, name, context or Context()) if node_type in FUZZY_TYPES else {}
+        found.update(self._exact(node_type, name))
+        return sorted(found.values(), key=lambda c: (-c.score, c.name, c.node_id))
+
     def _exact(self, node_type: NodeType, name: str) -> dict[str, Candidate]:
         ids, matched = self.index.lookup(node_type, name)
         found = {}

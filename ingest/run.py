@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.algorithms.merge import MERGED_ALIASES, MERGED_IDS
 from graph.errors import IngestError
 from graph.model import Batch, Edge, Node, NodeType, RelType
 from graph.store import GraphStore
@@ -190,7 +191,7 @@ def _write(store: GraphStore, vocabulary: Batch, plans: list[CasePlan], accepted
     cases = frozenset(plan.case_id for plan in accepted)
     result = store.upsert(
         Batch(
-            nodes=(*vocabulary.nodes, *nodes.values()),
+            nodes=(*_with_merges(store, vocabulary.nodes), *nodes.values()),
             edges=(*vocabulary.edges, *edges),
             retract=vocabulary.retract | cases,
             replace_props=cases | vocabulary_ids,
@@ -201,6 +202,17 @@ def _write(store: GraphStore, vocabulary: Batch, plans: list[CasePlan], accepted
     report.created = [node_id for node_id in result.created if node_id not in vocabulary_ids]
     report.updated = [node_id for node_id in result.updated if node_id not in vocabulary_ids]
     report.unchanged = [node_id for node_id in result.unchanged if node_id not in vocabulary_ids]
+
+
+def _with_merges(store: GraphStore, nodes: Sequence[Node]) -> list[Node]:
+    """The vocabulary nodes with what curators merged into them kept (their properties are replaced otherwise)."""
+    stored = store.get_many([node.id for node in nodes])
+    kept = []
+    for node in nodes:
+        old = stored.get(node.id)
+        merged = {key: old.props[key] for key in (MERGED_IDS, MERGED_ALIASES) if old is not None and key in old.props}
+        kept.append(Node(node.id, node.type, {**node.props, **merged}) if merged else node)
+    return kept
 
 
 def ingest_paths(

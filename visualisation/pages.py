@@ -23,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.deps import get_store, identify
 from api.settings import Settings
+from graph.algorithms.merge import merged_into
 from graph.algorithms.neighbourhood import MAX_DEPTH, Subgraph, neighbourhood, subgraph_of
 from graph.algorithms.ranking import CaseFilter, Hit, filter_cases, prior_work
 from graph.errors import StoreError
@@ -250,7 +251,7 @@ def planner_page(
 
 
 def _get(store: GraphStore, node_id: str, page: Page) -> Node:
-    node = store.get(node_id)
+    node = store.get(node_id) or merged_into(store, node_id)  # a merged node's old links show the node it became
     if node is None:
         raise PageError(404, "not_found.title", page.texts.format("not_found.text", node_id=node_id))
     return node

@@ -25,13 +25,16 @@ from api.schema.queries import case_hits, need_hits, node_of, required_text
 from api.schema.types import Case, CaseHit, Language, Need, NeedHit
 from api.settings import Scope
 from graph.algorithms import ranking
+from graph.algorithms.merge import merge_nodes
 from graph.algorithms.text import guess_language
+from graph.errors import Conflict
 from graph.ids import distinct_node_id, node_id, normalise_name
 from graph.model import Batch, Edge, Node, NodeType, RelType
 from graph.store import GraphStore
 from ingest.report import IngestReport, Problem
 from ingest.run import ingest_records
 from ingest.schema import NeedIn
+from ingest.vocabulary import load_vocabulary
 
 __all__ = ["Mutation"]
 
@@ -118,6 +121,7 @@ class Merge:
     name: str = strawberry.field(description="The name as given.")
     matched: str = strawberry.field(description="The name or alias it met.")
     key: str = strawberry.field(description="The stable id of the node it met.")
+    reason: str = strawberry.field(description="Why: an alias, a spelling variant, the same core name, context ...")
 
 
 @strawberry.type(description="Something wrong with one field of the input.")
@@ -148,6 +152,26 @@ class DeleteNodePayload:
 
     deleted_id: relay.GlobalID = strawberry.field(description="Global id of the deleted node.")
     key: str = strawberry.field(description="Its stable Behovsgraf id.")
+
+
+@strawberry.input(description="Two nodes that are one: `other` is merged into `keep`.")
+class MergeNodesInput:
+    """The input of `mergeNodes`."""
+
+    keep: relay.GlobalID = strawberry.field(description="The node to keep.")
+    other: relay.GlobalID = strawberry.field(
+        description="The node whose edges and names move onto `keep`; its id then names `keep`."
+    )
+
+
+@strawberry.type(description="What `mergeNodes` did.")
+class MergeNodesPayload:
+    """The kept node and what moved onto it."""
+
+    key: str = strawberry.field(description="Stable id of the kept node.")
+    merged_key: str = strawberry.field(description="Stable id of the merged node, which now resolves to the kept one.")
+    edges_moved: int = strawberry.field(description="Relationships moved from the merged node.")
+    names_added: list[str] = strawberry.field(description="Names of the merged node the kept node is now also known by.")
 
 
 @strawberry.input(description="A need someone is about to report through an intake form.")
@@ -206,7 +230,7 @@ def _payload(report: IngestReport, cases: list[Node]) -> UpsertCasesPayload:
         created=report.created,
         updated=report.updated,
         unchanged=report.unchanged,
-        merged=[Merge(name=m.name, matched=m.matched, key=m.node_id) for m in report.merged],
+        merged=[Merge(name=m.name, matched=m.matched, key=m.node_id, reason=m.reason) for m in report.merged],
         rejected_cases=report.rejected_cases,
         problems=[InputProblem(**_problem(problem)) for problem in report.problems],
     )
@@ -284,13 +308,40 @@ class Mutation:
         info: Info,
         id: Annotated[relay.GlobalID, strawberry.argument(description="The node's global id.")],  # noqa: A002
     ) -> DeleteNodePayload:
-        node = await node_of(info, id)
+        node = await node_of(info, id, follow_merges=False)
         if node is None:
             raise NotFound("No node has this id.", field="id")
         await info.context.call(lambda store: store.delete(node.id))
         info.context.loaders.forget()
         log.info("request %s: deleteNode %s by key %s", info.context.request_id, node.id, info.context.caller.key_name)
         return DeleteNodePayload(deleted_id=id, key=node.id)
+
+    @strawberry.mutation(
+        description="Merge two organisations or concepts that are one: every edge and name moves onto `keep`.",
+        permission_classes=[CanWrite],
+    )
+    async def merge_nodes(
+        self,
+        info: Info,
+        input: Annotated[MergeNodesInput, strawberry.argument(description="The two nodes.")],  # noqa: A002
+    ) -> MergeNodesPayload:
+        ends = {}
+        for name in ("keep", "other"):
+            node = await node_of(info, getattr(input, name), follow_merges=False)
+            if node is None:
+                raise NotFound(f"`input.{name}` names no node.", field=f"input.{name}")
+            ends[name] = node
+        protected = frozenset(node.id for node in load_vocabulary().nodes)
+        try:
+            result = await info.context.call(merge_nodes, ends["keep"].id, ends["other"].id, protected=protected)
+        except Conflict as exc:
+            raise BadUserInput(f"Not merged: {exc}.", field="input.other") from exc
+        info.context.loaders.forget()
+        log.info("request %s: mergeNodes %s into %s by key %s", info.context.request_id, result.other, result.keep,
+                 info.context.caller.key_name)
+        return MergeNodesPayload(
+            key=result.keep, merged_key=result.other, edges_moved=result.edges_moved, names_added=list(result.names_added)
+        )
 
     @strawberry.mutation(
         description="Show needs and cases like a need someone is reporting; store it only with `confirm: true`.",

@@ -34,6 +34,7 @@ from api.schema.types import (
     entity,
 )
 from graph.algorithms import ranking
+from graph.algorithms.merge import merged_into
 from graph.algorithms.neighbourhood import MAX_DEPTH, neighbourhood
 from graph.algorithms.text import fold_term
 from graph.model import LANGUAGES, Node, NodeType
@@ -115,9 +116,14 @@ def case_filter_of(given: CaseFilter | None, field: str = "filter") -> ranking.C
     )
 
 
-async def node_of(info: Info, global_id: relay.GlobalID) -> Node | None:
-    """The stored node a global id names, or None (also when the type in the id is wrong)."""
+async def node_of(info: Info, global_id: relay.GlobalID, *, follow_merges: bool = True) -> Node | None:
+    """The stored node a global id names, or None (also when the type in the id is wrong).
+
+    The id of a node merged into another names that other node, unless `follow_merges` is off.
+    """
     node = await info.context.loaders.nodes.load(global_id.node_id)
+    if node is None and follow_merges:
+        node = await info.context.call(merged_into, global_id.node_id)
     return node if node is not None and node.type.value == global_id.type_name else None
 
 
