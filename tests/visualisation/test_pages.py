@@ -164,3 +164,22 @@ def test_pages_need_a_key_when_reads_need_one(sample_store: Path) -> None:
         assert locked.get("/").status_code == 401
         headers = {"authorization": "Bearer a-long-enough-secret-key-for-tests"}
         assert locked.get("/", headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("node_id", "official", "wrong"),
+    [
+        ("organisation:goeteborg-kommun", "Göteborgs Stad", "Göteborg kommun"),
+        ("organisation:malmoe-kommun", "Malmö stad", "Malmö kommun"),
+        ("organisation:aengelholm-kommun", "Ängelholms kommun", "Ängelholm kommun"),
+        ("organisation:falun-kommun", "Falu kommun", "Falun kommun"),
+        ("organisation:koebenhavn-kommune", "Københavns Kommune", "København Kommune"),
+        ("organisation:rosse-kommune", "Røros kommune", "Rosse kommune"),
+    ],
+)
+def test_node_pages_show_the_official_name_of_a_municipality(client: httpx.Client, node_id: str, official: str, wrong: str) -> None:
+    response = client.get(f"/nodes/{node_id}")
+    assert response.status_code == 200
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", response.text, re.S)
+    assert heading is not None and official in heading.group(1) and wrong not in heading.group(1)
+    assert f"<title>{official}" in response.text
