@@ -30,7 +30,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl
 
 import anyio.to_thread
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
@@ -72,8 +72,6 @@ _LABELS = {
     "country": {"sv": "Land", "nb": "Land", "en": "Country"},
     "unconfirmed": {"sv": "Obekräftad", "nb": "Ubekreftet", "en": "Unconfirmed"},
 }
-
-router = APIRouter(include_in_schema=False)
 
 Text = Annotated[str, StringConstraints(max_length=300)]
 Value = str | int | float | bool
@@ -333,9 +331,9 @@ def _batch(raw: str) -> dict[str, _Query]:
     return {str(key): _validated(value, f"queries.{key}") for key, value in data.items()}
 
 
-def _bad(message: str, field_name: str, status: int = 400) -> JSONResponse:
-    code = "BAD_USER_INPUT" if status == 400 else "UNAUTHENTICATED"
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code, "field": field_name}}]}, status_code=status)
+def _bad(message: str, field_name: str) -> JSONResponse:
+    body = {"errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT", "field": field_name}}]}
+    return JSONResponse(body, status_code=400)
 
 
 async def _params(request: Request) -> dict[str, str]:
@@ -350,15 +348,17 @@ async def _params(request: Request) -> dict[str, str]:
     return params
 
 
-def _refused(request: Request) -> JSONResponse | None:
-    """An error response when the caller may not read, else None."""
+def _may_read(request: Request) -> None:
+    """Refuse (401) a wrong key, and a missing one where reads need a key, as GraphQL does."""
     settings: Settings = request.app.state.settings
     caller = identify(settings, request.headers.get("authorization"))
     if caller.bad_key:
-        return _bad("The API key is not valid; send `Authorization: Bearer <key>` with a configured key.", "authorization", 401)
+        raise HTTPException(401, "The API key is not valid; send `Authorization: Bearer <key>` with a configured key.")
     if caller.scope is None and settings.require_key_for_reads:
-        return _bad("This needs an API key; send `Authorization: Bearer <key>`.", "authorization", 401)
-    return None
+        raise HTTPException(401, "This needs an API key; send `Authorization: Bearer <key>`.")
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(_may_read)])
 
 
 def _store_and_index(request: Request) -> tuple[GraphStore, _Indexes]:
@@ -368,9 +368,6 @@ def _store_and_index(request: Request) -> tuple[GraphStore, _Indexes]:
 @router.api_route("/reconcile", methods=["GET", "POST"])
 async def reconcile(request: Request) -> Response:
     """The manifest, or the answers to `queries` (a batch) or `query` (one)."""
-    refused = _refused(request)
-    if refused is not None:
-        return refused
     texts = _texts(request)
     params = await _params(request)
     if "queries" not in params and "query" not in params:  # clients ask for it first: build the index meanwhile
@@ -430,9 +427,6 @@ async def suggest_entity(
     cursor: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> Response:
     """Entities for auto-completion."""
-    refused = _refused(request)
-    if refused is not None:
-        return refused
     texts = _texts(request)
     types = _types(type)
     store, indexes = _store_and_index(request)
@@ -451,9 +445,6 @@ async def suggest_entity(
 @router.get("/reconcile/suggest/type")
 async def suggest_type(request: Request, prefix: Annotated[str, Query(max_length=300)] = "") -> Response:
     """The reconciled types whose id or name starts with `prefix`."""
-    refused = _refused(request)
-    if refused is not None:
-        return refused
     texts = _texts(request)
     key = spell(prefix)
     found = [_type(t, texts) for t in RECONCILED_TYPES if any(spell(s).startswith(key) for s in (t.value, texts.node_type(t)))]
@@ -463,9 +454,6 @@ async def suggest_type(request: Request, prefix: Annotated[str, Query(max_length
 @router.get("/reconcile/suggest/property")
 async def suggest_property(request: Request, prefix: Annotated[str, Query(max_length=300)] = "") -> Response:
     """The properties queries may carry."""
-    refused = _refused(request)
-    if refused is not None:
-        return refused
     key = spell(prefix)
     found = [
         {"id": pid, "name": name, "description": name}
@@ -478,9 +466,6 @@ async def suggest_property(request: Request, prefix: Annotated[str, Query(max_le
 @router.get("/reconcile/preview", response_class=HTMLResponse)
 async def preview(request: Request, id: Annotated[str, Query(min_length=1, max_length=300)]) -> Response:  # noqa: A002
     """A small HTML card of one node for the client's preview frame."""
-    refused = _refused(request)
-    if refused is not None:
-        return refused
     texts = _texts(request)
     store = get_store(request)
     node = await anyio.to_thread.run_sync(store.get, id)
