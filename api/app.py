@@ -19,25 +19,36 @@ import uvicorn
 from cross_web import HTTPException as TransportError
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
 from api.deps import StoreProvider, identify
+from api.json_input import JsonInputError, parse_json
 from api.reconcile import router as reconciliation
 from api.schema import build_schema
 from api.schema.context import Context
 from api.schema.errors import ErrorCode
 from api.settings import Settings, get_settings
 from graph.errors import StoreError
-from visualisation.pages import install
+from visualisation.pages import install, internal_error_page
 
 __all__ = ["create_app", "serve"]
 
 log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-ID"
+API_PATHS = ("/graphql", "/healthz", "/readyz", "/reconcile")
+"""Paths that answer JSON; every other path is a page."""
+API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+"""The Content-Security-Policy of JSON responses: nothing to load, never framed."""
+GRAPHIQL_POLICY = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline' https://unpkg.com; "
+    "style-src 'self' 'unsafe-inline' https://unpkg.com; font-src 'self' https://unpkg.com data:; "
+    "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+"""The policy of the GraphiQL page strawberry renders (its inline script and its assets), never framed."""
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -134,6 +145,16 @@ async def _no_body() -> Message:
 class _GraphQLRouter(GraphQLRouter[Context, None]):
     """Strawberry's router, answering malformed requests with GraphQL errors instead of plain text."""
 
+    def decode_json(self, data: str | bytes) -> object:
+        """A request body or `variables` parameter: bounded JSON, and a body must be an object (or a batch)."""
+        try:
+            value = parse_json(data)
+        except JsonInputError as exc:
+            raise TransportError(400, f"The request is not acceptable JSON: {exc}.") from None
+        if not isinstance(value, dict | list):
+            raise TransportError(400, "The request body must be a JSON object such as {\"query\": \"{ stats { nodeTotal } }\"}.")
+        return value
+
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         """Run the operation; a transport error becomes `{"errors": [...]}` with its status code."""
         try:
@@ -200,17 +221,63 @@ async def _readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "unavailable", "detail": "The graph store cannot be reached."}, status_code=503)
 
 
-async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
-    """Anything no handler caught: logged with the request id; the client gets only the id."""
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    """Anything no handler caught: logged with the request id; the client gets only the id.
+
+    Pages answer with an HTML error page, everything else with a GraphQL-style error;
+    both carry the security headers (this response bypasses the middleware).
+    """
     request_id = _request_id_of(request.scope)
     log.error("request %s: unhandled error", request_id, exc_info=exc)
-    return JSONResponse(
-        _error_body(
-            f"Internal error; quote request id {request_id} when reporting it.", ErrorCode.INTERNAL, request_id
-        ),
-        status_code=500,
-        headers={REQUEST_ID_HEADER: request_id},
-    )
+    if not request.url.path.startswith(API_PATHS):
+        response = internal_error_page(request, request_id)
+    else:
+        response = JSONResponse(
+            _error_body(
+                f"Internal error; quote request id {request_id} when reporting it.", ErrorCode.INTERNAL, request_id
+            ),
+            status_code=500,
+        )
+    response.headers[REQUEST_ID_HEADER] = request_id
+    for name, value in _security_headers(response.headers.get("content-type", "")):
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _security_headers(content_type: str) -> list[tuple[str, str]]:
+    """Headers every response carries; a CSP for responses that bring none of their own."""
+    policy = GRAPHIQL_POLICY if content_type.startswith("text/html") else API_POLICY
+    return [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Content-Security-Policy", policy),
+    ]
+
+
+class SecurityHeadersMiddleware:
+    """Add `_security_headers` to every response, keeping a Content-Security-Policy a route set itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                content_type = next((value for name, value in headers if name.lower() == b"content-type"), b"")
+                for name, value in _security_headers(content_type.decode("latin-1")):
+                    if name.lower().encode() not in present:
+                        headers.append((name.lower().encode(), value.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -244,6 +311,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=[REQUEST_ID_HEADER],
         max_age=600,
     )
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
     return app
 

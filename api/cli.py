@@ -19,11 +19,13 @@ from urllib.parse import urlsplit
 
 import typer
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from api.json_input import JsonInputError, parse_json
 from api.settings import get_settings
 from graph.algorithms.evaluation import Query, evaluate, mean
 from graph.algorithms.ranking import CaseFilter, Hit, prior_work
@@ -34,6 +36,7 @@ from graph.errors import BehovsgrafError, Conflict, IngestError, NodeNotFound
 from graph.exchange import copy_graph, export_graph, import_graph, write_graphml
 from graph.model import NodeType
 from graph.store import GraphStore
+from ingest.draft import draft_paths
 from ingest.duplicates import find_duplicates
 from ingest.generate import write_generated
 from ingest.matching import POSSIBLE
@@ -74,6 +77,8 @@ def _store(location: str | None) -> Iterator[GraphStore]:
 def _print_report(report: IngestReport, partial: bool) -> None:
     for problem in report.problems:
         err.print(Text.assemble(("rejected ", "red"), str(problem)), highlight=False)
+    for notice in report.notices:
+        err.print(Text.assemble(("notice   ", "yellow"), str(notice)), highlight=False)
     merges = Counter((m.name, m.node_id, m.matched, m.reason) for m in report.merged)
     for (name, node_id, matched, reason), count in merges.items():
         times = f" ({count} times)" if count > 1 else ""
@@ -98,7 +103,7 @@ def _print_report(report: IngestReport, partial: bool) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Case files (.yaml, .yml, .json) or folders.")],
+    paths: Annotated[list[Path], typer.Argument(help="Case files (.yaml, .yml, .json), sheets (.xlsx, .ods, .csv) or folders.")],
     partial: Annotated[bool, typer.Option("--partial", help="Load the valid cases even if some are rejected.")] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Refuse names that only resemble known bodies or terms.")
@@ -117,6 +122,26 @@ def ingest(
         )
     _print_report(report, partial)
     raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def draft(
+    paths: Annotated[list[Path], typer.Argument(help="Articles and reports (.html, .pdf, .docx) or folders of them.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the draft case files.")] = Path("drafts"),
+    store: StoreOption = None,
+) -> None:
+    """Write a draft case file per article or report, every value with its quote, for a curator to check."""
+    for path in paths:
+        if not path.exists():
+            raise IngestError(f"{path}: no such file or folder")
+    with _store(store) as graph:
+        report = draft_paths(graph, paths, output)
+    for problem in report.problems:
+        err.print(Text.assemble(("refused  ", "red"), str(problem)), highlight=False)
+    for written in report.written:
+        out.print(f"drafted  {written}", highlight=False, markup=False)
+    out.print(f"{len(report.written)} draft(s) in {output}; check them, then `behovsgraf ingest {output}`", markup=False)
+    raise typer.Exit(ExitCode.REJECTED if report.problems else ExitCode.OK)
 
 
 def _hit_json(hit: Hit) -> dict[str, object]:
@@ -273,12 +298,16 @@ def import_(
 ) -> None:
     """Replace the whole graph with an export (one transaction)."""
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = parse_json(file.read_bytes())
+    except (OSError, JsonInputError) as exc:
         err.print(f"{file}: cannot read the export: {exc}")
         raise typer.Exit(ExitCode.REJECTED) from exc
     with _store(store) as graph:
-        result = import_graph(graph, data)
+        try:
+            result = import_graph(graph, data)
+        except IngestError as exc:
+            err.print(f"{file}: refused, nothing was written: {exc}")
+            raise typer.Exit(ExitCode.REJECTED) from exc
     out.print(f"imported {len(result.created)} nodes and {result.edges_added} relationships")
 
 
@@ -394,6 +423,9 @@ def main() -> None:
     except ValidationError as exc:
         first = exc.errors()[0]
         _fail(f"setting {'.'.join(map(str, first['loc'])) or exc.title}: {first['msg']} (see BEHOVSGRAF_* and .env)")
+    except SettingsError as exc:
+        cause = f": {exc.__cause__}" if exc.__cause__ else ""
+        _fail(f"{exc}{cause} (see BEHOVSGRAF_* and .env)")
     except OSError as exc:
         _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
 

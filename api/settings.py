@@ -19,6 +19,8 @@ __all__ = ["ApiKey", "Scope", "Settings", "get_settings"]
 
 MIN_KEY_LENGTH = 24
 """API keys shorter than this are refused: they are guessable or placeholders."""
+MIN_KEY_DISTINCT_CHARACTERS = 8
+"""Keys such as `xxxxxxxx…` or `aaaaaaaa…` are placeholders, not secrets."""
 
 
 class Scope(str, Enum):
@@ -46,8 +48,13 @@ class ApiKey(BaseModel):
     @field_validator("key")
     @classmethod
     def _long_enough(cls, key: SecretStr) -> SecretStr:
-        if len(key.get_secret_value()) < MIN_KEY_LENGTH:
+        secret = key.get_secret_value()
+        if len(secret) < MIN_KEY_LENGTH:
             raise ValueError(f"an API key needs at least {MIN_KEY_LENGTH} characters")
+        if not secret.isprintable() or any(character.isspace() for character in secret):
+            raise ValueError("an API key may not contain spaces or other white space (it is sent in a header)")
+        if len(set(secret)) < MIN_KEY_DISTINCT_CHARACTERS:
+            raise ValueError(f"an API key needs at least {MIN_KEY_DISTINCT_CHARACTERS} different characters")
         return key
 
 
@@ -83,7 +90,10 @@ class Settings(BaseSettings):
     max_query_cost: int = Field(
         20_000, ge=100, le=10_000_000, description="Most objects a query may ask for, nested pages multiplied."
     )
-    max_aliases: int = Field(15, ge=0, le=1000, description="Most field aliases a query document may use.")
+    max_aliases: int = Field(15, ge=0, le=1000, description="Most field aliases a query may use, fragments written out.")
+    max_fragment_spreads: int = Field(
+        200, ge=0, le=100_000, description="Most fragment spreads a query may have once its fragments are written out."
+    )
     max_body_bytes: int = Field(
         1_048_576, ge=1024, le=64 * 1_048_576, description="Largest request body accepted, in bytes."
     )

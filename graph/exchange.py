@@ -20,16 +20,19 @@ Examples
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
-from graph.errors import IngestError
-from graph.model import Batch, Edge, Node, NodeType, RelType
-from graph.store import GraphStore, UpsertResult
+from graph.errors import Conflict, IngestError
+from graph.model import Batch, Edge, Node, NodeType, Props, RelType
+from graph.store import GraphStore, UpsertResult, check_props
 
 __all__ = ["FORMAT", "copy_graph", "export_graph", "import_graph", "to_networkx", "write_graphml"]
+
+T = TypeVar("T", Node, Edge)
 
 FORMAT = "behovsgraf-graph"
 VERSION = 1
@@ -56,21 +59,67 @@ def export_graph(store: GraphStore) -> dict[str, Any]:
 def import_graph(store: GraphStore, data: Any) -> UpsertResult:
     """Replace the store's whole graph with an export, in one transaction.
 
-    Raises `IngestError` naming the first malformed entry.
+    Every node and edge is checked as any write is (`graph.store.check_props`) before
+    anything is written. Raises `IngestError` naming the first malformed entry
+    (`nodes[3] (se-x): property 'year' ...`); nothing is written then.
     """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise IngestError(f"not a Behovsgraf export: expected \"format\": \"{FORMAT}\"")
     if data.get("version") != VERSION:
         raise IngestError(f"export version {data.get('version')!r} is not supported (this Behovsgraf reads {VERSION})")
+    nodes = tuple(_entry("nodes", i, item, _node) for i, item in enumerate(_list(data, "nodes")))
+    edges = tuple(_entry("edges", i, item, _edge) for i, item in enumerate(_list(data, "edges")))
     try:
-        nodes = tuple(Node(n["id"], NodeType(n["type"]), dict(n.get("props", {}))) for n in data["nodes"])
-        edges = tuple(
-            Edge(e["source"], RelType(e["type"]), e["target"], e["asserted_by"], dict(e.get("props", {})))
-            for e in data["edges"]
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise IngestError(f"malformed export: {exc!r}") from exc
-    return store.upsert(Batch(nodes=nodes, edges=edges, replace_all=True))
+        return store.upsert(Batch(nodes=nodes, edges=edges, replace_all=True))
+    except Conflict as exc:
+        raise IngestError(f"the export breaks the model: {exc}") from exc
+
+
+def _list(data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise IngestError(f"`{key}` must be a list")
+    return value
+
+
+def _node(item: dict[str, Any]) -> Node:
+    return Node(_text(item, "id"), NodeType(item["type"]), _props(item))
+
+
+def _edge(item: dict[str, Any]) -> Edge:
+    names = (_text(item, "source"), _text(item, "target"), _text(item, "asserted_by"))
+    return Edge(names[0], RelType(item["type"]), names[1], names[2], _props(item))
+
+
+def _text(item: dict[str, Any], key: str) -> str:
+    value = item[key]
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"`{key}` must be a non-empty text")
+    return value
+
+
+def _props(item: dict[str, Any]) -> Props:
+    props = item.get("props", {})
+    if not isinstance(props, dict):
+        raise ValueError("`props` must be an object")
+    return dict(props)
+
+
+def _entry(key: str, index: int, item: Any, make: Callable[[dict[str, Any]], T]) -> T:
+    """One node or edge of the export, checked like any write; errors name `nodes[3]` and the id."""
+    where = f"{key}[{index}]"
+    if not isinstance(item, dict):
+        raise IngestError(f"{where}: must be an object")
+    try:
+        made = make(item)
+        check_props(f"{where} ({item.get('id') or item.get('source')})", made.props)
+    except KeyError as exc:
+        raise IngestError(f"{where}: {exc.args[0]!r} is missing") from exc
+    except (TypeError, ValueError) as exc:
+        raise IngestError(f"{where}: {exc}") from exc
+    except Conflict as exc:
+        raise IngestError(str(exc)) from exc
+    return made
 
 
 def copy_graph(source: GraphStore, target: GraphStore) -> UpsertResult:

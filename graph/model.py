@@ -22,6 +22,8 @@ from enum import Enum
 from typing import TypeAlias
 
 __all__ = [
+    "CASE_STATUSES",
+    "COUNTRIES",
     "LANGUAGES",
     "Batch",
     "Direction",
@@ -39,6 +41,12 @@ __all__ = [
 
 LANGUAGES: tuple[str, ...] = ("sv", "nb", "nn", "da", "en")
 """Languages we label and analyse: Swedish, Norwegian bokmål and nynorsk, Danish, English."""
+
+COUNTRIES: tuple[str, ...] = ("SE", "NO", "DK", "FI", "IS")
+"""Countries of cases and bodies, as ISO 3166-1 alpha-2 codes."""
+
+CASE_STATUSES: tuple[str, ...] = ("planned", "ongoing", "completed", "discontinued")
+"""Where a case stands."""
 
 PropValue: TypeAlias = str | int | float | bool | list[str]
 Props: TypeAlias = dict[str, PropValue]

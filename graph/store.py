@@ -14,6 +14,7 @@ from typing import Protocol, Self, runtime_checkable
 
 from graph.errors import Conflict
 from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, EdgeKey, Node, NodeType, Props, PropValue, RelType
+from graph.properties import property_problem
 
 __all__ = [
     "GraphStore",
@@ -155,14 +156,23 @@ class OpensAsContext:
 
 
 def check_props(owner: str, props: Mapping[str, object]) -> None:
-    """Raise `Conflict` unless every value is flat: str, int, float, bool or a list of str."""
+    """Raise `Conflict` unless every value is flat (str, int, float, bool or a list of str) and
+    the well-known properties hold what they should (`graph.properties`)."""
     for key, value in props.items():
         if isinstance(value, list):
-            if all(isinstance(item, str) for item in value):
-                continue
-        elif isinstance(value, str | int | float | bool):
-            continue
-        raise Conflict(f"{owner}: property {key!r} must be a string, number, boolean or list of strings")
+            flat = all(isinstance(item, str) for item in value)
+        else:
+            flat = isinstance(value, str | int | float | bool)
+        if not flat:
+            raise Conflict(f"{owner}: property {key!r} must be a string, number, boolean or list of strings")
+        problem = property_problem(key, value)  # type: ignore[arg-type]
+        if problem is not None:
+            raise Conflict(f"{owner}: property {key!r} {problem} (got {_shown(value)})")
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def check_batch(batch: Batch, stored_types: Mapping[str, NodeType]) -> None:

@@ -5,9 +5,10 @@ case- and diacritic-folded and with Nordic letters spelled out (`AliasIndex`), t
 its core, without "kommun", "kommune", "stad", "Kommune" and a genitive s
 (`core_name`), and last by edit distance (rapidfuzz). A body of another type than the
 name says ("fylkeskommune", "kommun", "region"; a place, for such a name) or of
-another country than the case's loses score. When candidates tie, the case's context decides: the counties and
-municipalities of the other organisations and places it names, and the places its
-title and summary mention.
+another country than the case's loses score; names with other numbers in them
+("Bydel 4", "Bydel 14") never meet by spelling. When candidates tie, the case's
+context decides: the counties and municipalities of the other organisations and
+places it names, and the places its title and summary mention.
 
 Examples
 --------
@@ -64,6 +65,7 @@ _TYPE_WORDS = (
     ("landsting", "region"),
 )
 _WORD = re.compile(r"[a-z0-9]+")
+_NUMBER = re.compile(r"[0-9]+")
 
 
 def core_name(name: str) -> str:
@@ -238,7 +240,7 @@ class Matcher:
             for key, ratio, _ in process.extract(
                 query, self._choices[node_type], scorer=fuzz.ratio, limit=10, score_cutoff=100 * POSSIBLE
             ):
-                if ratio == 100:  # the same core: scored above
+                if ratio == 100 or _NUMBER.findall(key) != _NUMBER.findall(query):  # same core (above); another number
                     continue
                 for node_id in self._keys[node_type][key]:
                     score = round(_FUZZY * ratio / 100, 3)

@@ -5,13 +5,18 @@ Examples
 >>> problem = Problem("cases.yaml", "cases[2].country", 14, "invalid", "unknown country 'SV'")
 >>> str(problem)
 "cases.yaml:14: cases[2].country: unknown country 'SV'"
+>>> str(Problem("p.xlsx", "cases[0].year", None, "invalid", "must be a year", where="sheet 'Blad1' row 2 column B"))
+"p.xlsx: sheet 'Blad1' row 2 column B: cases[0].year: must be a year"
+>>> parse_path("cases[2].organisations[0].role")
+('cases', 2, 'organisations', 0, 'role')
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-__all__ = ["ExitCode", "IngestReport", "Merge", "PossibleMatch", "Problem", "format_path"]
+__all__ = ["ExitCode", "IngestReport", "Merge", "PossibleMatch", "Problem", "format_path", "parse_path"]
 
 
 class ExitCode:
@@ -30,19 +35,25 @@ def format_path(path: tuple[str | int, ...]) -> str:
     return text
 
 
+def parse_path(text: str) -> tuple[str | int, ...]:
+    """`cases[2].country` -> `("cases", 2, "country")`, the inverse of `format_path`."""
+    return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[^.\[\]]+", text))
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One reason input was rejected, located by file, field path and line where known."""
+    """One reason input was rejected, located by file, field path and line (or, in a sheet, cell) where known."""
 
     file: str
     path: str
     line: int | None
     code: str
     message: str
+    where: str | None = None
 
     def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
-        return f"{where}: {self.path + ': ' if self.path else ''}{self.message}"
+        at = self.file + (f":{self.line}" if self.line else "") + (f": {self.where}" if self.where else "")
+        return f"{at}: {self.path + ': ' if self.path else ''}{self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +95,8 @@ class IngestReport:
     problems: list[Problem] = field(default_factory=list)
     rejected_cases: list[str] = field(default_factory=list)
     vocabulary_created: int = 0
+    notices: list[Problem] = field(default_factory=list)
+    """Things worth knowing that rejected nothing (a file read as cp1252)."""
 
     @property
     def ok(self) -> bool:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from graph.ids import distinct_node_id, node_id
 from graph.model import Edge, Node, NodeType, Props, RelType
 from graph.store import GraphStore
+from ingest.aliases import AliasIndex
 from ingest.matching import POSSIBLE, Context, Matcher, Resolution, spell
 from ingest.report import Merge, PossibleMatch, Problem, format_path
 from ingest.schema import CaseIn
@@ -64,6 +65,11 @@ class Resolver:
         self.matcher = Matcher([*stored, *vocabulary], places)
         self.known_cases = known_cases
         self.strict = strict
+
+    @property
+    def index(self) -> AliasIndex:
+        """Every name, label and alias known, by type (what drafts look names up in)."""
+        return self.matcher.index
 
     def context(self, case: CaseIn) -> Context:
         """The case's country, the areas of the organisations and places it names unambiguously, its text."""

@@ -1,4 +1,4 @@
-"""Ingest case files or records: read, validate everything, resolve, then write one batch.
+"""Ingest case files, sheets or records: read, validate everything, resolve, then write one batch.
 
 Nothing is written when anything is rejected, unless `partial` is set; then the
 valid cases are written and the rejected ones listed. The vocabulary is written in
@@ -7,7 +7,10 @@ the same batch, so a fresh store gets it with its first cases.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import errno
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +20,9 @@ from graph.algorithms.merge import MERGED_ALIASES, MERGED_IDS
 from graph.errors import IngestError
 from graph.model import Batch, Edge, Node, NodeType, RelType
 from graph.store import GraphStore
+from ingest import provenance
 from ingest.readers.documents import SUFFIXES, Document, ReadError, read_document
-from ingest.report import IngestReport, Problem, format_path
+from ingest.report import IngestReport, Problem, format_path, parse_path
 from ingest.resolve import CasePlan, Resolver
 from ingest.schema import CaseIn, validate_cases
 from ingest.vocabulary import DATA_DIR, load_vocabulary
@@ -31,15 +35,41 @@ Progress = Callable[[int, int], None]
 TOP_LEVEL_KEYS = ("cases", "queries")
 
 
-def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """The case files named, folders searched recursively for .yaml, .yml and .json, in a stable order.
+MAPPING_SUFFIX = ".mapping.yaml"
+"""Files ending so describe a sheet's columns (see `ingest.readers.columns`); they are not case files."""
 
-    Raises `IngestError` for a path that does not exist.
+
+def _link_problem(path: Path) -> Problem | None:
+    """A problem for a symbolic link that loops or points at nothing; None for anything else."""
+    if not path.is_symlink():
+        return None
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Problem(str(path), "", None, "symlink-loop", "the symbolic link loops back on itself; remove it or point it at a file")
+        return Problem(str(path), "", None, "broken-link", "the symbolic link points at nothing")
+    return None
+
+
+def collect_files(paths: Iterable[Path], problems: list[Problem] | None = None) -> list[Path]:
+    """The files named, folders searched recursively for readable formats, in a stable order.
+
+    A symbolic link in a folder that loops or points at nothing is appended to `problems`
+    (raised as `IngestError` when no list is given). Raises `IngestError` for a path that
+    does not exist.
     """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            for found in sorted(path.rglob("*")):
+                problem = _link_problem(found)
+                if problem and problems is None:
+                    raise IngestError(str(problem))
+                if problem and problems is not None:
+                    problems.append(problem)
+                elif found.is_file() and found.suffix.lower() in SUFFIXES and not found.name.endswith(MAPPING_SUFFIX):
+                    files.append(found)
         elif path.exists():
             files.append(path)
         else:
@@ -140,13 +170,15 @@ def ingest_documents(
     resolver = Resolver(store, vocabulary.nodes, known_cases, places=vocabulary.edges, strict=strict)
     plans: list[CasePlan] = []
     for done, item in enumerate(located, start=1):
-        plans.append(resolver.plan(item.case, item.file, item.position, item.document.lines))
+        plans.append(_with_provenance(resolver.plan(item.case, item.file, item.position, item.document.lines), item.case))
         if progress:
             progress(done, len(located))
     for plan in plans:
         if plan.problems:
             report.problems += plan.problems
             report.rejected_cases.append(plan.case_id)
+    report.problems = _located_problems(report.problems, documents)
+    report.notices += [notice for document in documents for notice in document.notices]
     if report.problems and not partial:
         return report
     accepted = _without_links_to_rejected(store, plans, report)
@@ -155,6 +187,29 @@ def ingest_documents(
         report.possible += plan.possible
     _write(store, vocabulary.batch(), plans, accepted, report)
     return report
+
+
+def _with_provenance(plan: CasePlan, case: CaseIn) -> CasePlan:
+    """The plan with the case's provenance (where each fact came from) as a property of the case node."""
+    if case.provenance:
+        plan.nodes = [
+            Node(node.id, node.type, {**node.props, provenance.PROPERTY: provenance.encode(case.provenance)})
+            if node.id == case.id and node.type is NodeType.CASE
+            else node
+            for node in plan.nodes
+        ]
+    return plan
+
+
+def _located_problems(problems: list[Problem], documents: Sequence[Document]) -> list[Problem]:
+    """The problems, each with the cell (sheet, row, column) of its field where the reader knows it."""
+    by_file = {document.file: document for document in documents if document.locations}
+    located = []
+    for problem in problems:
+        document = by_file.get(problem.file)
+        where = document.location_of(parse_path(problem.path)) if document and problem.where is None else None
+        located.append(dataclasses.replace(problem, where=str(where)) if where else problem)
+    return located
 
 
 def _without_links_to_rejected(store: GraphStore, plans: list[CasePlan], report: IngestReport) -> list[CasePlan]:
@@ -230,7 +285,7 @@ def ingest_paths(
     """
     report = IngestReport()
     documents = []
-    for path in collect_files(paths):
+    for path in collect_files(paths, report.problems):
         try:
             documents.append(read_document(path))
         except ReadError as exc:

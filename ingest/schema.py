@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from graph.ids import CASE_ID_PATTERN
-from graph.model import LANGUAGES, RelatedKind, Role
+from graph.model import CASE_STATUSES, COUNTRIES, LANGUAGES, RelatedKind, Role
 from ingest.report import Problem, format_path
 
 __all__ = [
@@ -32,12 +32,12 @@ __all__ = [
     "CaseIn",
     "NeedIn",
     "OrganisationIn",
+    "ProvenanceIn",
     "RelatedIn",
     "SourceIn",
     "validate_cases",
 ]
 
-COUNTRIES = ("SE", "NO", "DK", "FI", "IS")
 ORGANISATION_TYPES = (
     "municipality",
     "county",
@@ -133,6 +133,16 @@ class RelatedIn(_Strict):
     kind: RelatedKind = RelatedKind.SIMILAR_TO
 
 
+class ProvenanceIn(_Strict):
+    """Where one fact of a case came from: the document, the place in it and the quoted text."""
+
+    field: Annotated[str, StringConstraints(max_length=200, pattern=r"^[a-z_]+(\[\d+\])?(\.[a-z_]+)?$")]
+    document: Name
+    quote: Sentence
+    where: Name | None = None
+    confirmed: bool = True
+
+
 def _list_of(item: Any, max_length: int = 200) -> Any:
     return Field(default_factory=list, max_length=max_length, json_schema_extra={"item": str(item)})
 
@@ -156,7 +166,7 @@ class CaseIn(_Strict):
     language: Literal[LANGUAGES]  # type: ignore[valid-type]
     summary: Text | None = None
     year: int | None = Field(None, ge=1900, le=2100)
-    status: Literal["planned", "ongoing", "completed", "discontinued"] | None = None
+    status: Literal[CASE_STATUSES] | None = None  # type: ignore[valid-type]
     country: Annotated[Literal[COUNTRIES] | None, BeforeValidator(_upper)] = None  # type: ignore[valid-type]
     places: list[Name] = _list_of(Name, 100)
     organisations: Annotated[list[OrganisationIn], BeforeValidator(_named("name"))] = _list_of(OrganisationIn, 500)
@@ -167,6 +177,7 @@ class CaseIn(_Strict):
     outcomes: list[Sentence] = _list_of(Sentence)
     sources: list[SourceIn] = _list_of(SourceIn, 100)
     related: list[RelatedIn] = _list_of(RelatedIn, 200)
+    provenance: list[ProvenanceIn] = _list_of(ProvenanceIn, 2000)
 
     @field_validator("id", mode="before")
     @classmethod
@@ -187,6 +198,7 @@ _ITEM_MODELS: dict[str, type[BaseModel]] = {
     "needs": NeedIn,
     "sources": SourceIn,
     "related": RelatedIn,
+    "provenance": ProvenanceIn,
 }
 
 

@@ -26,11 +26,12 @@ from dataclasses import dataclass
 from graph.algorithms.ranking import related_cases
 from graph.model import Edge, Node, NodeType, RelType
 from graph.store import GraphStore
+from ingest.provenance import decode as decode_provenance
 from visualisation.hits import Link
 from visualisation.i18n import Texts
 from visualisation.templating import safe_url
 
-__all__ = ["CaseDetails", "NodeDetails", "case_details", "node_details"]
+__all__ = ["CaseDetails", "NodeDetails", "Provenance", "case_details", "node_details"]
 
 _SIMILAR = 5
 _ROLES = ("owner", "partner", "funder", "facilitator", "participant")
@@ -53,6 +54,36 @@ class CaseDetails:
     sources: list[Link]
     related: list[Link]
     similar: list[Link]
+    provenance: list[Provenance]
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where one fact of the case came from, for the page: which fact, the quote, the document and the place."""
+
+    fact: str
+    quote: str
+    document: str
+    where: str | None
+    confirmed: bool
+
+
+_FACT_TEXTS = {
+    "organisations": "case.stakeholders",
+    "summary": "case.summary",
+    "year": "hit.year",
+    "country": "hit.country",
+    "language": "case.language",
+}
+
+
+def _provenance(case: Node, texts: Texts) -> list[Provenance]:
+    found = []
+    for fact in decode_provenance(case.props):
+        base = fact.field.split("[", 1)[0].split(".", 1)[0]
+        label = texts.optional(_FACT_TEXTS.get(base, f"case.{base}"), base)
+        found.append(Provenance(label, fact.quote, fact.document, fact.where, fact.confirmed))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +160,7 @@ def case_details(store: GraphStore, case: Node, *, texts: Texts, node_url: Calla
         sources=sorted_group("sources"),
         related=sorted_group("related"),
         similar=similar,
+        provenance=_provenance(case, texts),
     )
 
 

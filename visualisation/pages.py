@@ -41,6 +41,7 @@ __all__ = [
     "FETCH_LIMIT",
     "MAX_PROBLEM_LENGTH",
     "install",
+    "internal_error_page",
     "router",
 ]
 
@@ -373,11 +374,16 @@ def network_page(
     )
 
 
-def _error_page(request: Request, exc: Exception) -> Response:
-    error = exc if isinstance(exc, PageError) else PageError(500, "unavailable.title", str(exc))
+def _error_page(request: Request, exc: PageError) -> Response:
     texts = Texts(choose_language(request.query_params.get("lang"), request.headers.get("accept-language")))
     page = Page(request, texts, time.perf_counter())
-    return page.html("error.html", current="", status=error.status, title=texts[error.title_key], message=error.message)
+    return page.html("error.html", current="", status=exc.status, title=texts[exc.title_key], message=exc.message)
+
+
+def internal_error_page(request: Request, request_id: str) -> Response:
+    """The HTML page (with the pages' security headers) for a failure no handler caught."""
+    texts = Texts(choose_language(request.query_params.get("lang"), request.headers.get("accept-language")))
+    return _error_page(request, PageError(500, "internal.title", texts.format("internal.text", request_id=request_id)))
 
 
 def install(app: FastAPI) -> None:

@@ -12,8 +12,8 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
-from api.schema.cost import CostLimit
-from api.schema.errors import AliasLimit, DepthLimit, ErrorCodes, TokenLimit, is_unexpected
+from api.schema.errors import ErrorCodes, TokenLimit, is_unexpected
+from api.schema.limits import OffLoopValidation, QueryLimits
 from api.schema.mutations import Mutation
 from api.schema.queries import Query
 from api.settings import Settings
@@ -40,15 +40,17 @@ class BehovsgrafSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> BehovsgrafSchema:
-    """The schema with error codes, masking and the depth, token, alias and cost limits of `settings`."""
+    """The schema with error codes, masking, the token limit and the shape limits of `settings`."""
+    limits = QueryLimits(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_spreads=settings.max_fragment_spreads,
+        max_cost=settings.max_query_cost,
+        default_page=settings.default_page_size,
+        max_page=settings.max_page_size,
+    )
     return BehovsgrafSchema(
         query=Query,
         mutation=Mutation,
-        extensions=[
-            ErrorCodes,
-            partial(DepthLimit, settings.max_query_depth),
-            partial(TokenLimit, settings.max_query_tokens),
-            partial(AliasLimit, settings.max_aliases),
-            partial(CostLimit, settings.max_query_cost, settings.default_page_size, settings.max_page_size),
-        ],
+        extensions=[ErrorCodes, partial(TokenLimit, settings.max_query_tokens), partial(OffLoopValidation, limits)],
     )

@@ -27,6 +27,7 @@ from typing import Annotated, Generic, TypeVar
 import strawberry
 from strawberry import relay
 
+from api.json_input import JsonInputError, parse_json
 from api.schema.errors import BadUserInput, LimitExceeded
 from api.settings import Settings
 
@@ -97,8 +98,8 @@ def _encode(key: tuple[str, ...]) -> str:
 
 def _decode(cursor: str) -> tuple[str, ...]:
     try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (binascii.Error, UnicodeError, ValueError) as exc:
+        key = parse_json(base64.urlsafe_b64decode(cursor.encode()), max_depth=1)
+    except (binascii.Error, UnicodeError, JsonInputError) as exc:
         raise BadUserInput("`after` is not a cursor this list gave out.", field="after") from exc
     if not isinstance(key, list) or not key or not all(isinstance(part, str) for part in key):
         raise BadUserInput("`after` is not a cursor this list gave out.", field="after")

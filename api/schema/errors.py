@@ -12,15 +12,13 @@ from collections.abc import Iterator
 from enum import Enum
 from typing import Any, ClassVar
 
-from graphql import ASTValidationRule, GraphQLError, GraphQLSyntaxError, ValidationContext
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.extensions import MaskErrors, MaxTokensLimiter
 from strawberry.relay import GlobalIDValueError
 
 __all__ = [
-    "AliasLimit",
     "ApiError",
     "BadUserInput",
-    "DepthLimit",
     "ErrorCode",
     "ErrorCodes",
     "Forbidden",
@@ -117,7 +115,7 @@ class ErrorCodes(MaskErrors):
 
     Parse failures become GRAPHQL_PARSE_FAILED, validation failures
     GRAPHQL_VALIDATION_FAILED, values that cannot be coerced BAD_USER_INPUT;
-    the limiters below tag their own errors LIMIT_EXCEEDED.
+    the limits (`api.schema.limits`, `TokenLimit`) tag their own errors LIMIT_EXCEEDED.
     """
 
     def __init__(self) -> None:
@@ -154,50 +152,6 @@ class ErrorCodes(MaskErrors):
         if id(error) in self._validation_errors:
             return ErrorCode.GRAPHQL_VALIDATION_FAILED
         return ErrorCode.BAD_USER_INPUT
-
-
-class _LimitContext:
-    """A validation context that tags the errors reported through it LIMIT_EXCEEDED."""
-
-    def __init__(self, context: ValidationContext) -> None:
-        self._context = context
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._context, name)
-
-    def report_error(self, error: GraphQLError) -> None:
-        error.extensions = {**(error.extensions or {}), "code": ErrorCode.LIMIT_EXCEEDED.value}
-        self._context.report_error(error)
-
-
-def _limit_rules(rules: list[type[ASTValidationRule]]) -> list[type[ASTValidationRule]]:
-    """The same rules, reporting through `_LimitContext`."""
-
-    def tagged(rule: type[ASTValidationRule]) -> type[ASTValidationRule]:
-        class Tagged(rule):  # type: ignore[valid-type, misc]
-            def __init__(self, context: ValidationContext) -> None:
-                super().__init__(_LimitContext(context))
-
-        Tagged.__name__ = f"Limit{rule.__name__}"
-        return Tagged
-
-    return [tagged(rule) for rule in rules]
-
-
-class DepthLimit(QueryDepthLimiter):
-    """`QueryDepthLimiter` whose errors carry LIMIT_EXCEEDED."""
-
-    def __init__(self, max_depth: int) -> None:
-        super().__init__(max_depth=max_depth)
-        self.validation_rules = _limit_rules(list(self.validation_rules))
-
-
-class AliasLimit(MaxAliasesLimiter):
-    """`MaxAliasesLimiter` whose errors carry LIMIT_EXCEEDED."""
-
-    def __init__(self, max_alias_count: int) -> None:
-        super().__init__(max_alias_count=max_alias_count)
-        self.validation_rules = _limit_rules(list(self.validation_rules))
 
 
 class TokenLimit(MaxTokensLimiter):

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from api.app import create_app
 from api.settings import Settings
@@ -174,13 +175,13 @@ class Api:
 
 
 @contextmanager
-def live_server(settings: Settings) -> Iterator[Api]:
-    """Run the app with uvicorn in a thread on a free port until the block ends."""
+def live_server(settings: Settings, *, app: FastAPI | None = None) -> Iterator[Api]:
+    """Run the app for `settings` (or `app`) with uvicorn in a thread on a free port until the block ends."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning", access_log=False))
+    server = uvicorn.Server(uvicorn.Config(app or create_app(settings), log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -34,7 +34,7 @@ def test_query_depth(strict: Api) -> None:
     shallow = "{ cases(first: 1) { edges { node { methods { edges { node { name } } } } } } }"
     assert strict.data(shallow)
     deep = "{ cases(first: 1) { edges { node { methods { edges { node { cases { edges { node { key } } } } } } } } } }"
-    assert "exceeds maximum operation depth of 6" in _limit_error(strict, deep)
+    assert _limit_error(strict, deep) == "The query nests fields 9 deep; the limit is 6."
 
 
 def test_query_tokens(strict: Api) -> None:
@@ -48,7 +48,7 @@ def test_aliases(strict: Api) -> None:
     message = _limit_error(
         strict, "{ a: stats { nodeTotal } b: stats { nodeTotal } c: stats { nodeTotal } d: stats { nodeTotal } }"
     )
-    assert message == "4 aliases found. Allowed: 3"
+    assert message == "The query uses 4 aliases; the limit is 3."
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -114,3 +115,57 @@ def test_generate_is_deterministic_and_ingestible(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     languages = {case["language"] for f in files for case in yaml.safe_load(f.read_text())["cases"]}
     assert {"sv", "nb", "da"} <= languages
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"year": "<b>2020</b>"}, "property 'year' must be a whole number between 1900 and 2100"),
+        ({"country": "Narnia"}, "property 'country' must be one of SE, NO, DK, FI, IS"),
+        ({"title": ""}, "property 'title' must be a non-empty text"),
+    ],
+)
+def test_import_refuses_values_ingest_would_refuse_and_writes_nothing(
+    loaded: Path, tmp_path: Path, change: dict[str, object], words: str
+) -> None:
+    exported = tmp_path / "graph.json"
+    assert run("export", "--store", loaded, "--output", exported).returncode == 0
+    data = json.loads(exported.read_text())
+    index = next(i for i, node in enumerate(data["nodes"]) if node["id"] == "no-trondelag-novari-utdanningsvalg")
+    data["nodes"][index]["props"].update(change)
+    spoiled = tmp_path / "spoiled.json"
+    spoiled.write_text(json.dumps(data), encoding="utf-8")
+    target = tmp_path / "target.db"
+    assert run("import", "--store", target, exported).returncode == 0
+    before = run("export", "--store", target).stdout
+
+    refused = run("import", "--store", target, spoiled)
+
+    assert refused.returncode == 1
+    assert f"nodes[{index}] (no-trondelag-novari-utdanningsvalg)" in refused.stderr and words in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert run("export", "--store", target).stdout == before
+
+
+def test_a_huge_number_in_an_import_names_the_file(tmp_path: Path) -> None:
+    export = tmp_path / "graph.json"
+    export.write_text('{"format": "behovsgraf-graph", "version": 1, "nodes": [], "edges": [], "n": ' + "9" * 5000 + "}")
+    result = run("import", "--store", tmp_path / "s.db", export)
+    assert result.returncode == 1
+    assert f"{export}: cannot read the export" in result.stderr and "digits" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("keys", "words"),
+    [
+        ('[{"name": "intake", "key": ', "api_keys"),
+        ('[{"name": "intake", "key": "' + " " * 28 + '"}]', "may not contain spaces"),
+        ('[{"name": "intake", "key": "' + "ab" * 14 + '"}]', "different characters"),
+    ],
+)
+def test_bad_api_key_settings_are_one_line_and_exit_2(tmp_path: Path, keys: str, words: str) -> None:
+    env = {**os.environ, "BEHOVSGRAF_API_KEYS": keys}
+    result = run("stats", "--store", tmp_path / "s.db", env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("behovsgraf: ") and words in lines[0], result.stderr

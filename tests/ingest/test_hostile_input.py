@@ -108,7 +108,9 @@ def test_alias_bomb(store: EmbeddedStore, write: Write) -> None:
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{i}: &a{i} [{', '.join(f'*a{i - 1}' for _ in range(9))}]" for i in range(1, 9)]
     path = write("bomb.yaml", "\n".join(lines) + "\ncases: *a8\n")
-    assert "too many values" in only_problem(ingest_rejected(store, path))
+    report = ingest_rejected(store, path)
+    assert "expands to too many" in only_problem(report)
+    assert report.problems[0].code == "expansion"
 
 
 @pytest.mark.parametrize(

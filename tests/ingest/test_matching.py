@@ -131,3 +131,11 @@ def test_misspelt_methods_and_target_groups_meet_the_vocabulary(store: EmbeddedS
     assert {e.target for e in store.edges(RelType.TARGETS)} == {"target-group:upper-secondary-pupils"}
     assert {m.name for m in report.merged if m.reason.startswith("similar spelling")} == {"Fokusgruper", "tjänstedesing", "Gymnasielever"}
     assert report.created == ["se-fokus"]
+
+
+def test_names_with_other_numbers_never_meet_by_spelling(store: EmbeddedStore) -> None:
+    cases = [_case(f"se-bydel-{n}", [f"Stadsdel {n} förvaltning"], country="SE") for n in (4, 14, 41)]
+    report = ingest_records(store, cases, origin="a.yaml")
+    assert report.ok, report.problems
+    assert len({e.source for e in store.edges(RelType.PARTICIPATED_IN)}) == 3
+    assert report.merged == [] and report.possible == []
