@@ -1,4 +1,4 @@
-"""The web app: GraphQL at /graphql (GraphiQL for browsers), /healthz and /readyz for operators.
+"""The web app: GraphQL at /graphql (GraphiQL for browsers), reconciliation at /reconcile, /healthz and /readyz.
 
 `create_app(settings)` builds it; `serve(settings)` runs it with uvicorn. Every
 response carries an `X-Request-ID`; the same id is logged with any unexpected
@@ -29,6 +29,7 @@ from api.auth.identity import caller_of
 from api.deps import StoreProvider
 from api.json_input import JsonInputError, parse_json
 from api.ratelimit import RateLimitMiddleware
+from api.reconcile import router as reconciliation
 from api.schema import build_schema
 from api.schema.context import Context
 from api.schema.errors import ErrorCode
@@ -41,7 +42,7 @@ __all__ = ["create_app", "serve"]
 log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-ID"
-API_PATHS = ("/graphql", "/healthz", "/readyz")
+API_PATHS = ("/graphql", "/healthz", "/readyz", "/reconcile")
 """Paths that answer JSON; every other path is a page."""
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 """The Content-Security-Policy of JSON responses: nothing to load, never framed."""
@@ -306,6 +307,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_api_route("/healthz", _healthz, methods=["GET"])
     app.add_api_route("/readyz", _readyz, methods=["GET"])
     graphiql.install(app)
+    app.include_router(reconciliation)
     install(app)
     app.include_router(intake.router)
     app.add_exception_handler(Exception, _internal_error)

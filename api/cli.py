@@ -1,4 +1,4 @@
-"""The `behovsgraf` command line: ingest, ask for prior work, inspect, export and generate.
+"""The `behovsgraf` command line: ingest, ask for prior work, inspect, curate duplicates, export and generate.
 
 Exit codes: 0 ok, 1 rejected input, 2 usage or store error (one line on stderr saying why).
 Read commands (prior, show, stats, export, sync's source) refuse a store that does not
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from graph.errors import BehovsgrafError, Conflict, IngestError
+from graph.errors import BehovsgrafError, Conflict, IngestError, NodeNotFound
 from ingest.report import ExitCode
 
 if TYPE_CHECKING:
@@ -129,6 +129,9 @@ def ingest(
         ),
     ],
     partial: Annotated[bool, typer.Option("--partial", help="Load the valid cases even if some are rejected.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse names that only resemble known bodies or terms.")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every name merged into an existing node.")] = False,
     report_file: Annotated[
         Path | None, typer.Option("--report", metavar="FILE", help="Also write the whole report as JSON to FILE.")
@@ -147,6 +150,7 @@ def ingest(
             graph,
             paths,
             partial=partial,
+            strict=strict,
             progress=lambda done, total: step("resolving cases", done, total),
             data_dir=settings.data_dir,
         )
@@ -257,12 +261,15 @@ def show(
     """Show one node with its properties and relationships."""
     from rich.text import Text
 
-    from api.console import out
+    from api.console import err, out
+    from graph.algorithms.merge import merged_into
 
     with _store(store, create=False) as graph:
-        node = graph.get(node_id)
+        node = graph.get(node_id) or merged_into(graph, node_id)
         if node is None:
             raise _Failure(f"no node with id {node_id!r}", ExitCode.REJECTED)
+        if node.id != node_id:
+            err.print(f"{node_id} was merged into {node.id}", markup=False, highlight=False)
         out.print(Text.assemble((node.label, "bold"), f"  ({node.type.value}, {node.id})"))
         for key, value in sorted(node.props.items()):
             out.print(f"  {key}: {', '.join(value) if isinstance(value, list) else value}", markup=False, highlight=False)
@@ -292,6 +299,59 @@ def stats(store: StoreOption = None) -> None:
         table.add_row(name, str(count))
     table.add_row("[bold]relationships[/bold]", str(result.edge_total))
     out.print(table)
+
+
+@app.command()
+def duplicates(
+    threshold: Annotated[
+        float, typer.Option("--threshold", metavar="SCORE", min=0.5, max=1.0, help="Lowest score to list.")
+    ] = 0.75,  # ingest.matching.POSSIBLE, spelled here so that --help needs no import
+    store: StoreOption = None,
+) -> None:
+    """List likely duplicate organisations and concepts with scores (merge them with `behovsgraf merge`)."""
+    from api.console import out
+    from ingest.duplicates import find_duplicates
+
+    with _store(store, create=False) as graph:
+        found = find_duplicates(graph, protected=_vocabulary_ids(), threshold=threshold)
+    for d in found:
+        out.print(
+            f"{d.score:.2f}  keep {d.keep} ({d.keep_name})  other {d.other} ({d.other_name})  {d.reason}",
+            markup=False, highlight=False,
+        )
+    out.print(f"{len(found)} likely duplicate(s)", highlight=False)
+
+
+@app.command()
+def merge(
+    keep: Annotated[str, typer.Argument(metavar="KEEP", help="The node to keep.", show_default=False)],
+    other: Annotated[
+        str, typer.Argument(metavar="OTHER", help="The node merged into KEEP; its id keeps resolving.", show_default=False)
+    ],
+    store: StoreOption = None,
+) -> None:
+    """Move every edge and name of OTHER onto KEEP and remove OTHER; links to OTHER then show KEEP."""
+    from api.console import out
+    from graph.algorithms.merge import merge_nodes
+
+    with _store(store, create=False) as graph:
+        try:
+            result = merge_nodes(graph, keep, other, protected=_vocabulary_ids())
+        except NodeNotFound as exc:
+            raise _Failure(str(exc), ExitCode.REJECTED) from exc
+        except Conflict as exc:
+            raise _Failure(f"not merged: {exc}", ExitCode.REJECTED) from exc
+    names = ", ".join(repr(name) for name in result.names_added) or "none"
+    out.print(
+        f"merged {result.other} into {result.keep}: {result.edges_moved} edge(s) moved, names added: {names}",
+        markup=False, highlight=False,
+    )
+
+
+def _vocabulary_ids() -> set[str]:
+    from ingest.vocabulary import load_vocabulary
+
+    return {node.id for node in load_vocabulary(_settings().data_dir).nodes}
 
 
 @app.command()

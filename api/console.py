@@ -66,11 +66,14 @@ def print_ingest_report(report: IngestReport, *, partial: bool, verbose: bool) -
     for notice in report.notices:
         label = "cleaned  " if notice.code == HIDDEN_STRIPPED else "notice   "
         err.print(Text.assemble((label, "yellow"), str(notice)), highlight=False)
-    merges = Counter((merge.name, merge.node_id, merge.matched) for merge in report.merged)
+    merges = Counter((merge.name, merge.node_id, merge.matched, merge.reason) for merge in report.merged)
     if verbose:
-        for (name, node_id, matched), count in sorted(merges.items()):
+        for (name, node_id, matched, reason), count in sorted(merges.items()):
             times = f" ({count} times)" if count > 1 else ""
-            err.print(f"merged {name!r} -> {node_id} (matched {matched!r}){times}", highlight=False, markup=False)
+            why = f": {reason}" if reason else ""
+            err.print(f"merged {name!r} -> {node_id} (matched {matched!r}{why}){times}", highlight=False, markup=False)
+    for possible in report.possible:
+        err.print(f"possible {possible}; created {possible.node_id} as unconfirmed", highlight=False, markup=False)
     counts = report.counts()
     table = Table(title=f"Ingest of {report.cases_seen} cases read", title_justify="left", box=None)
     table.add_column("")
@@ -84,6 +87,8 @@ def print_ingest_report(report: IngestReport, *, partial: bool, verbose: bool) -
     rejected = len(set(report.rejected_cases))
     names = f"{len(merges)} names" if len(merges) != 1 else "1 name"
     out.print(f"merged by name or alias: {names} met existing nodes" + ("" if verbose else " (--verbose lists them)"))
+    if report.possible:
+        out.print(f"possible matches: {len(report.possible)} new names resemble known ones (created as unconfirmed)")
     out.print(f"vocabulary: {report.vocabulary_created} nodes created")
     out.print(f"rejected: {rejected} cases, {len(report.problems)} problems")
     out.print(f"written: {'yes' if report.written else 'no'}")

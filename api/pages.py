@@ -28,6 +28,7 @@ from api.auth.routes import login_url
 from api.deps import Caller, get_store
 from api.settings import Settings
 from graph.algorithms.facets import linked_counts, property_counts, year_range
+from graph.algorithms.merge import merged_into
 from graph.algorithms.neighbourhood import MAX_DEPTH, neighbourhood
 from graph.algorithms.ranking import CaseFilter, Hit, filter_cases, prior_work
 from graph.errors import StoreError
@@ -332,7 +333,7 @@ def planner_page(
 
 
 def _get(store: GraphStore, node_id: str, page: Page) -> Node:
-    node = store.get(node_id)
+    node = store.get(node_id) or merged_into(store, node_id)  # a merged node's old links show the node it became
     if node is None:
         raise PageError(404, "not_found.title", page.texts.format("not_found.text", node_id=node_id))
     return node

@@ -26,7 +26,7 @@ import unicodedata
 
 from graph.model import NodeType
 
-__all__ = ["CASE_ID_PATTERN", "fold", "node_id", "normalise_name", "slugify", "transliterate"]
+__all__ = ["CASE_ID_PATTERN", "distinct_node_id", "fold", "node_id", "normalise_name", "slugify", "transliterate"]
 
 CASE_ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
 """A case id is a lowercase ascii slug of at most 120 characters."""
@@ -59,23 +59,52 @@ def transliterate(text: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """An ascii slug of `text`, at most 80 characters, cut at a word boundary."""
-    slug = re.sub(r"[^a-z0-9]+", "-", transliterate(text)).strip("-")
+    """An ascii slug of `text`, unique to its normalised form.
+
+    Letters and digits that have no ascii spelling (Cyrillic, Greek, CJK ...) and text
+    cut to 80 characters are replaced by a short hash of the normalised name, so two
+    distinct names never share a slug:
+
+    >>> slugify("Министерство") != slugify("Агентство")
+    True
+    >>> slugify("Novari IKS")
+    'novari-iks'
+    """
+    spelled = transliterate(text)
+    slug = re.sub(r"[^a-z0-9]+", "-", spelled).strip("-")
+    is_lossy = any(ch.isalnum() and not ch.isascii() for ch in spelled)
+    if not is_lossy and slug and len(slug) <= _MAX_SLUG:
+        return slug
+    digest = _digest(text)
     if len(slug) > _MAX_SLUG:
         slug = slug[:_MAX_SLUG].rsplit("-", 1)[0]
-    return slug or "x"
+    return f"{slug}-{digest}" if slug else digest
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(normalise_name(text).encode()).hexdigest()[:10]
 
 
 def node_id(node_type: NodeType, name: str) -> str:
-    """The stable id of a non-case node named `name`.
+    """The stable id of a non-case node named `name` (see `slugify`).
 
     Long names (needs are sentences) are cut and given a short content hash so that
     two different long texts never share an id.
     """
     if node_type is NodeType.CASE:
         raise ValueError("a case keeps the id its file gives")
-    slug = re.sub(r"[^a-z0-9]+", "-", transliterate(name)).strip("-") or "x"
-    if len(slug) > _MAX_SLUG:
-        digest = hashlib.sha256(normalise_name(name).encode()).hexdigest()[:10]
-        slug = f"{slugify(slug)}-{digest}"
-    return f"{node_type.prefix}:{slug}"
+    return f"{node_type.prefix}:{slugify(name)}"
+
+
+def distinct_node_id(node_type: NodeType, name: str) -> str:
+    """The id for `name` when `node_id` already belongs to a node of another name.
+
+    "Novari IKS" and "Novari (IKS)" share a slug; the second one seen gets the hash
+    of its normalised name appended, so neither overwrites the other.
+
+    >>> distinct_node_id(NodeType.ORGANISATION, "Novari (IKS)")
+    'organisation:novari-iks-707c9f8dcd'
+    """
+    base = node_id(node_type, name)
+    digest = _digest(name)
+    return base if base.endswith(digest) else f"{base}-{digest}"

@@ -2,7 +2,9 @@
 
 Names are compared normalised (case, dashes, spaces) first, then folded (`fold`:
 diacritics, ø/æ too), so "Trøndelag fylkeskommune", "Trondelag Fylkeskommune" and
-"TRØNDELAG FYLKESKOMMUNE" meet, while "Håbo kommun" still prefers Håbo to Habo.
+"TRØNDELAG FYLKESKOMMUNE" meet, while "Håbo kommun" still prefers Håbo to Habo;
+last with Nordic letters spelled out (`transliterate`), so the old spelling
+"Haabo kommun" meets Håbo and not Habo.
 
 Examples
 --------
@@ -19,7 +21,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from graph.ids import fold, normalise_name
+from graph.algorithms.merge import MERGED_ALIASES
+from graph.ids import fold, normalise_name, transliterate
 from graph.model import LANGUAGES, Node, NodeType
 
 __all__ = ["AliasIndex", "names_of", "variants"]
@@ -28,14 +31,15 @@ _PARENTHESIS = re.compile(r"^(?P<base>.*?)\s*\((?P<inner>[^()]+)\)\s*$")
 
 
 def names_of(node: Node) -> Iterator[str]:
-    """Every name the node is known by: name/title/text, labels per language and aliases."""
+    """Every name the node is known by: name/title/text, labels per language, aliases and merged names."""
     for key in ("name", "title", "text", *(f"label_{lang}" for lang in LANGUAGES)):
         value = node.props.get(key)
         if isinstance(value, str) and value:
             yield value
-    aliases = node.props.get("aliases")
-    if isinstance(aliases, list):
-        yield from (alias for alias in aliases if alias)
+    for key in ("aliases", MERGED_ALIASES):
+        aliases = node.props.get(key)
+        if isinstance(aliases, list):
+            yield from (alias for alias in aliases if alias)
 
 
 def variants(name: str) -> list[str]:
@@ -57,6 +61,7 @@ class AliasIndex:
     def __init__(self, nodes: Iterable[Node] = ()) -> None:
         self._exact: dict[NodeType, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self._folded: dict[NodeType, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self._spelled: dict[NodeType, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for node in nodes:
             self.add(node)
 
@@ -69,6 +74,7 @@ class AliasIndex:
         """Register one more name for a node."""
         self._exact[node_type][normalise_name(name)].add(node_id)
         self._folded[node_type][fold(name)].add(node_id)
+        self._spelled[node_type][transliterate(name)].add(node_id)
 
     def lookup(self, node_type: NodeType, name: str) -> tuple[set[str], str | None]:
         """The ids the name (or a variant of it) stands for, and the variant that matched.
@@ -77,8 +83,9 @@ class AliasIndex:
         more than one id means the name is ambiguous.
         """
         exact, folded = self._exact.get(node_type, {}), self._folded.get(node_type, {})
+        spelled = self._spelled.get(node_type, {})
         for variant in variants(name):
-            ids = exact.get(normalise_name(variant)) or folded.get(fold(variant))
+            ids = exact.get(normalise_name(variant)) or folded.get(fold(variant)) or spelled.get(transliterate(variant))
             if ids:
                 return set(ids), variant
         return set(), None

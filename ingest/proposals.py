@@ -8,7 +8,7 @@ Examples
 
 from __future__ import annotations
 
-from graph.ids import node_id
+from graph.ids import distinct_node_id, node_id, normalise_name
 from graph.model import Batch, Edge, Node, NodeType, Props, RelType
 from graph.store import GraphStore
 
@@ -28,10 +28,18 @@ def proposed_need(text: str, *, language: str, proposed_by: str | None) -> Node:
     return Node(node_id(NodeType.NEED, text), NodeType.NEED, props)
 
 
-def store_proposed_need(store: GraphStore, need: Node, target_groups: tuple[str, ...]) -> bool:
-    """Write a proposed need and its target groups unless the need is known; True when it was created."""
-    if store.get(need.id) is not None:
-        return False
+def store_proposed_need(store: GraphStore, need: Node, target_groups: tuple[str, ...]) -> tuple[str, bool]:
+    """Write a proposed need and its target groups unless the need is known: (its id, whether it was created).
+
+    A stored need of another text whose id is the same (the texts differ only in
+    punctuation or script) keeps its id; the proposal gets a distinct one.
+    """
+    stored = store.get(need.id)
+    if stored is not None and normalise_name(stored.label) != normalise_name(need.label):
+        need = Node(distinct_node_id(NodeType.NEED, need.label), NodeType.NEED, need.props)
+        stored = store.get(need.id)
+    if stored is not None:
+        return need.id, False
     asserter = f"{PROPOSAL}:{need.id}"
     store.upsert(
         Batch(
@@ -40,4 +48,4 @@ def store_proposed_need(store: GraphStore, need: Node, target_groups: tuple[str,
             retract=frozenset({asserter}),
         )
     )
-    return True
+    return need.id, True

@@ -5,10 +5,17 @@ agency becomes an Organisation LOCATED_IN its Place; places are PART_OF their
 county or region and country. Place ids come from official codes (`place:se-municipality-2081`),
 so two municipalities of the same name (Herøy, Våler) stay apart.
 
+A body is named as it names itself: the Swedish legal form with its genitive
+("Ängelholms kommun", "Falu kommun"), "stad" where the municipality calls itself so
+("Malmö stad"), the Danish "X Kommune" ("Københavns Kommune") and the Norwegian
+form of a name with Sami and Kven forms as aliases. The rules are in code, their
+exceptions in `official_names.csv`. Organisation ids stay those of the first
+generated form ("organisation:falun-kommun"), so links made before keep working.
+
 Examples
 --------
->>> swedish_long_names("Borås")
-['Borås kommun', 'Borås stad']
+>>> swedish_legal_name("Ängelholm"), swedish_legal_name("Uppsala"), swedish_legal_name("Grums")
+('Ängelholms kommun', 'Uppsala kommun', 'Grums kommun')
 >>> norwegian_forms("Rosse - Røros")
 ['Rosse', 'Røros']
 """
@@ -21,10 +28,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.errors import IngestError
 from graph.ids import node_id
 from graph.model import Edge, Node, NodeType, Props, RelType
 
-__all__ = ["ReferenceData", "load_reference", "norwegian_forms", "swedish_long_names"]
+__all__ = ["OfficialName", "ReferenceData", "load_reference", "norwegian_forms", "official_names", "swedish_legal_name"]
 
 ASSERTER = "vocabulary"
 
@@ -46,14 +54,40 @@ def _place_id(country: str, kind: str, code: str) -> str:
     return f"place:{country.lower()}-{kind}-{code}"
 
 
-def _genitive(name: str) -> str:
-    return name if name[-1] in "sxz" else f"{name}s"
+_SWEDISH_VOWELS = frozenset("aeiouyåäö")
 
 
-def swedish_long_names(name: str) -> list[str]:
-    """How a Swedish municipality is written in full: "X kommun", "Xs kommun", "X stad", "Xs stad"."""
-    forms = [f"{name} kommun", f"{_genitive(name)} kommun", f"{name} stad", f"{_genitive(name)} stad"]
-    return list(dict.fromkeys(forms))
+def swedish_legal_name(name: str) -> str:
+    """The legal long form of a Swedish municipality: "X kommun" with the genitive of fixed names.
+
+    A name ending in a consonant takes an s ("Lunds kommun") unless it ends in s, x or z
+    ("Grums kommun", "Kalix kommun"); a name ending in a vowel takes none ("Uppsala kommun").
+    Falun and Kalmar, which once ended in a vowel, are exceptions listed in `official_names.csv`,
+    which also gives the legal form of each municipality that calls itself "stad".
+    """
+    last = name[-1].casefold()
+    if last in _SWEDISH_VOWELS or last in "sxz":
+        return f"{name} kommun"
+    return f"{name}s kommun"
+
+
+@dataclass(frozen=True, slots=True)
+class OfficialName:
+    """A body's own name where the rules do not give it, with the forms it is also written in."""
+
+    name: str
+    aliases: tuple[str, ...]
+    source: str
+
+
+def official_names(folder: Path) -> dict[tuple[str, str], OfficialName]:
+    """`official_names.csv` by (country, code); `aliases` are separated by "|"."""
+    return {
+        (row["country"], row["code"]): OfficialName(
+            row["name"], tuple(alias for alias in row["aliases"].split("|") if alias), row["source"]
+        )
+        for row in _rows(folder, "official_names.csv")
+    }
 
 
 def norwegian_forms(name: str) -> list[str]:
@@ -69,19 +103,25 @@ class ReferenceData:
     edges: list[Edge] = field(default_factory=list)
 
     def node(self, node_id_: str, node_type: NodeType, props: Props) -> str:
+        old = self.nodes.get(node_id_)
+        if old is not None and old.props.get("name") != props.get("name"):
+            raise IngestError(f"reference data: {props.get('name')!r} and {old.props.get('name')!r} share the id {node_id_!r}")
         self.nodes[node_id_] = Node(node_id_, node_type, props)
         return node_id_
 
     def edge(self, source: str, rel: RelType, target: str) -> None:
         self.edges.append(Edge(source, rel, target, ASSERTER))
 
-    def organisation(self, name: str, org_type: str, country: str, place: str, **props: object) -> str:
+    def organisation(
+        self, name: str, org_type: str, country: str, place: str, *, key: str | None = None, **props: object
+    ) -> str:
+        """Add a body named `name`; its id comes from `key` (the first generated form) when given."""
         aliases = [alias for alias in props.pop("aliases", []) if alias != name]  # type: ignore[attr-defined]
         body: Props = {"name": name, "org_type": org_type, "country": country}
         if aliases:
             body["aliases"] = list(dict.fromkeys(aliases))
         body.update({key: value for key, value in props.items() if value})  # type: ignore[misc]
-        organisation = self.node(node_id(NodeType.ORGANISATION, name), NodeType.ORGANISATION, body)
+        organisation = self.node(node_id(NodeType.ORGANISATION, key or name), NodeType.ORGANISATION, body)
         self.edge(organisation, RelType.LOCATED_IN, place)
         return organisation
 
@@ -103,28 +143,46 @@ def _place(data: ReferenceData, country: str, kind: str, code: str, names: list[
     return place
 
 
-def _sweden(data: ReferenceData, folder: Path) -> None:
+def _sweden(data: ReferenceData, folder: Path, official: dict[tuple[str, str], OfficialName]) -> None:
     counties: dict[str, str] = {}
+    one_body: dict[str, tuple[str, OfficialName]] = {}  # region name -> (municipality code, its names)
+    region_names = {row["name"] for row in _rows(folder, "se_regions.csv")}
     for row in _rows(folder, "se_municipalities.csv"):
-        code, county_code = row["code"], row["county_code"]
+        code, county_code, short = row["code"], row["county_code"], row["name"]
         if county_code not in counties:
             county = row["county_name"]
-            short = county.removesuffix(" län").removesuffix("s")
-            counties[county_code] = _place(data, "SE", "county", county_code, [county, short], country_place("SE"))
-        place = _place(data, "SE", "municipality", code, [row["name"]], counties[county_code])
-        long_names = swedish_long_names(row["name"])
+            names = [county, county.removesuffix(" län").removesuffix("s")]
+            counties[county_code] = _place(data, "SE", "county", county_code, names, country_place("SE"))
+        place = _place(data, "SE", "municipality", code, [short], counties[county_code])
+        own = official.get(("SE", code))
+        legal = swedish_legal_name(short)
+        if own is not None and own.name in region_names:  # Region Gotland: a municipality with a region's tasks
+            one_body[own.name] = (code, OfficialName(own.name, (*own.aliases, f"{short} kommun", short), own.source))
+            continue
         data.organisation(
-            long_names[0], "municipality", "SE", place, code=code, aliases=[*long_names[1:], row["name"]]
+            own.name if own else legal,
+            "municipality",
+            "SE",
+            place,
+            key=f"{short} kommun",
+            code=code,
+            aliases=[*(own.aliases if own else (legal,)), f"{short} kommun", short],
         )
     for row in _rows(folder, "se_regions.csv"):
-        county_name = str(data.nodes[counties[row["code"]]].props["name"])
+        county_name = str(data.nodes[counties[row["code"]]].props["name"])  # "Stockholms län"
+        county_short = county_name.removesuffix(" län").removesuffix("s")
+        aliases = [f"Landstinget i {county_name}", f"{county_name}s landsting", f"Region {county_short}"]
+        if row["name"].startswith("Region "):
+            aliases.append(f"Landstinget {row['name'].removeprefix('Region ')}")
+        municipality_code, own = one_body.get(row["name"], ("", OfficialName(row["name"], (), "")))
         data.organisation(
             row["name"],
             "region",
             "SE",
             counties[row["code"]],
             code=row["code"],
-            aliases=[f"Landstinget {row['name'].removeprefix('Region ')}", f"Landstinget i {county_name}"],
+            municipality_code=municipality_code,
+            aliases=[*aliases, *own.aliases],
         )
     for row in _rows(folder, "se_agencies.csv"):
         data.organisation(
@@ -137,7 +195,7 @@ def _sweden(data: ReferenceData, folder: Path) -> None:
         )
 
 
-def _norway(data: ReferenceData, folder: Path) -> None:
+def _norway(data: ReferenceData, folder: Path, official: dict[tuple[str, str], OfficialName]) -> None:
     counties: dict[str, str] = {}
     for row in _rows(folder, "no_counties.csv"):
         forms = norwegian_forms(row["name"])
@@ -159,18 +217,24 @@ def _norway(data: ReferenceData, folder: Path) -> None:
         forms = norwegian_forms(row["name"])
         county = norwegian_forms(row["county_name"])[0]
         qualifier = f" ({county})" if first_forms[forms[0]] > 1 else ""
-        place = _place(data, "NO", "municipality", row["code"], [f"{forms[0]}{qualifier}", *forms], counties[row["county_code"]])
+        own = official.get(("NO", row["code"]))
+        name = own.name if own else f"{forms[0]} kommune"
+        place_name = name.removesuffix(" kommune")
+        place = _place(
+            data, "NO", "municipality", row["code"], [f"{place_name}{qualifier}", *forms], counties[row["county_code"]]
+        )
         data.organisation(
-            f"{forms[0]} kommune{qualifier}",
+            f"{name}{qualifier}",
             "municipality",
             "NO",
             place,
+            key=f"{forms[0]} kommune{qualifier}",
             code=row["code"],
-            aliases=[*(f"{form} kommune" for form in forms), *forms],
+            aliases=[*(own.aliases if own else ()), *(f"{form} kommune" for form in forms), *forms],
         )
 
 
-def _denmark(data: ReferenceData, folder: Path) -> None:
+def _denmark(data: ReferenceData, folder: Path, official: dict[tuple[str, str], OfficialName]) -> None:
     regions: dict[str, str] = {}
     for row in _rows(folder, "dk_regions.csv"):
         regions[row["code"]] = _place(data, "DK", "region", row["code"], [row["name"]], country_place("DK"))
@@ -178,8 +242,15 @@ def _denmark(data: ReferenceData, folder: Path) -> None:
     for row in _rows(folder, "dk_municipalities.csv"):
         name = row["name"]
         place = _place(data, "DK", "municipality", row["code"], [name], regions[row["region_code"]])
+        own = official.get(("DK", row["code"]))
         data.organisation(
-            f"{name} Kommune", "municipality", "DK", place, code=row["code"], aliases=[f"{_genitive(name)} Kommune", name]
+            own.name if own else f"{name} Kommune",
+            "municipality",
+            "DK",
+            place,
+            key=f"{name} Kommune",
+            code=row["code"],
+            aliases=[*(own.aliases if own else ()), f"{name} Kommune", name],
         )
 
 
@@ -188,7 +259,8 @@ def load_reference(folder: Path) -> ReferenceData:
     data = ReferenceData()
     for country, props in COUNTRIES.items():
         data.node(country_place(country), NodeType.PLACE, {**props, "kind": "country", "country": country})
-    _sweden(data, folder)
-    _norway(data, folder)
-    _denmark(data, folder)
+    official = official_names(folder)
+    _sweden(data, folder, official)
+    _norway(data, folder, official)
+    _denmark(data, folder, official)
     return data

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["ExitCode", "IngestReport", "Merge", "Problem", "format_path", "parse_path"]
+__all__ = ["ExitCode", "IngestReport", "Merge", "PossibleMatch", "Problem", "format_path", "parse_path"]
 
 
 class ExitCode:
@@ -60,11 +60,27 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class Merge:
-    """A name in the input that met an existing node through one of its names or aliases."""
+    """A name in the input that met an existing node through an alias, a variant or by context, and why."""
 
     name: str
     matched: str
     node_id: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PossibleMatch:
+    """A name that became a new node flagged unconfirmed because it resembles existing ones."""
+
+    file: str
+    path: str
+    name: str
+    node_id: str
+    candidates: tuple[str, ...]
+    """Each as "Name (id, score)", best first."""
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.path}: {self.name!r} may be {' or '.join(self.candidates)}"
 
 
 @dataclass(slots=True)
@@ -77,6 +93,7 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     merged: list[Merge] = field(default_factory=list)
+    possible: list[PossibleMatch] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
     """Things worth knowing that rejected nothing: invisible characters removed from free text, a file read as cp1252."""

@@ -1,22 +1,27 @@
 """Resolve the names in validated cases to node ids and turn each case into nodes and edges.
 
-A name meets an existing node through any of its names, labels or aliases (see
-`AliasIndex`); otherwise it creates a node with a deterministic id. Every edge a
-case implies is asserted by the case, so ingesting a new version of the case
-retracts what the old version said.
+A name meets an existing node when the `Matcher` is certain (a name, label or alias,
+a spelling variant, the same core name, a near-identical spelling; ties decided by
+the case's context) and the report says why; otherwise it creates a node with a
+deterministic id, flagged "unconfirmed" and reported with its candidates when it
+resembles existing nodes (refused instead when `strict`). Every edge a case implies
+is asserted by the case, so ingesting a new version of the case retracts what the
+old version said.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from graph.ids import node_id, normalise_name
+from graph.ids import distinct_node_id, node_id
 from graph.model import Edge, Node, NodeType, Props, RelType
 from graph.store import GraphStore
 from ingest.aliases import AliasIndex
 from ingest.lookalikes import lookalike_message
-from ingest.report import Merge, Problem, format_path
+from ingest.matching import POSSIBLE, Context, Matcher, Resolution, spell
+from ingest.report import Merge, PossibleMatch, Problem, format_path
 from ingest.schema import CaseIn
 
 __all__ = ["CasePlan", "Resolver", "source_id"]
@@ -41,65 +46,86 @@ class CasePlan:
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     merges: list[Merge] = field(default_factory=list)
+    possible: list[PossibleMatch] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
 class Resolver:
     """Turns cases into plans, meeting the store's and the vocabulary's nodes by name."""
 
-    def __init__(self, store: GraphStore, vocabulary: Iterable[Node], known_cases: set[str]) -> None:
-        self.index = AliasIndex()
-        self.names: dict[str, str] = {}
-        self.created: set[str] = set()
+    def __init__(
+        self,
+        store: GraphStore,
+        vocabulary: Iterable[Node],
+        known_cases: set[str],
+        *,
+        places: Iterable[Edge] = (),
+        strict: bool = False,
+    ) -> None:
+        stored = (node for node_type in INDEXED_TYPES for node in store.find(node_type))
+        self.matcher = Matcher([*stored, *vocabulary], places)
         self.known_cases = known_cases
-        for node_type in INDEXED_TYPES:
-            for node in store.find(node_type):
-                self._register(node)
-        for node in vocabulary:
-            self._register(node)
+        self.strict = strict
 
-    def _register(self, node: Node) -> None:
-        self.index.add(node)
-        self.names[node.id] = node.label
+    @property
+    def index(self) -> AliasIndex:
+        """Every name, label and alias known, by type (what drafts look names up in)."""
+        return self.matcher.index
+
+    def context(self, case: CaseIn) -> Context:
+        """The case's country, the areas of the organisations and places it names unambiguously, its text."""
+        areas: Counter[str] = Counter()
+        named = [(NodeType.ORGANISATION, org.name) for org in case.organisations]
+        for node_type, name in [*named, *((NodeType.PLACE, place) for place in case.places)]:
+            ids, _ = self.matcher.index.lookup(node_type, name)
+            if len(ids) == 1:
+                found = next(iter(ids))
+                areas.update(self.matcher.areas(found) | ({found} if node_type is NodeType.PLACE else set()))
+        return Context(case.country, areas, spell(f"{case.title} {case.summary or ''}"))
 
     def _lookalike(self, node_type: NodeType, name: str) -> str | None:
         """Why a new name may imitate a known one (letters of several scripts in a word), or None."""
-        return lookalike_message(name, lambda text: [self.names[i] for i in self.index.lookup(node_type, text)[0]])
+        return lookalike_message(
+            name, lambda text: [self.matcher.nodes[i].label for i in self.index.lookup(node_type, text)[0]]
+        )
 
     def plan(self, case: CaseIn, file: str, position: int, line_of: dict[tuple[str | int, ...], int]) -> CasePlan:
         """The nodes and edges of one case; problems when a name is ambiguous or a related case unknown."""
         plan = CasePlan(case.id, file)
         base = ("cases", position)
+        context = self.context(case)
+
+        def problem(path: tuple[str | int, ...], code: str, message: str) -> None:
+            plan.problems.append(Problem(file, format_path((*base, *path)), line_of.get((*base, *path)), code, message))
 
         def resolve(node_type: NodeType, name: str, path: tuple[str | int, ...], props: Props) -> str | None:
-            ids, matched = self.index.lookup(node_type, name)
-            if len(ids) > 1:
-                choices = ", ".join(sorted(self.names.get(i, i) for i in ids))
-                plan.problems.append(
-                    Problem(
-                        file,
-                        format_path((*base, *path)),
-                        line_of.get((*base, *path)),
-                        "ambiguous",
-                        f"{name!r} could be any of: {choices}; write the full name",
-                    )
-                )
+            found = self.matcher.resolve(node_type, name, context)
+            if found.is_ambiguous:
+                problem(path, "ambiguous", f"{name!r} could be any of: {_listed(found)}; write the full name")
                 return None
-            if ids:
-                found = ids.pop()
-                if normalise_name(name) != normalise_name(self.names[found]):
-                    plan.merges.append(Merge(name, matched or name, found))
-                return found
+            if found.chosen is not None:
+                chosen = found.chosen
+                if chosen.reasons != ("same name",):
+                    plan.merges.append(Merge(name, chosen.matched, chosen.node_id, "; ".join(chosen.reasons)))
+                return chosen.node_id
+            if found.is_possible and self.strict:
+                problem(path, "possible-match", f"{name!r} may be {_listed(found)}; write the name as the registry does")
+                return None
             if node_type is not NodeType.NEED and (lookalike := self._lookalike(node_type, name)) is not None:
-                where = (*base, *path)
-                plan.problems.append(
-                    Problem(file, format_path(where), line_of.get(where), "mixed-script", f"{name!r} {lookalike}")
-                )
+                problem(path, "mixed-script", f"{name!r} {lookalike}")
                 return None
             new_id = node_id(node_type, name)
+            if new_id in self.matcher.nodes:  # a node of another name has this id: never overwrite it
+                new_id = distinct_node_id(node_type, name)
+            if found.is_possible:
+                likely = [c.node_id for c in found.candidates if c.score >= POSSIBLE]
+                props = {**props, "unconfirmed": True, "possible_matches": likely}
+                plan.possible.append(
+                    PossibleMatch(file, format_path((*base, *path)), name, new_id, tuple(_listed(found).split("; ")))
+                )
             node = Node(new_id, node_type, props)
             plan.nodes.append(node)
-            self._register(node)
+            self.matcher.add(node)
             return new_id
 
         def link(source: str | None, rel: RelType, target: str | None, props: Props | None = None) -> None:
@@ -155,6 +181,12 @@ class Resolver:
                 continue
             link(case.id, RelType.RELATED_TO, related.id, {"kind": related.kind.value})
         return plan
+
+
+def _listed(found: Resolution) -> str:
+    """The candidates worth naming, as "Name (id, score)" joined by "; "."""
+    shown = [c for c in found.candidates if c.score >= POSSIBLE] or list(found.candidates[:1])
+    return "; ".join(f"{c.name} ({c.node_id}, {c.score:.2f})" for c in shown)
 
 
 def _case_props(case: CaseIn) -> Props:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.algorithms.merge import MERGED_ALIASES, MERGED_IDS
 from graph.errors import IngestError
 from graph.model import Batch, Edge, Node, NodeType, RelType
 from graph.store import GraphStore
@@ -156,6 +157,7 @@ def ingest_documents(
     documents: Sequence[Document],
     *,
     partial: bool = False,
+    strict: bool = False,
     progress: Progress | None = None,
     data_dir: Path = DATA_DIR,
     report: IngestReport | None = None,
@@ -164,13 +166,14 @@ def ingest_documents(
     """Validate, resolve and write the cases of parsed documents (see module docstring).
 
     `written_by` (a person or API key, for writes through the API) is recorded on each case written.
+    With `strict`, a name that only resembles existing nodes is a problem instead of a new unconfirmed node.
     """
     report = report or IngestReport()
     located = [item for document in documents for item in _cases_of(document, report)]
     located = _without_duplicates(located, report)
     vocabulary = load_vocabulary(data_dir)
     known_cases = {node.id for node in store.find(NodeType.CASE)} | {item.case.id for item in located}
-    resolver = Resolver(store, vocabulary.nodes, known_cases)
+    resolver = Resolver(store, vocabulary.nodes, known_cases, places=vocabulary.edges, strict=strict)
     plans: list[CasePlan] = []
     for done, item in enumerate(located, start=1):
         plans.append(_with_provenance(resolver.plan(item.case, item.file, item.position, item.document.lines), item.case))
@@ -187,6 +190,7 @@ def ingest_documents(
     accepted = _without_links_to_rejected(store, plans, report)
     for plan in accepted:
         report.merged += plan.merges
+        report.possible += plan.possible
     _write(store, vocabulary.batch(), plans, accepted, report, written_by=written_by)
     return report
 
@@ -259,7 +263,7 @@ def _write(
             nodes[case_id] = Node(case_id, NodeType.CASE, {**nodes[case_id].props, WRITTEN_BY: written_by})
     result = store.upsert(
         Batch(
-            nodes=(*vocabulary.nodes, *nodes.values()),
+            nodes=(*_with_merges(store, vocabulary.nodes), *nodes.values()),
             edges=(*vocabulary.edges, *edges),
             retract=vocabulary.retract | cases,
             replace_props=cases | vocabulary_ids,
@@ -273,11 +277,23 @@ def _write(
     report.unchanged = [node_id for node_id in result.unchanged if node_id not in vocabulary_ids]
 
 
+def _with_merges(store: GraphStore, nodes: Sequence[Node]) -> list[Node]:
+    """The vocabulary nodes with what curators merged into them kept (their properties are replaced otherwise)."""
+    stored = store.get_many([node.id for node in nodes])
+    kept = []
+    for node in nodes:
+        old = stored.get(node.id)
+        merged = {key: old.props[key] for key in (MERGED_IDS, MERGED_ALIASES) if old is not None and key in old.props}
+        kept.append(Node(node.id, node.type, {**node.props, **merged}) if merged else node)
+    return kept
+
+
 def ingest_paths(
     store: GraphStore,
     paths: Iterable[Path],
     *,
     partial: bool = False,
+    strict: bool = False,
     progress: Progress | None = None,
     data_dir: Path = DATA_DIR,
 ) -> IngestReport:
@@ -292,7 +308,9 @@ def ingest_paths(
             documents.append(read_document(path))
         except ReadError as exc:
             report.problems.append(exc.problem)
-    return ingest_documents(store, documents, partial=partial, progress=progress, data_dir=data_dir, report=report)
+    return ingest_documents(
+        store, documents, partial=partial, strict=strict, progress=progress, data_dir=data_dir, report=report
+    )
 
 
 def ingest_records(
@@ -301,9 +319,12 @@ def ingest_records(
     *,
     origin: str,
     partial: bool = False,
+    strict: bool = False,
     written_by: str | None = None,
     data_dir: Path = DATA_DIR,
 ) -> IngestReport:
     """Ingest cases given as plain dicts in the case-file format (the API's `upsertCases`)."""
     document = Document(file=origin, data={"cases": records})
-    return ingest_documents(store, [document], partial=partial, written_by=written_by, data_dir=data_dir)
+    return ingest_documents(
+        store, [document], partial=partial, strict=strict, written_by=written_by, data_dir=data_dir
+    )

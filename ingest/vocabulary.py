@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from graph.errors import IngestError
-from graph.ids import node_id
+from graph.ids import node_id, normalise_name
 from graph.model import COUNTRIES, LANGUAGES, ORGANISATION_TYPES, Batch, Edge, Node, NodeType, Props, RelType
 from ingest.aliases import AliasIndex
 from ingest.readers.documents import ReadError, read_document
@@ -108,7 +108,10 @@ def _labels(props: Props, labels: dict[str, str], where: str) -> None:
 
 
 def _merge(nodes: dict[str, Node], node: Node) -> None:
-    """Add `node`, or extend the node of the same id (aliases are joined, other keys win)."""
+    """Add `node`, or extend the node of the same id (aliases are joined, other keys win).
+
+    A registry body keeps its name; the entry's name becomes one of its aliases.
+    """
     old = nodes.get(node.id)
     if old is None:
         nodes[node.id] = node
@@ -117,9 +120,24 @@ def _merge(nodes: dict[str, Node], node: Node) -> None:
         raise IngestError(f"vocabulary: {node.id!r} is both a {old.type.value} and a {node.type.value}")
     aliases = [*old.props.get("aliases", []), *node.props.get("aliases", [])]  # type: ignore[misc]
     props = {**old.props, **node.props}
+    if ("code" in old.props or "org_nr" in old.props) and old.props.get("name") != node.props.get("name"):
+        aliases.append(str(node.props["name"]))
+        props["name"] = old.props["name"]
     if aliases:
         props["aliases"] = list(dict.fromkeys(aliases))
     nodes[node.id] = Node(node.id, node.type, props)
+
+
+def _extending(node: Node, registry: AliasIndex, nodes: dict[str, Node]) -> Node:
+    """The entry as an extension of the registry body it names by its own name ("Københavns Kommune"), if any."""
+    if node.id in nodes:
+        return node
+    ids, _ = registry.lookup(node.type, node.label)
+    if len(ids) == 1:
+        body = nodes[next(iter(ids))]
+        if normalise_name(body.label) == normalise_name(node.label):
+            return Node(body.id, node.type, node.props)
+    return node
 
 
 def _entries(folder: Path, kind: _Kind) -> list[tuple[str, BaseModel]]:
@@ -178,10 +196,9 @@ _RELATIONS: tuple[tuple[str, RelType, NodeType | None], ...] = (
 
 
 def _relations(
-    entries: list[tuple[_Kind, str, Any]], index: AliasIndex, add: Callable[[Edge], None]
+    entries: list[tuple[_Kind, str, Any, str]], index: AliasIndex, add: Callable[[Edge], None]
 ) -> None:
-    for kind, where, entry in entries:
-        source = node_id(kind.node_type, entry.name)
+    for kind, where, entry, source in entries:
         for field_name, rel, target_type in _RELATIONS:
             for name in getattr(entry, field_name, ()):
                 ids, _ = index.lookup(target_type or kind.node_type, name)
@@ -212,11 +229,13 @@ def load_vocabulary(folder: Path = DATA_DIR) -> Vocabulary:
 def _load(folder: Path, signature: tuple[tuple[str, float, int], ...]) -> Vocabulary:
     reference = load_reference(folder / "reference")
     nodes: dict[str, Node] = dict(reference.nodes)
-    entries: list[tuple[_Kind, str, Any]] = []
+    registry = AliasIndex(reference.nodes.values())
+    entries: list[tuple[_Kind, str, Any, str]] = []
     for kind in KINDS:
         for where, entry in _entries(folder / "vocabulary", kind):
-            _merge(nodes, _node(kind, entry, where))
-            entries.append((kind, where, entry))
+            node = _extending(_node(kind, entry, where), registry, nodes)
+            _merge(nodes, node)
+            entries.append((kind, where, entry, node.id))
     index = AliasIndex(nodes.values())
     edges: dict[tuple[str, str, str, str], Edge] = {edge.key: edge for edge in reference.edges}
     _relations(entries, index, lambda edge: edges.setdefault(edge.key, edge))

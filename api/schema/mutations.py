@@ -26,12 +26,15 @@ from api.schema.queries import case_hits, need_hits, node_of, required_text
 from api.schema.types import Case, CaseHit, Language, Need, NeedHit
 from api.settings import Scope
 from graph.algorithms import ranking
+from graph.algorithms.merge import merge_nodes
 from graph.algorithms.text import guess_language
+from graph.errors import Conflict
 from graph.model import Node, NodeType
 from ingest.proposals import proposed_need, store_proposed_need
 from ingest.report import IngestReport, Problem
 from ingest.run import ingest_records
 from ingest.schema import NeedIn
+from ingest.vocabulary import load_vocabulary
 
 __all__ = ["Mutation"]
 
@@ -116,6 +119,7 @@ class Merge:
     name: str = strawberry.field(description="The name as given.")
     matched: str = strawberry.field(description="The name or alias it met.")
     key: str = strawberry.field(description="The stable id of the node it met.")
+    reason: str = strawberry.field(description="Why: an alias, a spelling variant, the same core name, context ...")
 
 
 @strawberry.type(description="Something wrong with one field of the input.")
@@ -161,6 +165,26 @@ class DeleteNodePayload:
 
     deleted_id: relay.GlobalID = strawberry.field(description="Global id of the deleted node.")
     key: str = strawberry.field(description="Its stable Behovsgraf id.")
+
+
+@strawberry.input(description="Two nodes that are one: `other` is merged into `keep`.")
+class MergeNodesInput:
+    """The input of `mergeNodes`."""
+
+    keep: strawberry.ID = strawberry.field(description=f"The node to keep. {NODE_REFERENCE}")
+    other: strawberry.ID = strawberry.field(
+        description=f"The node whose edges and names move onto `keep`; its key then names `keep`. {NODE_REFERENCE}"
+    )
+
+
+@strawberry.type(description="What `mergeNodes` did.")
+class MergeNodesPayload:
+    """The kept node and what moved onto it."""
+
+    key: str = strawberry.field(description="Stable id of the kept node.")
+    merged_key: str = strawberry.field(description="Stable id of the merged node, which now resolves to the kept one.")
+    edges_moved: int = strawberry.field(description="Relationships moved from the merged node.")
+    names_added: list[str] = strawberry.field(description="Names of the merged node the kept node is now also known by.")
 
 
 @strawberry.input(description="A need someone is about to report through an intake form.")
@@ -219,7 +243,7 @@ def _payload(report: IngestReport, cases: list[Node]) -> UpsertCasesSuccess:
         created=report.created,
         updated=report.updated,
         unchanged=report.unchanged,
-        merged=[Merge(name=m.name, matched=m.matched, key=m.node_id) for m in report.merged],
+        merged=[Merge(name=m.name, matched=m.matched, key=m.node_id, reason=m.reason) for m in report.merged],
         rejected_cases=report.rejected_cases,
         problems=[InputProblem(**_problem(problem)) for problem in report.problems],
     )
@@ -273,13 +297,42 @@ class Mutation:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description=NODE_REFERENCE)],  # noqa: A002
     ) -> DeleteNodePayload:
-        node = await node_of(info, id)
+        node = await node_of(info, id, follow_merges=False)
         if node is None:
             raise NotFound("No node has this id.", field="id")
         await info.context.call(lambda store: store.delete(node.id))
         info.context.loaders.forget()
         log.info("request %s: deleteNode %s by %s", info.context.request_id, node.id, info.context.caller.actor)
         return DeleteNodePayload(deleted_id=id, key=node.id)
+
+    @strawberry.mutation(
+        description="Merge two organisations or concepts that are one: every edge and name moves onto `keep`.",
+        permission_classes=[CanWrite],
+    )
+    async def merge_nodes(
+        self,
+        info: Info,
+        input: Annotated[MergeNodesInput, strawberry.argument(description="The two nodes.")],  # noqa: A002
+    ) -> MergeNodesPayload:
+        ends = {}
+        for name in ("keep", "other"):
+            node = await node_of(info, getattr(input, name), follow_merges=False)
+            if node is None:
+                raise NotFound(f"`input.{name}` names no node.", field=f"input.{name}")
+            ends[name] = node
+        protected = frozenset(node.id for node in load_vocabulary(info.context.settings.data_dir).nodes)
+        try:
+            result = await info.context.call(merge_nodes, ends["keep"].id, ends["other"].id, protected=protected)
+        except Conflict as exc:
+            raise BadUserInput(f"Not merged: {exc}.", field="input.other") from exc
+        info.context.loaders.forget()
+        log.info(
+            "request %s: mergeNodes %s into %s by %s",
+            info.context.request_id, result.other, result.keep, info.context.caller.actor,
+        )
+        return MergeNodesPayload(
+            key=result.keep, merged_key=result.other, edges_moved=result.edges_moved, names_added=list(result.names_added)
+        )
 
     @strawberry.mutation(
         description="Show needs and cases like a need someone is reporting; store it only with `confirm: true`.",
@@ -316,10 +369,10 @@ class Mutation:
             )
         language = input.language.value if input.language else guess_language(need.text)
         node = proposed_need(need.text, language=language, proposed_by=context.caller.actor)
-        created = await context.call(store_proposed_need, node, tuple(group_ids))
+        need_id, created = await context.call(store_proposed_need, node, tuple(group_ids))
         context.loaders.forget()
-        stored = await context.call(lambda store: store.get(node.id))
-        log.info("request %s: proposeNeed by %s: %s", context.request_id, context.caller.actor, node.id)
+        stored = await context.call(lambda store: store.get(need_id))
+        log.info("request %s: proposeNeed by %s: %s", context.request_id, context.caller.actor, need_id)
         return ProposeNeedPayload(
             similar_needs=need_hits(similar),
             similar_cases=case_hits(cases),

@@ -36,6 +36,7 @@ from api.schema.types import (
     entity,
 )
 from graph.algorithms import ranking
+from graph.algorithms.merge import merged_into
 from graph.algorithms.neighbourhood import MAX_DEPTH, neighbourhood
 from graph.algorithms.text import fold_term
 from graph.model import LANGUAGES, Node, NodeType
@@ -162,10 +163,15 @@ def case_filter_of(given: CaseFilter | None, field: str = "filter") -> ranking.C
     )
 
 
-async def node_of(info: Info, reference: str) -> Node | None:
-    """The stored node a key or global id names, or None (also when the type in a global id is wrong)."""
+async def node_of(info: Info, reference: str, *, follow_merges: bool = True) -> Node | None:
+    """The stored node a key or global id names, or None (also when the type in a global id is wrong).
+
+    The key of a node merged into another names that other node, unless `follow_merges` is off.
+    """
     key, type_name = key_of(reference)
     node = await info.context.loaders.nodes.load(key)
+    if node is None and follow_merges:
+        node = await info.context.call(merged_into, key)
     return node if node is not None and type_name in (None, node.type.value) else None
 
 

@@ -105,6 +105,6 @@ def test_public_bodies_come_from_the_registers_with_places() -> None:
     (haabo,) = index.lookup(NodeType.ORGANISATION, "Håbo kommun")[0]
     assert habo != haabo
     assert len(index.lookup(NodeType.ORGANISATION, "Herøy kommune")[0]) == 2
-    (borlange,) = index.lookup(NodeType.ORGANISATION, "Borlänges kommun")[0]
+    (borlange,) = index.lookup(NodeType.ORGANISATION, "Borlänge kommun")[0]
     located = {e.target for e in vocabulary.edges if e.source == borlange and e.type is RelType.LOCATED_IN}
     assert [nodes[p].props["code"] for p in located] == ["2081"]

@@ -207,3 +207,22 @@ def test_year_range_filters_the_cases_and_a_bad_year_is_a_400_page(client: httpx
     assert f"With the choices made: {len(expected)} cases" in html
     bad = client.get("/", params={"year_from": "nineteen", "lang": "en"})
     assert bad.status_code == 400 and "A year is written with four digits, not nineteen." in bad.text
+
+
+@pytest.mark.parametrize(
+    ("node_id", "official", "wrong"),
+    [
+        ("organisation:goeteborg-kommun", "Göteborgs Stad", "Göteborg kommun"),
+        ("organisation:malmoe-kommun", "Malmö stad", "Malmö kommun"),
+        ("organisation:aengelholm-kommun", "Ängelholms kommun", "Ängelholm kommun"),
+        ("organisation:falun-kommun", "Falu kommun", "Falun kommun"),
+        ("organisation:koebenhavn-kommune", "Københavns Kommune", "København Kommune"),
+        ("organisation:rosse-kommune", "Røros kommune", "Rosse kommune"),
+    ],
+)
+def test_node_pages_show_the_official_name_of_a_municipality(client: httpx.Client, node_id: str, official: str, wrong: str) -> None:
+    response = client.get(f"/nodes/{node_id}")
+    assert response.status_code == 200
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", response.text, re.S)
+    assert heading is not None and official in heading.group(1) and wrong not in heading.group(1)
+    assert f"<title>{official}" in response.text
