@@ -53,7 +53,7 @@ def test_merge_moves_edges_and_names_and_the_old_id_still_resolves(curated: Api)
     page = curated.client.get(f"{curated.url}/nodes/{OTHER}")
     assert page.status_code == 200 and "Borlänge Energi" in page.text
     again = curated.data(
-        """mutation($input: UpsertCasesInput!) { upsertCases(input: $input) { created merged { name key reason } } }""",
+        """mutation($input: UpsertCasesInput!) { upsertCases(input: $input) { ... on UpsertCasesSuccess { created merged { name key reason } } } }""",
         {"input": {"cases": [{**CASES[1], "title": "Energirådgivning för företag, igen"}]}},
         key=WRITE_KEY,
     )["upsertCases"]

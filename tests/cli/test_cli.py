@@ -331,7 +331,7 @@ def test_ingest_summary_has_units_and_the_details_go_to_verbose_or_a_report(tmp_
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["cases_read"] == 40 and data["written"] is True
     assert data["counts"]["Case"] == {"created": 0, "updated": 0, "unchanged": 40}
-    assert data["merged"] and set(data["merged"][0]) == {"name", "matched", "node_id"}
+    assert data["merged"] and set(data["merged"][0]) == {"name", "matched", "node_id", "reason"}
 
 
 def test_ingest_report_lists_rejected_cases_and_problems(tmp_path: Path) -> None:
