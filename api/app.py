@@ -63,8 +63,9 @@ def _request_id_of(scope: Scope) -> str:
     return str(scope.get("state", {}).get("request_id", "unknown"))
 
 
-class RequestIdMiddleware:
-    """Give each request an id (a sane client-sent `X-Request-ID`, or a new one) and echo it."""
+class ResponseHeadersMiddleware:
+    """Give each request an id (a sane client-sent `X-Request-ID`, or a new one), echo it, and add the
+    `_security_headers` to every response, keeping a Content-Security-Policy a route set itself."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -77,12 +78,18 @@ class RequestIdMiddleware:
         request_id = sent if _CLIENT_REQUEST_ID.match(sent) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
 
-        async def send_with_id(message: Message) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                headers = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                present = {name.lower() for name, _ in headers}
+                content_type = next((value for name, value in headers if name.lower() == b"content-type"), b"")
+                for name, value in _security_headers(content_type.decode("latin-1")):
+                    if name.lower().encode() not in present:
+                        headers.append((name.lower().encode(), value.encode()))
+                message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        await self.app(scope, receive, send_with_headers)
 
 
 class BodyLimitMiddleware:
@@ -262,31 +269,6 @@ def _security_headers(content_type: str) -> list[tuple[str, str]]:
     ]
 
 
-class SecurityHeadersMiddleware:
-    """Add `_security_headers` to every response, keeping a Content-Security-Policy a route set itself."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                content_type = next((value for name, value in headers if name.lower() == b"content-type"), b"")
-                for name, value in _security_headers(content_type.decode("latin-1")):
-                    if name.lower().encode() not in present:
-                        headers.append((name.lower().encode(), value.encode()))
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The FastAPI app for `settings` (the environment's when None).
 
@@ -322,8 +304,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=[REQUEST_ID_HEADER],
         max_age=600,
     )
-    app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(ResponseHeadersMiddleware)
     return app
 
 
