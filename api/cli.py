@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import typer
 from pydantic import ValidationError
@@ -32,13 +32,18 @@ from graph.algorithms.ranking import CaseFilter, Hit, prior_work
 from graph.backends import open_store
 from graph.backends.embedded import EmbeddedStore
 from graph.errors import BehovsgrafError, IngestError
-from graph.exchange import copy_graph, export_graph, import_graph, write_graphml
-from graph.model import NodeType
+from graph.backup import backup_store
+from graph.exchange import check_export, copy_graph, export_graph, import_graph, write_graphml
+from graph.jsonld import from_jsonld, to_jsonld
+from graph.model import Node, NodeType
 from graph.store import GraphStore
 from ingest.generate import write_generated
 from ingest.readers.documents import ReadError, read_document
 from ingest.report import ExitCode, IngestReport
 from ingest.run import collect_files, ingest_paths
+from visualisation.i18n import UI_LANGUAGES, Texts
+from visualisation.tables import SEPARATORS, TableFormat, case_table, prior_work_table, to_bytes
+from visualisation.tables import Table as SheetTable
 
 __all__ = ["app", "main"]
 
@@ -116,16 +121,59 @@ def _hit_json(hit: Hit) -> dict[str, object]:
     }
 
 
+TableOutput = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write the list as a spreadsheet instead: FILE.csv or FILE.xlsx."),
+]
+Separator = Annotated[str, typer.Option("--separator", help="CSV separator: ',' or ';' (Excel where the decimal sign is a comma) or a tab.")]
+TableLanguage = Annotated[str, typer.Option("--lang", help=f"Language of the spreadsheet's headings and labels: {', '.join(UI_LANGUAGES)}.")]
+
+
+def _table_format(output: Path, separator: str, lang: str) -> TableFormat:
+    """The spreadsheet format of `output`; a wrong suffix, separator or language is a usage error."""
+    try:
+        table_format = TableFormat(output.suffix.lower().lstrip("."))
+    except ValueError:
+        raise typer.BadParameter("name a .csv or .xlsx file", param_hint="--output") from None
+    if separator not in SEPARATORS:
+        raise typer.BadParameter("use ',', ';' or a tab", param_hint="--separator")
+    if lang not in UI_LANGUAGES:
+        raise typer.BadParameter(f"use one of {', '.join(UI_LANGUAGES)}", param_hint="--lang")
+    return table_format
+
+
+def _page_url(node: Node) -> str:
+    """The node's page on the public site (cases on /cases/, other nodes on /nodes/)."""
+    prefix = "/cases/" if node.type is NodeType.CASE else "/nodes/"
+    return f"{get_settings().public_url.rstrip('/')}{prefix}{quote(node.id, safe=':')}"
+
+
+def _write_table(table: SheetTable, output: Path, table_format: TableFormat, separator: str) -> None:
+    temporary = output.with_name(f".{output.name}.partial")
+    temporary.write_bytes(to_bytes(table, table_format, separator=separator))
+    os.replace(temporary, output)
+    out.print(f"wrote {len(table.rows)} case(s) to {output}", markup=False, highlight=False)
+
+
 @app.command()
 def prior(
     problem: Annotated[str, typer.Argument(help="The problem, in your own words (sv, nb, nn, da or en).")],
     top: Annotated[int, typer.Option("--top", min=1, max=100, help="How many cases to list.")] = 10,
     country: Annotated[list[str], typer.Option("--country", help="Only cases from this country (SE, NO, DK); repeatable.")] = [],  # noqa: B006
     as_json: Annotated[bool, typer.Option("--json", help="Print [{id, title, score, reasons}] as JSON.")] = False,
+    output: TableOutput = None,
+    separator: Separator = ",",
+    lang: TableLanguage = "en",
     store: StoreOption = None,
 ) -> None:
     """List earlier cases that worked on a problem like yours, with the reasons each was chosen."""
     case_filter = CaseFilter(countries=tuple(c.upper() for c in country)) if country else None
+    if output is not None:
+        table_format = _table_format(output, separator, lang)
+        with _store(store) as graph:
+            table = prior_work_table(graph, problem, case_filter=case_filter, top=top, texts=Texts(lang), case_url=_page_url)
+        _write_table(table, output, table_format, separator)
+        return
     with _store(store) as graph:
         hits = prior_work(graph, problem, top=top, case_filter=case_filter)
     if as_json:
@@ -145,6 +193,38 @@ def prior(
         case = Text.assemble((hit.case.label, "bold"), f"\n{hit.case.id}  {where}")
         table.add_row(str(rank), f"{hit.score:.2f}", case, Text(reasons))
     out.print(table)
+
+
+@app.command()
+def cases(
+    country: Annotated[list[str], typer.Option("--country", help="Country code (SE, NO, DK); repeatable.")] = [],  # noqa: B006
+    topic: Annotated[list[str], typer.Option("--topic", help="Topic id, e.g. topic:education; repeatable.")] = [],  # noqa: B006
+    target_group: Annotated[list[str], typer.Option("--target-group", help="Target group id; repeatable.")] = [],  # noqa: B006
+    method: Annotated[list[str], typer.Option("--method", help="Method id, e.g. method:service-design; repeatable.")] = [],  # noqa: B006
+    organisation: Annotated[list[str], typer.Option("--organisation", help="Organisation id; repeatable.")] = [],  # noqa: B006
+    year_from: Annotated[int | None, typer.Option("--year-from", help="Earliest year, inclusive.")] = None,
+    year_to: Annotated[int | None, typer.Option("--year-to", help="Latest year, inclusive.")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, max=10_000, help="How many cases to list at most.")] = 1000,
+    output: TableOutput = None,
+    separator: Separator = ",",
+    lang: TableLanguage = "en",
+    store: StoreOption = None,
+) -> None:
+    """List the cases a filter lets through, newest first (a case's topics include narrower ones)."""
+    case_filter = CaseFilter(
+        countries=tuple(code.upper() for code in country), topics=tuple(topic), target_groups=tuple(target_group),
+        methods=tuple(method), organisations=tuple(organisation), year_from=year_from, year_to=year_to,
+    )
+    table_format = _table_format(output, separator, lang) if output is not None else None
+    with _store(store) as graph:
+        table = case_table(graph, case_filter, limit=top, texts=Texts(lang), case_url=_page_url)
+    if output is not None and table_format is not None:
+        _write_table(table, output, table_format, separator)
+        return
+    shown = Table(*table.headings[1:6])
+    for row in table.rows:
+        shown.add_row(*(str(cell) if cell is not None else "" for cell in row[1:6]))
+    out.print(shown)
 
 
 @app.command()
@@ -185,20 +265,26 @@ def stats(store: StoreOption = None) -> None:
     out.print(table)
 
 
+EXPORT_FORMATS = ("json", "jsonld", "graphml")
+
+
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="json (lossless, re-importable) or graphml.")] = "json",
+    fmt: Annotated[str, typer.Option("--format", help="json (lossless, re-importable), jsonld (open vocabularies, re-importable) or graphml.")] = "json",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: standard output].")] = None,
     store: StoreOption = None,
 ) -> None:
     """Export the whole graph."""
-    if fmt not in ("json", "graphml"):
-        raise typer.BadParameter("use json or graphml", param_hint="--format")
+    if fmt not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"use {', '.join(EXPORT_FORMATS)}", param_hint="--format")
     with _store(store) as graph:
         if fmt == "graphml":
             write_graphml(graph, output or Path("/dev/stdout"))
             return
-        text = json.dumps(export_graph(graph), ensure_ascii=False, indent=1)
+        data = export_graph(graph)
+    if fmt == "jsonld":
+        data = to_jsonld(data, public_url=get_settings().public_url)
+    text = json.dumps(data, ensure_ascii=False, indent=1)
     if output:
         _write_atomically(output, text)
     else:
@@ -214,22 +300,43 @@ def _write_atomically(path: Path, text: str) -> None:
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="A JSON file written by `behovsgraf export`.")],
+    file: Annotated[Path, typer.Argument(help="A .json or .jsonld file written by `behovsgraf export`.")],
+    backup_to: Annotated[Path | None, typer.Option("--backup-to", help="Folder or file for the backup taken first [default: BEHOVSGRAF_BACKUP_DIR or data/backups].")] = None,
     store: StoreOption = None,
 ) -> None:
-    """Replace the whole graph with an export (one transaction)."""
+    """Replace the whole graph with an export (one transaction), after backing up the current one."""
     try:
         data = parse_json(file.read_bytes())
     except (OSError, JsonInputError) as exc:
         err.print(f"{file}: cannot read the export: {exc}")
         raise typer.Exit(ExitCode.REJECTED) from exc
+    try:
+        if isinstance(data, dict) and "@context" in data:
+            data = from_jsonld(data)
+        check_export(data)
+    except IngestError as exc:
+        err.print(f"{file}: refused, nothing was written: {exc}")
+        raise typer.Exit(ExitCode.REJECTED) from exc
     with _store(store) as graph:
+        saved = backup_store(graph, backup_to or Path(get_settings().backup_dir))
+        err.print(f"backed up the current graph to {saved}", markup=False, highlight=False)
         try:
             result = import_graph(graph, data)
         except IngestError as exc:
             err.print(f"{file}: refused, nothing was written: {exc}")
             raise typer.Exit(ExitCode.REJECTED) from exc
     out.print(f"imported {len(result.created)} nodes and {result.edges_added} relationships")
+
+
+@app.command()
+def backup(
+    destination: Annotated[Path, typer.Argument(metavar="DEST", help="A file, or a folder for a time-stamped file.")],
+    store: StoreOption = None,
+) -> None:
+    """Write a consistent backup: a SQLite copy of the embedded store, a JSON export of Neo4j (one transaction)."""
+    with _store(store) as graph:
+        saved = backup_store(graph, destination)
+    out.print(f"backed up to {saved}", markup=False, highlight=False)
 
 
 @app.command()

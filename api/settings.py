@@ -101,6 +101,15 @@ class Settings(BaseSettings):
         300, ge=10, le=5000, description="Most nodes a `neighbourhood` query returns before it is cut."
     )
 
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$",
+        description="The address users reach this Behovsgraf at; JSON-LD exports name their context and IRIs under it.",
+    )
+    backup_dir: str = Field(
+        "data/backups", description="Where `import` puts the backup it takes before it replaces the graph."
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
