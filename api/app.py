@@ -25,6 +25,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
 from api.deps import StoreProvider, identify
+from api.downloads import router as downloads_router
 from api.json_input import JsonInputError, parse_json
 from api.schema import build_schema
 from api.schema.context import Context
@@ -298,6 +299,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(_graphql_router(settings), prefix="/graphql")
     app.add_api_route("/healthz", _healthz, methods=["GET"])
     app.add_api_route("/readyz", _readyz, methods=["GET"])
+    app.include_router(downloads_router)
     install(app)
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -103,6 +103,11 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "nb": "Grafen er tom: ingen arbeid er lest inn ennå.",
         "en": "The graph is empty: no cases have been loaded yet.",
     },
+    "search.download": {
+        "sv": "Ladda ner listan",
+        "nb": "Last ned listen",
+        "en": "Download the list",
+    },
     "search.all_as_network": {
         "sv": "Visa alla träffar som nätverk",
         "nb": "Vis alle treff som nettverk",

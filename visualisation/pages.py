@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.deps import get_store, identify
+from api.downloads import download_url
 from api.settings import Settings
 from graph.algorithms.neighbourhood import MAX_DEPTH, Subgraph, neighbourhood, subgraph_of
 from graph.algorithms.ranking import CaseFilter, Hit, filter_cases, prior_work
@@ -32,6 +33,7 @@ from visualisation.details import case_details, node_details
 from visualisation.hits import describe_hits
 from visualisation.i18n import UI_LANGUAGES, Texts, choose_language
 from visualisation.network import NODE_STYLES, NetworkView, NodeStyle, build_view
+from visualisation.tables import TableFormat
 from visualisation.templating import STATIC_DIR, VIS_NETWORK_DIR, Assets, render
 
 __all__ = [
@@ -223,6 +225,16 @@ def _filter_options(store: GraphStore, cases: list[Node], texts: Texts) -> dict[
     return options
 
 
+def _downloads(problem: str, filters: Filters, lang: str) -> tuple[tuple[str, str], ...]:
+    """Links to the listed cases as CSV (`;`, for Nordic Excel) and XLSX, with the same problem and filters."""
+    kind = "prior-work" if problem else "cases"
+    return tuple(
+        (label, download_url(kind, table_format, problem=problem, case_filter=filters.case_filter(), lang=lang,
+                             separator=";", top=None if problem else FILTER_RESULTS))
+        for label, table_format in (("CSV", TableFormat.CSV), ("Excel (XLSX)", TableFormat.XLSX))
+    )
+
+
 @router.get("/", response_class=HTMLResponse)
 def planner_page(
     page: PageDep,
@@ -246,6 +258,7 @@ def planner_page(
         is_empty_graph=not cases,
         hits=describe_hits(store, hits, problem=problem, texts=page.texts, node_url=page.node_url),
         network_url=page.url("/network", [("q", problem), *filters.params()]) if hits else None,
+        downloads=_downloads(problem, filters, page.texts.lang) if hits else (),
         focus_url=lambda case_id: page.url("/network", [("focus", case_id)]),
     )
 
