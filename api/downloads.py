@@ -27,7 +27,14 @@ from graph.errors import StoreError
 from graph.jsonld import CONTEXT_FILE, CONTEXT_PATH, MEDIA_TYPE
 from graph.model import Node, NodeType
 from visualisation.i18n import UI_LANGUAGES, Texts, choose_language
-from visualisation.tables import SEPARATORS, Table, TableFormat, case_table, prior_work_table, to_bytes
+from visualisation.tables import (
+    SEPARATORS,
+    Table,
+    TableFormat,
+    case_table,
+    prior_work_table,
+    to_bytes,
+)
 
 __all__ = ["MAX_ROWS", "MAX_TEXT", "download_url", "router"]
 

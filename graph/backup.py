@@ -32,7 +32,16 @@ from pathlib import Path
 from typing import Any
 
 from graph.backends.embedded import EmbeddedStore
-from graph.backends.neo4j import _ANY_NODE, _ANY_REL, _EDGE_FIELDS, Neo4jStore, _cypher, _edge, _node, _node_fields
+from graph.backends.neo4j import (
+    _ANY_NODE,
+    _ANY_REL,
+    _EDGE_FIELDS,
+    Neo4jStore,
+    _cypher,
+    _edge,
+    _node,
+    _node_fields,
+)
 from graph.errors import StoreError
 from graph.exchange import export_of
 from graph.store import GraphStore

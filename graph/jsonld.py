@@ -91,7 +91,7 @@ _ROLE_LABELS: Mapping[Role, dict[str, str]] = {
     Role.OWNER: {"sv": "ägare", "nb": "eier", "nn": "eigar", "da": "ejer", "en": "owner"},
     Role.PARTNER: {"sv": "partner", "nb": "partner", "nn": "partnar", "da": "partner", "en": "partner"},
     Role.FUNDER: {"sv": "finansiär", "nb": "finansiør", "nn": "finansiør", "da": "finansieringskilde", "en": "funder"},
-    Role.FACILITATOR: {"sv": "processtöd", "nb": "prosessveileder", "nn": "prosessrettleiar", "da": "facilitator",
+    Role.FACILITATOR: {"sv": "processledare", "nb": "prosessleder", "nn": "prosessleiar", "da": "procesleder",
                        "en": "facilitator"},
     Role.PARTICIPANT: {"sv": "deltagare", "nb": "deltaker", "nn": "deltakar", "da": "deltager", "en": "participant"},
 }

@@ -26,6 +26,7 @@ from enum import Enum
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from graph.algorithms.ranking import CaseFilter, Hit, filter_cases, prior_work
 from graph.model import Node
@@ -71,6 +72,9 @@ _HEADINGS: dict[str, dict[str, str]] = {
                 "da": "Hvorfor den blev valgt", "en": "Why it was chosen"},
     "link": {"sv": "Länk", "nb": "Lenke", "nn": "Lenkje", "da": "Link", "en": "Link"},
 }
+_WIDTHS = {"rank": 5, "score": 8, "title": 40, "id": 28, "country": 10, "year": 6, "organisations": 40,
+           "methods": 30, "sources": 50, "reasons": 40, "link": 30}
+"""Column widths in characters, by column."""
 _SHEETS = {
     "prior": {"sv": "Tidigare arbete", "nb": "Tidligere arbeid", "nn": "Tidlegare arbeid", "da": "Tidligere arbejde",
               "en": "Prior work"},
@@ -85,6 +89,7 @@ class Table:
     headings: tuple[str, ...]
     rows: list[tuple[Cell, ...]]
     title: str = "Behovsgraf"
+    widths: tuple[int, ...] = ()
 
 
 def _heading(key: str, lang: str) -> str:
@@ -112,7 +117,10 @@ def _table(
     keys = ["rank", *(["score"] if scored else []), "title", "id", "country", "year", "organisations", "methods",
             "sources", "reasons", "link"]
     rows = [_row(view, hit.score if scored else None, view.url) for view, hit in zip(views, hits, strict=True)]
-    return Table(tuple(_heading(key, texts.lang) for key in keys), rows, _SHEETS[kind].get(texts.lang, "Behovsgraf"))
+    return Table(
+        tuple(_heading(key, texts.lang) for key in keys), rows, _SHEETS[kind].get(texts.lang, "Behovsgraf"),
+        tuple(_WIDTHS[key] for key in keys),
+    )
 
 
 def prior_work_table(
@@ -183,8 +191,12 @@ def to_xlsx(table: Table) -> bytes:
                 cell.data_type = "s"
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJKL", (5, 8, 40, 28, 10, 6, 40, 30, 50, 40, 30, 30), strict=False):
-        sheet.column_dimensions[column].width = width
+    for column, width in enumerate(table.widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.page_setup.orientation = "landscape"  # printed one page wide, as a report appendix
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -16,7 +16,6 @@ from urllib.parse import quote
 import strawberry
 
 from api.downloads import MAX_ROWS, download_url
-from api.schema.access import CanRead
 from api.schema.context import Context
 from api.schema.errors import LimitExceeded
 from api.schema.types import Language
@@ -24,7 +23,13 @@ from graph.algorithms import ranking
 from graph.model import Node, NodeType
 from graph.store import GraphStore
 from visualisation.i18n import Texts, choose_language
-from visualisation.tables import Table, TableFormat, case_table, prior_work_table, to_bytes
+from visualisation.tables import (
+    Table,
+    TableFormat,
+    case_table,
+    prior_work_table,
+    to_bytes,
+)
 
 __all__ = ["CsvSeparator", "TableFile", "TableFileFormat", "TableList", "table_export"]
 
@@ -97,7 +102,7 @@ class TableFile:
 def table_export(
     info: Info,
     list: Annotated[TableList, strawberry.argument(description="PRIOR_WORK (needs `problem`) or CASES.")],  # noqa: A002
-    format: Annotated[TableFormat, strawberry.argument(description="CSV or XLSX.", graphql_type=TableFileFormat)],  # type: ignore[valid-type]  # noqa: A002
+    format: Annotated[TableFormat, strawberry.argument(description="CSV or XLSX.", graphql_type=TableFileFormat)],  # noqa: A002
     problem: Annotated[str | None, strawberry.argument(description="The problem to rank cases for (PRIOR_WORK).")] = None,
     filter: Annotated[LazyCaseFilter | None, strawberry.argument(description="What the cases must match.")] = None,  # noqa: A002
     first: Annotated[int | None, strawberry.argument(description=f"Most rows: 10 by default for PRIOR_WORK (at most 100), all for CASES (at most {MAX_ROWS}).")] = None,
@@ -105,7 +110,10 @@ def table_export(
     separator: Annotated[CsvSeparator, strawberry.argument(description="CSV separator.")] = CsvSeparator.COMMA,
 ) -> TableFile:
     """Check the arguments and describe the file; its content is made when asked for."""
-    from api.schema.queries import case_filter_of, required_text  # the module that imports this one
+    from api.schema.queries import (  # the module that imports this one
+        case_filter_of,
+        required_text,
+    )
 
     text = required_text(problem or "", "problem") if list is TableList.PRIOR_WORK else ""
     limit = 100 if list is TableList.PRIOR_WORK else MAX_ROWS
