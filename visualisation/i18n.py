@@ -324,6 +324,7 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
     "rel.BROADER": {"sv": "ingår i", "nb": "inngår i", "en": "narrower than"},
     "rel.DESCRIBED_IN": {"sv": "beskrivs i", "nb": "beskrevet i", "en": "described in"},
     "rel.RELATED_TO": {"sv": "relaterat till", "nb": "relatert til", "en": "related to"},
+    "rel.CLOSE_MATCH": {"sv": "motsvarar nära", "nb": "tilsvarer nær", "en": "close match of"},
     "role.owner": {"sv": "ägare", "nb": "eier", "en": "owner"},
     "role.partner": {"sv": "partner", "nb": "partner", "en": "partner"},
     "role.funder": {"sv": "finansiär", "nb": "finansiør", "en": "funder"},
