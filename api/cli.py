@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import typer
 from pydantic import ValidationError
@@ -35,14 +35,14 @@ from graph.errors import BehovsgrafError, IngestError
 from graph.backup import backup_store
 from graph.exchange import check_export, copy_graph, export_graph, import_graph, write_graphml
 from graph.jsonld import from_jsonld, to_jsonld
-from graph.model import Node, NodeType
+from graph.model import NodeType
 from graph.store import GraphStore
 from ingest.generate import write_generated
 from ingest.readers.documents import ReadError, read_document
 from ingest.report import ExitCode, IngestReport
 from ingest.run import collect_files, ingest_paths
 from visualisation.i18n import UI_LANGUAGES, Texts
-from visualisation.tables import SEPARATORS, TableFormat, case_table, prior_work_table, to_bytes
+from visualisation.tables import SEPARATORS, TableFormat, case_table, page_links, prior_work_table, to_bytes
 from visualisation.tables import Table as SheetTable
 
 __all__ = ["app", "main"]
@@ -142,12 +142,6 @@ def _table_format(output: Path, separator: str, lang: str) -> TableFormat:
     return table_format
 
 
-def _page_url(node: Node) -> str:
-    """The node's page on the public site (cases on /cases/, other nodes on /nodes/)."""
-    prefix = "/cases/" if node.type is NodeType.CASE else "/nodes/"
-    return f"{get_settings().public_url.rstrip('/')}{prefix}{quote(node.id, safe=':')}"
-
-
 def _write_table(table: SheetTable, output: Path, table_format: TableFormat, separator: str) -> None:
     temporary = output.with_name(f".{output.name}.partial")
     temporary.write_bytes(to_bytes(table, table_format, separator=separator))
@@ -171,8 +165,11 @@ def prior(
     if output is not None:
         table_format = _table_format(output, separator, lang)
         with _store(store) as graph:
-            table = prior_work_table(graph, problem, case_filter=case_filter, top=top, texts=Texts(lang), case_url=_page_url)
-        _write_table(table, output, table_format, separator)
+            sheet = prior_work_table(
+                graph, problem, case_filter=case_filter, top=top, texts=Texts(lang),
+                case_url=page_links(get_settings().public_url),
+            )
+        _write_table(sheet, output, table_format, separator)
         return
     with _store(store) as graph:
         hits = prior_work(graph, problem, top=top, case_filter=case_filter)
@@ -217,7 +214,7 @@ def cases(
     )
     table_format = _table_format(output, separator, lang) if output is not None else None
     with _store(store) as graph:
-        table = case_table(graph, case_filter, limit=top, texts=Texts(lang), case_url=_page_url)
+        table = case_table(graph, case_filter, limit=top, texts=Texts(lang), case_url=page_links(get_settings().public_url))
     if output is not None and table_format is not None:
         _write_table(table, output, table_format, separator)
         return

@@ -13,9 +13,8 @@ the GraphQL `tableExport` query returns the same URL.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, Response
@@ -25,13 +24,13 @@ from api.settings import Settings
 from graph.algorithms.ranking import CaseFilter
 from graph.errors import StoreError
 from graph.jsonld import CONTEXT_FILE, CONTEXT_PATH, MEDIA_TYPE
-from graph.model import Node, NodeType
 from visualisation.i18n import UI_LANGUAGES, Texts, choose_language
 from visualisation.tables import (
     SEPARATORS,
     Table,
     TableFormat,
     case_table,
+    page_links,
     prior_work_table,
     to_bytes,
 )
@@ -144,16 +143,6 @@ def _file(table: Table, name: str, table_format: TableFormat, separator: str) ->
     return Response(content, media_type=table_format.media_type, headers=headers)
 
 
-def _case_url(settings: Settings) -> Callable[[Node], str]:
-    base = settings.public_url.rstrip("/")
-
-    def url(node: Node) -> str:
-        prefix = "/cases/" if node.type is NodeType.CASE else "/nodes/"
-        return f"{base}{prefix}{quote(node.id, safe=':')}"
-
-    return url
-
-
 Options = Annotated[tuple[Texts, str], Depends(_options)]
 Filter = Annotated[CaseFilter | None, Depends(_filter)]
 
@@ -175,7 +164,7 @@ def prior_work_download(
     settings = _settings(request)
     try:
         table = prior_work_table(get_store(request), q.strip(), case_filter=case_filter, top=top, texts=texts,
-                                 case_url=_case_url(settings))
+                                 case_url=page_links(settings.public_url))
     except StoreError as exc:
         raise HTTPException(503, "the store is unavailable right now") from exc
     return _file(table, "behovsgraf-prior-work", table_format, separator)
@@ -195,7 +184,7 @@ def cases_download(
     settings = _settings(request)
     try:
         table = case_table(get_store(request), case_filter, limit=top, texts=texts,
-                           case_url=_case_url(settings))
+                           case_url=page_links(settings.public_url))
     except StoreError as exc:
         raise HTTPException(503, "the store is unavailable right now") from exc
     return _file(table, "behovsgraf-cases", table_format, separator)

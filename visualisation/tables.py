@@ -23,18 +23,19 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from urllib.parse import quote
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from graph.algorithms.ranking import CaseFilter, Hit, filter_cases, prior_work
-from graph.model import Node
+from graph.model import Node, NodeType
 from graph.store import GraphStore
 from visualisation.hits import HitView, describe_hits
 from visualisation.i18n import Texts
 
-__all__ = ["SEPARATORS", "Table", "TableFormat", "case_table", "prior_work_table", "to_bytes", "to_csv", "to_xlsx"]
+__all__ = ["SEPARATORS", "Table", "TableFormat", "case_table", "page_links", "prior_work_table", "to_bytes", "to_csv", "to_xlsx"]
 
 Cell = str | int | float | None
 SEPARATORS = (",", ";", "\t")
@@ -90,6 +91,17 @@ class Table:
     rows: list[tuple[Cell, ...]]
     title: str = "Behovsgraf"
     widths: tuple[int, ...] = ()
+
+
+def page_links(public_url: str) -> Callable[[Node], str]:
+    """Absolute links to node pages under `public_url`: cases on /cases/, every other node on /nodes/."""
+    base = public_url.rstrip("/")
+
+    def link(node: Node) -> str:
+        prefix = "/cases/" if node.type is NodeType.CASE else "/nodes/"
+        return f"{base}{prefix}{quote(node.id, safe=':')}"
+
+    return link
 
 
 def _heading(key: str, lang: str) -> str:

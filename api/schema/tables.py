@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
-from urllib.parse import quote
 
 import strawberry
 
@@ -20,13 +19,13 @@ from api.schema.context import Context
 from api.schema.errors import LimitExceeded
 from api.schema.types import Language
 from graph.algorithms import ranking
-from graph.model import Node, NodeType
 from graph.store import GraphStore
 from visualisation.i18n import Texts, choose_language
 from visualisation.tables import (
     Table,
     TableFormat,
     case_table,
+    page_links,
     prior_work_table,
     to_bytes,
 )
@@ -83,12 +82,7 @@ class TableFile:
         return base64.b64encode(content).decode("ascii")
 
     def _content(self, store: GraphStore, public_url: str) -> bytes:
-        base = public_url.rstrip("/")
-
-        def case_url(node: Node) -> str:
-            prefix = "/cases/" if node.type is NodeType.CASE else "/nodes/"
-            return f"{base}{prefix}{quote(node.id, safe=':')}"
-
+        case_url = page_links(public_url)
         texts = Texts(self.lang)
         table: Table
         if self.list_kind is TableList.PRIOR_WORK:
