@@ -27,6 +27,7 @@ from strawberry.types.unset import UNSET
 from api import auth, graphiql, intake
 from api.auth.identity import caller_of
 from api.deps import StoreProvider
+from api.downloads import router as downloads_router
 from api.json_input import JsonInputError, parse_json
 from api.ratelimit import RateLimitMiddleware
 from api.reconcile import router as reconciliation
@@ -290,6 +291,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_api_route("/readyz", _readyz, methods=["GET"])
     graphiql.install(app)
     app.include_router(reconciliation)
+    app.include_router(downloads_router)
     install(app)
     app.include_router(intake.router)
     app.add_exception_handler(Exception, _internal_error)

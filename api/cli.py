@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from graph.algorithms.evaluation import Query
     from graph.algorithms.ranking import Hit
     from graph.store import GraphStore
+    from visualisation.tables import Table as SheetTable
+    from visualisation.tables import TableFormat
 
 __all__ = ["app", "main"]
 
@@ -210,6 +212,46 @@ def _countries(given: list[str]) -> tuple[str, ...]:
     return codes
 
 
+TableOutput = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write the list as a spreadsheet instead: FILE.csv or FILE.xlsx."),
+]
+Separator = Annotated[
+    str, typer.Option("--separator", help="CSV separator: ',' or ';' (Excel where the decimal sign is a comma) or a tab.")
+]
+TableLanguage = Annotated[
+    str, typer.Option("--lang", metavar="LANG", help="Language of the spreadsheet's headings and labels: sv, nb, nn, da or en.")
+]
+
+
+def _table_format(output: Path, separator: str, lang: str) -> TableFormat:
+    """The spreadsheet format of `output`; a wrong suffix, separator or language is a usage error."""
+    from visualisation.i18n import UI_LANGUAGES
+    from visualisation.tables import SEPARATORS, TableFormat
+
+    try:
+        table_format = TableFormat(output.suffix.lower().lstrip("."))
+    except ValueError:
+        raise _Failure(f"--output {output}: name a .csv or .xlsx file") from None
+    if separator not in SEPARATORS:
+        raise _Failure("--separator: use ',', ';' or a tab")
+    if lang not in UI_LANGUAGES:
+        raise _Failure(f"--lang {lang!r}: use one of {', '.join(UI_LANGUAGES)}")
+    return table_format
+
+
+def _write_table(table: SheetTable, output: Path, table_format: TableFormat, separator: str) -> None:
+    import os
+
+    from api.console import out
+    from visualisation.tables import to_bytes
+
+    temporary = output.with_name(f".{output.name}.partial")
+    temporary.write_bytes(to_bytes(table, table_format, separator=separator))
+    os.replace(temporary, output)
+    out.print(f"wrote {len(table.rows)} case(s) to {output}", markup=False, highlight=False)
+
+
 @app.command()
 def prior(
     problem: Annotated[str, typer.Argument(metavar="PROBLEM", help="The problem, in your own words (sv, nb, nn, da or en).", show_default=False)],
@@ -219,6 +261,9 @@ def prior(
         typer.Option("--country", metavar="CODE", help="Only cases from this country (SE, NO, DK, FI, IS); repeatable."),
     ] = [],  # noqa: B006 - typer copies defaults
     as_json: Annotated[bool, typer.Option("--json", help="Print [{id, title, score, reasons}] as JSON.")] = False,
+    output: TableOutput = None,
+    separator: Separator = ",",
+    lang: TableLanguage = "en",
     store: StoreOption = None,
 ) -> None:
     """List earlier cases that worked on a problem like yours, with the reasons each was chosen."""
@@ -232,6 +277,18 @@ def prior(
     from graph.algorithms.ranking import CaseFilter, prior_work
 
     case_filter = CaseFilter(countries=countries) if countries else None
+    if output is not None:
+        from visualisation.i18n import Texts
+        from visualisation.tables import page_links, prior_work_table
+
+        table_format = _table_format(output, separator, lang)
+        with _store(store, create=False) as graph:
+            sheet = prior_work_table(
+                graph, problem, case_filter=case_filter, top=top, texts=Texts(lang),
+                case_url=page_links(_settings().public_url),
+            )
+        _write_table(sheet, output, table_format, separator)
+        return
     with _store(store, create=False) as graph:
         hits = prior_work(graph, problem, top=top, case_filter=case_filter)
     if as_json:
@@ -251,6 +308,45 @@ def prior(
         case = Text.assemble((hit.case.label, "bold"), f"\n{hit.case.id}  {where}")
         table.add_row(str(rank), f"{hit.score:.2f}", case, Text(reasons))
     out.print(table)
+
+
+@app.command()
+def cases(
+    country: Annotated[list[str], typer.Option("--country", help="Country code (SE, NO, DK); repeatable.")] = [],  # noqa: B006
+    topic: Annotated[list[str], typer.Option("--topic", help="Topic id, e.g. topic:education; repeatable.")] = [],  # noqa: B006
+    target_group: Annotated[list[str], typer.Option("--target-group", help="Target group id; repeatable.")] = [],  # noqa: B006
+    method: Annotated[list[str], typer.Option("--method", help="Method id, e.g. method:service-design; repeatable.")] = [],  # noqa: B006
+    organisation: Annotated[list[str], typer.Option("--organisation", help="Organisation id; repeatable.")] = [],  # noqa: B006
+    year_from: Annotated[int | None, typer.Option("--year-from", help="Earliest year, inclusive.")] = None,
+    year_to: Annotated[int | None, typer.Option("--year-to", help="Latest year, inclusive.")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, max=10_000, help="How many cases to list at most.")] = 1000,
+    output: TableOutput = None,
+    separator: Separator = ",",
+    lang: TableLanguage = "en",
+    store: StoreOption = None,
+) -> None:
+    """List the cases a filter lets through, newest first (a case's topics include narrower ones)."""
+    from rich.table import Table
+
+    from api.console import out
+    from graph.algorithms.ranking import CaseFilter
+    from visualisation.i18n import Texts
+    from visualisation.tables import case_table, page_links
+
+    case_filter = CaseFilter(
+        countries=tuple(code.upper() for code in country), topics=tuple(topic), target_groups=tuple(target_group),
+        methods=tuple(method), organisations=tuple(organisation), year_from=year_from, year_to=year_to,
+    )
+    table_format = _table_format(output, separator, lang) if output is not None else None
+    with _store(store, create=False) as graph:
+        table = case_table(graph, case_filter, limit=top, texts=Texts(lang), case_url=page_links(_settings().public_url))
+    if output is not None and table_format is not None:
+        _write_table(table, output, table_format, separator)
+        return
+    shown = Table(*table.headings[1:6])
+    for row in table.rows:
+        shown.add_row(*(str(cell) if cell is not None else "" for cell in row[1:6]))
+    out.print(shown)
 
 
 @app.command()
@@ -299,6 +395,9 @@ def stats(store: StoreOption = None) -> None:
         table.add_row(name, str(count))
     table.add_row("[bold]relationships[/bold]", str(result.edge_total))
     out.print(table)
+
+
+EXPORT_FORMATS = ("json", "jsonld", "graphml")
 
 
 @app.command()
@@ -356,24 +455,33 @@ def _vocabulary_ids() -> set[str]:
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="json (lossless, re-importable) or graphml.")] = "json",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", metavar="FORMAT", help="json (lossless, re-importable), jsonld (open vocabularies, re-importable) or graphml."
+        ),
+    ] = "json",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="File to write.", show_default="standard output")
     ] = None,
     store: StoreOption = None,
 ) -> None:
     """Export the whole graph."""
-    if fmt not in ("json", "graphml"):
-        raise _Failure(f"--format {fmt!r}: use json or graphml")
+    if fmt not in EXPORT_FORMATS:
+        raise _Failure(f"--format {fmt!r}: use {', '.join(EXPORT_FORMATS)}")
     from api.console import progress
     from graph.exchange import export_graph, write_graphml
+    from graph.jsonld import to_jsonld
 
     with _store(store, create=False) as graph, progress() as step:
         step("reading the graph", 0, None)
         if fmt == "graphml":
             write_graphml(graph, output or Path("/dev/stdout"))
             return
-        text = json.dumps(export_graph(graph), ensure_ascii=False, indent=1)
+        data = export_graph(graph)
+        if fmt == "jsonld":
+            data = to_jsonld(data, public_url=_settings().public_url)
+        text = json.dumps(data, ensure_ascii=False, indent=1)
         step("writing", 0, None)
         if output:
             _write_atomically(output, text)
@@ -381,24 +489,14 @@ def export(
         sys.stdout.write(text + "\n")
 
 
-def _backup(graph: GraphStore, location: str) -> Path:
-    """Keep the graph about to be replaced: SQLite's online backup of an embedded store, else a JSON export."""
-    import datetime as dt
+def _backup(graph: GraphStore) -> Path:
+    """Keep the graph about to be replaced, in the backup folder (see `graph.backup`)."""
+    from graph.backup import backup_store
 
-    from graph.backends.embedded import EmbeddedStore
-    from graph.exchange import export_graph
-
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    if isinstance(graph, EmbeddedStore):
-        path = graph.path.with_name(f"{graph.path.stem}.backup-{stamp}{graph.path.suffix or '.db'}")
-        graph.backup(path)
-        return path
-    path = Path(f"behovsgraf-backup-{stamp}.json")
-    _write_atomically(path, json.dumps(export_graph(graph), ensure_ascii=False))
-    return path
+    return backup_store(graph, Path(_settings().backup_dir))
 
 
-def _replace_graph(graph: GraphStore, location: str, data: object, step: Step) -> tuple[int, int]:
+def _replace_graph(graph: GraphStore, data: object, step: Step) -> tuple[int, int]:
     """Back up a non-empty graph, then replace it with an export; (nodes, relationships) written."""
     from api.console import err
     from graph.exchange import import_graph
@@ -406,7 +504,7 @@ def _replace_graph(graph: GraphStore, location: str, data: object, step: Step) -
     before = graph.stats().node_total
     if before:
         step("backing up the graph it replaces", 0, None)
-        saved = _backup(graph, location)
+        saved = _backup(graph)
         err.print(f"backup of the {before} nodes replaced: {saved}", highlight=False, markup=False)
     step("writing", 0, None)
     try:
@@ -418,7 +516,9 @@ def _replace_graph(graph: GraphStore, location: str, data: object, step: Step) -
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A JSON file written by `behovsgraf export`.", show_default=False)],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A .json or .jsonld file written by `behovsgraf export`.", show_default=False)
+    ],
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace a store that already holds a graph (a backup is kept first).")
     ] = False,
@@ -428,17 +528,42 @@ def import_(
     from api.console import out, progress
     from api.json_input import JsonInputError, parse_json
 
+    from graph.exchange import check_export
+    from graph.jsonld import from_jsonld
+
     try:
         data = parse_json(file.read_bytes())
     except (OSError, JsonInputError) as exc:
         raise _Failure(f"{file}: cannot read the export: {exc}", ExitCode.REJECTED) from exc
+    try:
+        if isinstance(data, dict) and "@context" in data:
+            data = from_jsonld(data)
+        check_export(data)
+    except IngestError as exc:
+        raise _Failure(f"{file}: refused, nothing was written: {exc}", ExitCode.REJECTED) from exc
     location = _location(store)
     with _store(location, create=True) as graph, progress() as step:
         held = graph.stats().node_total
         if held and not replace:
             raise _Failure(f"{location} already holds {held} nodes; add --replace to replace them (a backup is kept)")
-        nodes, relationships = _replace_graph(graph, location, data, step)
+        nodes, relationships = _replace_graph(graph, data, step)
     out.print(f"imported {nodes} nodes and {relationships} relationships")
+
+
+@app.command()
+def backup(
+    destination: Annotated[
+        Path, typer.Argument(metavar="DEST", help="A file, or a folder for a time-stamped file.", show_default=False)
+    ],
+    store: StoreOption = None,
+) -> None:
+    """Write a consistent backup: a SQLite copy of the embedded store, a JSON export of Neo4j (one transaction)."""
+    from api.console import out
+    from graph.backup import backup_store
+
+    with _store(store, create=False) as graph:
+        saved = backup_store(graph, destination)
+    out.print(f"backed up to {saved}", markup=False, highlight=False)
 
 
 @app.command()

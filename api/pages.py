@@ -26,6 +26,7 @@ from api.auth.errors import AuthPageError
 from api.auth.identity import page_caller_of, session_of
 from api.auth.routes import login_url
 from api.deps import Caller, get_store
+from api.downloads import download_url
 from api.settings import Settings
 from graph.algorithms.facets import linked_counts, property_counts, year_range
 from graph.algorithms.merge import merged_into
@@ -40,6 +41,7 @@ from visualisation.i18n import UI_LANGUAGES, Texts, choose_language
 from visualisation.layout import Account, Chrome, Controls, render_page
 from visualisation.network import NODE_STYLES, NetworkView, build_view
 from visualisation.overview import SHARED_TYPES, Overview, shared_overview
+from visualisation.tables import TableFormat
 from visualisation.templating import STATIC_DIR, VIS_NETWORK_DIR
 
 __all__ = [
@@ -305,6 +307,16 @@ def _facets(store: GraphStore, filters: Filters, texts: Texts) -> Facets:
     )
 
 
+def _downloads(problem: str, filters: Filters, lang: str) -> tuple[tuple[str, str], ...]:
+    """Links to the listed cases as CSV (`;`, for Nordic Excel) and XLSX, with the same problem and filters."""
+    kind = "prior-work" if problem else "cases"
+    return tuple(
+        (label, download_url(kind, table_format, problem=problem, case_filter=filters.case_filter(), lang=lang,
+                             separator=";", top=None if problem else FILTER_RESULTS))
+        for label, table_format in (("CSV", TableFormat.CSV), ("Excel (XLSX)", TableFormat.XLSX))
+    )
+
+
 @router.get("/", response_class=HTMLResponse)
 def planner_page(
     page: PageDep,
@@ -328,6 +340,7 @@ def planner_page(
         is_empty_graph=not facets.total and filters.case_filter() is None,
         hits=describe_hits(store, hits, problem=problem, texts=page.texts, node_url=page.node_url),
         network_url=page.url("/network", [("q", problem), *filters.params()]) if hits else None,
+        downloads=_downloads(problem, filters, page.texts.lang) if hits else (),
         focus_url=lambda case_id: page.url("/network", [("focus", case_id)]),
     )
 

@@ -167,6 +167,14 @@ class Settings(BaseSettings):
     rate_limit_per_address: int = Field(
         300, ge=0, le=1_000_000, description="Requests a minute per client address without a key; 0 turns it off."
     )
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$",
+        description="The address users reach this Behovsgraf at; JSON-LD exports name their context and IRIs under it.",
+    )
+    backup_dir: str = Field(
+        "data/backups", description="Where `import` puts the backup it takes before it replaces the graph."
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod

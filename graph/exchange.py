@@ -20,7 +20,7 @@ Examples
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,7 +30,7 @@ from graph.errors import Conflict, IngestError
 from graph.model import Batch, Edge, Node, NodeType, Props, RelType
 from graph.store import GraphStore, UpsertResult, check_props
 
-__all__ = ["FORMAT", "copy_graph", "export_graph", "import_graph", "to_networkx", "write_graphml"]
+__all__ = ["FORMAT", "check_export", "copy_graph", "export_graph", "export_of", "import_graph", "to_networkx", "write_graphml"]
 
 T = TypeVar("T", Node, Edge)
 
@@ -45,13 +45,18 @@ def all_nodes(store: GraphStore) -> list[Node]:
 
 def export_graph(store: GraphStore) -> dict[str, Any]:
     """Every node and edge as plain JSON-ready data."""
+    return export_of(all_nodes(store), store.edges())
+
+
+def export_of(nodes: Iterable[Node], edges: Iterable[Edge]) -> dict[str, Any]:
+    """The JSON export of these nodes and edges (what `import_graph` reads)."""
     return {
         "format": FORMAT,
         "version": VERSION,
-        "nodes": [{"id": n.id, "type": n.type.value, "props": n.props} for n in all_nodes(store)],
+        "nodes": [{"id": n.id, "type": n.type.value, "props": n.props} for n in nodes],
         "edges": [
             {"source": e.source, "type": e.type.value, "target": e.target, "asserted_by": e.asserted_by, "props": e.props}
-            for e in store.edges()
+            for e in edges
         ],
     }
 
@@ -59,9 +64,20 @@ def export_graph(store: GraphStore) -> dict[str, Any]:
 def import_graph(store: GraphStore, data: Any) -> UpsertResult:
     """Replace the store's whole graph with an export, in one transaction.
 
-    Every node and edge is checked as any write is (`graph.store.check_props`) before
-    anything is written. Raises `IngestError` naming the first malformed entry
-    (`nodes[3] (se-x): property 'year' ...`); nothing is written then.
+    Every node and edge is checked first (`check_export`); nothing is written when
+    one is malformed or the edges break the model.
+    """
+    batch = check_export(data)
+    try:
+        return store.upsert(batch)
+    except Conflict as exc:
+        raise IngestError(f"the export breaks the model: {exc}") from exc
+
+
+def check_export(data: Any) -> Batch:
+    """The batch that replaces a graph with the export `data`, every entry checked as any write is.
+
+    Raises `IngestError` naming the first malformed entry (`nodes[3] (se-x): property 'year' ...`).
     """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise IngestError(f"not a Behovsgraf export: expected \"format\": \"{FORMAT}\"")
@@ -69,10 +85,7 @@ def import_graph(store: GraphStore, data: Any) -> UpsertResult:
         raise IngestError(f"export version {data.get('version')!r} is not supported (this Behovsgraf reads {VERSION})")
     nodes = tuple(_entry("nodes", i, item, _node) for i, item in enumerate(_list(data, "nodes")))
     edges = tuple(_entry("edges", i, item, _edge) for i, item in enumerate(_list(data, "edges")))
-    try:
-        return store.upsert(Batch(nodes=nodes, edges=edges, replace_all=True))
-    except Conflict as exc:
-        raise IngestError(f"the export breaks the model: {exc}") from exc
+    return Batch(nodes=nodes, edges=edges, replace_all=True)
 
 
 def _list(data: dict[str, Any], key: str) -> list[Any]:

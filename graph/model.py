@@ -119,6 +119,7 @@ class RelType(str, Enum):
     BROADER = "BROADER"
     DESCRIBED_IN = "DESCRIBED_IN"
     RELATED_TO = "RELATED_TO"
+    CLOSE_MATCH = "CLOSE_MATCH"
 
 
 _N = NodeType
@@ -141,6 +142,7 @@ RELATIONSHIP_ENDS: Mapping[RelType, tuple[frozenset[NodeType], frozenset[NodeTyp
     ),
     RelType.DESCRIBED_IN: (frozenset({_N.CASE}), frozenset({_N.SOURCE})),
     RelType.RELATED_TO: (frozenset({_N.CASE}), frozenset({_N.CASE})),
+    RelType.CLOSE_MATCH: (frozenset({_N.METHOD}), frozenset({_N.METHOD})),
 }
 """Allowed (source types, target types) per relationship type."""
 

@@ -47,12 +47,24 @@ class _Concept(_Entry):
     """A target group or topic."""
 
 
+class _Match(BaseModel):
+    """A method of another country that corresponds to this one, with the sources that show it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    method: Name
+    sources: list[Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$")]] = Field(
+        min_length=1
+    )
+
+
 class _Method(_Entry):
     description: dict[str, Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]] = Field(
         default_factory=dict
     )
     developed_by: list[Name] = Field(default_factory=list)
     incorporates: list[Name] = Field(default_factory=list)
+    close_match: list[_Match] = Field(default_factory=list)
 
 
 class _Organisation(BaseModel):
@@ -206,6 +218,11 @@ def _relations(
                     problem = "names nothing known" if not ids else f"is ambiguous ({', '.join(sorted(ids))})"
                     raise IngestError(f"{where}: {field_name}: {name!r} {problem}")
                 add(Edge(source, rel, ids.pop(), ASSERTER))
+        for position, match in enumerate(getattr(entry, "close_match", ())):
+            ids, _ = index.lookup(NodeType.METHOD, match.method)
+            if len(ids) != 1:
+                raise IngestError(f"{where}: close_match[{position}]: {match.method!r} names no single method")
+            add(Edge(source, RelType.CLOSE_MATCH, ids.pop(), ASSERTER, {"sources": list(match.sources)}))
 
 
 def _signature(folder: Path) -> tuple[tuple[str, float, int], ...]:

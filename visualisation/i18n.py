@@ -191,6 +191,13 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "da": "Grafen er tom: der er endnu ikke indlæst noget arbejde.",
         "en": "The graph is empty: no cases have been loaded yet.",
     },
+    "search.download": {
+        "sv": "Ladda ner listan",
+        "nb": "Last ned listen",
+        "nn": "Last ned lista",
+        "da": "Download listen",
+        "en": "Download the list",
+    },
     "search.all_as_network": {
         "sv": "Visa alla träffar som nätverk",
         "nb": "Vis alle treff som nettverk",
@@ -975,13 +982,7 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "da": "procesleder",
         "en": "facilitator",
     },
-    "role.participant": {
-        "sv": "deltagare",
-        "nb": "deltaker",
-        "nn": "deltakar",
-        "da": "deltager",
-        "en": "participant",
-    },
+    "role.participant": {"sv": "deltagare", "nb": "deltaker", "nn": "deltakar", "da": "deltager", "en": "participant"},
     "related.builds_on": {
         "sv": "bygger på",
         "nb": "bygger på",
@@ -1002,6 +1003,13 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
     "country.DK": {"sv": "Danmark", "nb": "Danmark", "nn": "Danmark", "da": "Danmark", "en": "Denmark"},
     "country.FI": {"sv": "Finland", "nb": "Finland", "nn": "Finland", "da": "Finland", "en": "Finland"},
     "country.IS": {"sv": "Island", "nb": "Island", "nn": "Island", "da": "Island", "en": "Iceland"},
+    "rel.CLOSE_MATCH": {
+        "sv": "motsvarar nära",
+        "nb": "tilsvarer nær",
+        "nn": "svarar nær til",
+        "da": "svarer nøje til",
+        "en": "close match of",
+    },
 }
 
 

@@ -17,6 +17,7 @@ from api.schema.connections import After, Connection, First, page_size, window
 from api.schema.context import Context
 from api.schema.errors import BadUserInput, LimitExceeded, NotFound
 from api.schema.keys import NODE_REFERENCE, expect_key, key_of
+from api.schema.tables import TableFile, table_export
 from api.schema.types import (
     Case,
     CaseHit,
@@ -458,6 +459,12 @@ class Query:
             return []
         hits = await info.context.call(ranking.similar_needs, query, top=top)
         return need_hits(hits)
+
+    table_export: TableFile = strawberry.field(
+        resolver=table_export,
+        description="A prior-work or case list as a CSV or XLSX file: a download URL, and the content as base64.",
+        permission_classes=[CanRead],
+    )
 
 
 def need_hits(hits: list[ranking.NeedHit]) -> list[NeedHit]:

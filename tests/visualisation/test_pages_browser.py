@@ -110,6 +110,9 @@ def test_planner_finds_prior_cases_for_a_norwegian_problem(page: Page, server: L
     _open(page, server, "/?" + urlencode({"q": PROBLEM_NB}), name="planner")
 
     page.get_by_role("link", name="Vis alle treff som nettverk").focus()
+    for download in ("CSV", "Excel (XLSX)"):  # the list's downloads come next, then the first result
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.textContent.trim()") == download
     page.keyboard.press("Tab")
     first_title = page.locator("ol.results h3").first.inner_text()
     assert page.evaluate("() => document.activeElement.textContent.trim()") == first_title
