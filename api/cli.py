@@ -217,7 +217,11 @@ TableOutput = Annotated[
     typer.Option("--output", "-o", metavar="FILE", help="Write the list as a spreadsheet instead: FILE.csv or FILE.xlsx."),
 ]
 Separator = Annotated[
-    str, typer.Option("--separator", help="CSV separator: ',' or ';' (Excel where the decimal sign is a comma) or a tab.")
+    str,
+    typer.Option(
+        "--separator", metavar="SEP", show_default="comma",
+        help="CSV separator: ',' or ';' (Excel where the decimal sign is a comma) or a tab.",
+    ),
 ]
 TableLanguage = Annotated[
     str, typer.Option("--lang", metavar="LANG", help="Language of the spreadsheet's headings and labels: sv, nb, nn, da or en.")
@@ -468,7 +472,7 @@ def export(
 ) -> None:
     """Export the whole graph."""
     if fmt not in EXPORT_FORMATS:
-        raise _Failure(f"--format {fmt!r}: use {', '.join(EXPORT_FORMATS)}")
+        raise _Failure(f"--format {fmt!r}: use {', '.join(EXPORT_FORMATS[:-1])} or {EXPORT_FORMATS[-1]}")
     from api.console import progress
     from graph.exchange import export_graph, write_graphml
     from graph.jsonld import to_jsonld
@@ -489,14 +493,14 @@ def export(
         sys.stdout.write(text + "\n")
 
 
-def _backup(graph: GraphStore) -> Path:
-    """Keep the graph about to be replaced, in the backup folder (see `graph.backup`)."""
+def _backup(graph: GraphStore, destination: Path | None) -> Path:
+    """Keep the graph about to be replaced, at `destination` or in the backup folder (see `graph.backup`)."""
     from graph.backup import backup_store
 
-    return backup_store(graph, Path(_settings().backup_dir))
+    return backup_store(graph, destination or Path(_settings().backup_dir))
 
 
-def _replace_graph(graph: GraphStore, data: object, step: Step) -> tuple[int, int]:
+def _replace_graph(graph: GraphStore, data: object, step: Step, backup_to: Path | None) -> tuple[int, int]:
     """Back up a non-empty graph, then replace it with an export; (nodes, relationships) written."""
     from api.console import err
     from graph.exchange import import_graph
@@ -504,8 +508,8 @@ def _replace_graph(graph: GraphStore, data: object, step: Step) -> tuple[int, in
     before = graph.stats().node_total
     if before:
         step("backing up the graph it replaces", 0, None)
-        saved = _backup(graph)
-        err.print(f"backup of the {before} nodes replaced: {saved}", highlight=False, markup=False)
+        saved = _backup(graph, backup_to)
+        err.print(f"backed up the current graph ({before} nodes) to {saved}", highlight=False, markup=False)
     step("writing", 0, None)
     try:
         result = import_graph(graph, data)
@@ -522,6 +526,13 @@ def import_(
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace a store that already holds a graph (a backup is kept first).")
     ] = False,
+    backup_to: Annotated[
+        Path | None,
+        typer.Option(
+            "--backup-to", metavar="PATH", show_default="BEHOVSGRAF_BACKUP_DIR or data/backups",
+            help="Folder or file for the backup taken before a replace.",
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Load an export into an empty store, or replace a graph with --replace (one transaction)."""
@@ -546,7 +557,7 @@ def import_(
         held = graph.stats().node_total
         if held and not replace:
             raise _Failure(f"{location} already holds {held} nodes; add --replace to replace them (a backup is kept)")
-        nodes, relationships = _replace_graph(graph, data, step)
+        nodes, relationships = _replace_graph(graph, data, step, backup_to)
     out.print(f"imported {nodes} nodes and {relationships} relationships")
 
 
@@ -578,7 +589,7 @@ def sync(
     with _store(source, create=False) as origin, _store(target, create=True) as destination, progress() as step:
         step("reading the source", 0, None)
         data = export_graph(origin)
-        nodes, relationships = _replace_graph(destination, target, data, step)
+        nodes, relationships = _replace_graph(destination, data, step, None)
     out.print(f"copied {nodes} nodes and {relationships} relationships")
 
 

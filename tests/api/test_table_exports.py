@@ -136,7 +136,7 @@ def test_planner_page_links_to_downloads_of_the_same_query_and_filters(server: A
 def test_csv_and_xlsx_open_in_libreoffice_with_their_cells(server: Api, soffice: str, tmp_path: Path) -> None:
     # CSV as Nordic Excel reads it: `;` separated, UTF-8 (LibreOffice's import options 59 = ';', 76 = UTF-8).
     cells = ["#", "Ärende", "Organisationer (roll)", "Metoder", "Källor", "Näringsliv och unga i Malmö",
-             "se-malmo-naringsliv-unga", "Sverige", "2023", "Malmö kommun (ägare); Arbetsförmedlingen (partner)",
+             "se-malmo-naringsliv-unga", "Sverige", "2023", "Malmö stad (ägare); Arbetsförmedlingen (partner)",
              "Intervjuer", "https://behovsgraf.example.org/cases/se-malmo-naringsliv-unga",
              "=HYPERLINK(\"http://x\";\"klick\")"]  # the formula shown as text, never run
     params = {"organisation": "organisation:malmoe-kommun", "lang": "sv", "sep": ";"}

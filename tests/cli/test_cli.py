@@ -110,7 +110,7 @@ def test_usage_and_store_errors_exit_2(tmp_path: Path) -> None:
     assert len(unusable.stderr.strip().splitlines()) == 1
     assert run("prior").returncode == 2
     xml = run("export", "--format", "xml", "--store", not_sqlite)
-    assert xml.returncode == 2 and xml.stderr == "behovsgraf: --format 'xml': use json or graphml\n"
+    assert xml.returncode == 2 and xml.stderr == "behovsgraf: --format 'xml': use json, jsonld or graphml\n"
 
 
 def test_generate_is_deterministic_and_ingestible(tmp_path: Path) -> None:
@@ -230,10 +230,10 @@ def test_import_refuses_to_replace_a_graph_without_replace_and_backs_it_up_with_
     assert refused.returncode == 2
     assert re.fullmatch(rf"behovsgraf: {re.escape(str(store))} already holds \d+ nodes; add --replace to replace them \(a backup is kept\)\n", refused.stderr)
     assert run("export", "--store", store).stdout == before
-    replaced = run("import", "--replace", "--store", store, empty)
+    replaced = run("import", "--replace", "--store", store, empty, env={**os.environ, "BEHOVSGRAF_BACKUP_DIR": str(tmp_path / "backups")})
     assert replaced.returncode == 0, replaced.stderr
-    (backup,) = tmp_path.glob("kept.backup-*.db")
-    assert f"backup of the " in replaced.stderr and str(backup) in replaced.stderr
+    (backup,) = (tmp_path / "backups").glob("*.db")
+    assert "backed up the current graph" in replaced.stderr and str(backup) in replaced.stderr
     assert json.loads(run("export", "--store", store).stdout)["nodes"] == []
     assert run("export", "--store", backup).stdout == before
 

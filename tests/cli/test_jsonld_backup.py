@@ -109,9 +109,9 @@ def test_import_backs_up_the_graph_it_replaces_and_says_where(embedded: str, tmp
     empty = tmp_path / "empty.json"
     empty.write_text(json.dumps(emptied), encoding="utf-8")
 
-    result = run("import", "--store", loaded, empty, env=env)
+    result = run("import", "--replace", "--store", loaded, empty, env=env)
     assert result.returncode == 0, result.stderr
-    saved = Path(result.stderr.split("backed up the current graph to ", 1)[1].split()[0])
+    saved = Path(result.stderr.split(" nodes) to ", 1)[1].split()[0])
     assert saved.parent == tmp_path / "backups" and saved.is_file()
     assert _graph(loaded) == ({}, {})
 
