@@ -41,7 +41,7 @@ class SearchHit:
 def filter_cases(store: GraphStore, case_filter: CaseFilter | None = None) -> list[Node]:
     """The cases the filter lets through, newest first, then by id."""
     source = source_for(store, default_embedder())
-    docs = source.documents(source.all_case_ids())
+    docs = source.documents(source.all_case_ids(), embedded=False)
     cases = [doc.case for doc in docs.values() if allows(case_filter, doc)]
     return sorted(cases, key=lambda n: (-int(n.props.get("year", 0) or 0), n.id))  # type: ignore[arg-type]
 
@@ -49,7 +49,7 @@ def filter_cases(store: GraphStore, case_filter: CaseFilter | None = None) -> li
 def case_counts(store: GraphStore) -> CaseCounts:
     """Case counts as the filters see them (for pickers: "Fosterhjem (12)")."""
     source = source_for(store, default_embedder())
-    docs = source.documents(source.all_case_ids()).values()
+    docs = source.documents(source.all_case_ids(), embedded=False).values()
     nodes: Counter[str] = Counter()
     for doc in docs:
         nodes.update({link.node.id for link in (*doc.links, *doc.broader) if not link.is_inferred})
@@ -98,6 +98,18 @@ def _index(store: GraphStore) -> _NameIndex:
     return index
 
 
+def _forms(term: Term) -> set[str]:
+    return {term.key, fold(term.word.casefold())}
+
+
+def _share(these: Collection[Term], others: Collection[Term]) -> float:
+    """The weight share of `these` terms that occur among `others` (by lemma or folded spelling)."""
+    present = set().union(*(_forms(term) for term in others)) if others else set()
+    total = sum(term.weight + TITLE_WORD_FLOOR for term in these)
+    found = sum(term.weight + TITLE_WORD_FLOOR for term in these if _forms(term) & present)
+    return found / total if total else 0.0
+
+
 def search(store: GraphStore, text: str, *, types: Collection[NodeType] | None = None, top: int = 20) -> list[SearchHit]:
     """Nodes whose name, a label or an alias has the words of `text` (spellings folded), best first.
 
@@ -106,8 +118,7 @@ def search(store: GraphStore, text: str, *, types: Collection[NodeType] | None =
     ("Arbeidssokere" finds "Arbeidssøkere").
     """
     asked = weighted(terms(text))
-    total = sum(term.weight + TITLE_WORD_FLOOR for term in asked.values())
-    if not total:
+    if not asked:
         return []
     hits = []
     for node, names in _index(store).entries:
@@ -115,10 +126,9 @@ def search(store: GraphStore, text: str, *, types: Collection[NodeType] | None =
             continue
         best = 0.0
         for name in names:
-            forms = set(name) | {fold(term.word.casefold()) for term in name.values()}
-            shared = sum(t.weight + TITLE_WORD_FLOOR for key, t in asked.items() if key in forms or fold(t.word.casefold()) in forms)
-            if shared:
-                best = max(best, min(1.0, (shared / total) * (shared / sum(t.weight + TITLE_WORD_FLOOR for t in name.values()))))
+            recall = _share(asked.values(), name.values())
+            if recall:
+                best = max(best, recall * _share(name.values(), asked.values()))
         if best > 0:
             hits.append(SearchHit(node, round(best, 6)))
     hits.sort(key=lambda hit: (-hit.score, hit.node.id))

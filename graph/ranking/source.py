@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -73,6 +73,14 @@ class NeedDoc:
     vector: npt.NDArray[np.float32] | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Embedded:
+    catalogue: ConceptCatalogue
+    docs: Mapping[str, CaseDoc]
+    needs: list[NeedDoc]
+    own: Matrix
+
+
 class CaseSource(Protocol):
     """Candidates, documents and concepts for the ranking, from one revision of a store."""
 
@@ -83,8 +91,8 @@ class CaseSource(Protocol):
         """Ids of at most `limit` cases worth scoring for the problem (every case when there are few)."""
         ...
 
-    def documents(self, case_ids: Collection[str]) -> dict[str, CaseDoc]:
-        """The case documents of the ids that name cases."""
+    def documents(self, case_ids: Collection[str], *, embedded: bool = True) -> dict[str, CaseDoc]:
+        """The case documents of the ids that name cases (without vectors and inferred links unless `embedded`)."""
         ...
 
     def all_case_ids(self) -> list[str]:
@@ -134,7 +142,11 @@ def embed_cached(embedder: Embedder, texts: Sequence[str], *, key: str, as_queri
 
 
 class StoreCaseSource:
-    """A `CaseSource` held in memory, read from a store once per revision."""
+    """A `CaseSource` held in memory, read from a store once per revision.
+
+    Reading is cheap and done at once (filters and counts need no vectors); texts are embedded
+    on the first ranking, each text once per model.
+    """
 
     def __init__(self, store: GraphStore, embedder: Embedder) -> None:
         self.embedder = embedder
@@ -152,15 +164,23 @@ class StoreCaseSource:
                 if edge.type is RelType.BROADER:
                     broader[edge.source].add(edge.target)
         self._broader = broader
-        self._catalogue = self._build_catalogue()
         self._case_ids = sorted(n.id for n in self._nodes.values() if n.type is NodeType.CASE)
-        self._docs = {case_id: self._document(case_id, edges) for case_id in self._case_ids}
-        self._needs = self._build_needs()
-        self._own = (
-            np.stack([self._own_vector(self._docs[case_id]) for case_id in self._case_ids])
-            if self._case_ids
-            else np.zeros((0, embedder.dimension), dtype=np.float32)
-        )
+        self._plain = {case_id: self._document(case_id, edges) for case_id in self._case_ids}
+        self._embedded: _Embedded | None = None
+        self._lock = threading.Lock()
+
+    def _embed(self) -> _Embedded:
+        with self._lock:
+            if self._embedded is None:
+                catalogue = self._build_catalogue()
+                docs = {case_id: self._with_vectors(doc, catalogue) for case_id, doc in self._plain.items()}
+                own = (
+                    np.stack([docs[case_id].vectors[0] for case_id in self._case_ids])  # type: ignore[index]
+                    if self._case_ids
+                    else np.zeros((0, self.embedder.dimension), dtype=np.float32)
+                )
+                self._embedded = _Embedded(catalogue, docs, self._build_needs(), own)
+            return self._embedded
 
     def _build_catalogue(self) -> ConceptCatalogue:
         nodes = tuple(
@@ -175,6 +195,7 @@ class StoreCaseSource:
         return ConceptCatalogue(nodes, vectors, {node.id: i for i, node in enumerate(nodes)}, organisations)
 
     def _document(self, case_id: str, edges: Mapping[str, list[Edge]]) -> CaseDoc:
+        """A case's passages and stated links (no vectors, no inferred links yet)."""
         case = self._nodes[case_id]
         linked: dict[str, str] = {}
         needs: list[Node] = []
@@ -189,29 +210,31 @@ class StoreCaseSource:
                         linked.setdefault(need_edge.target, other.id)
             elif other.type in LINK_TYPES:
                 linked.setdefault(other.id, case_id)
-        passages = tuple(case_passages(case, needs))
-        texts = [own_text(case), *(passage.text for passage in passages)]
-        vectors = embed_cached(self.embedder, texts, key=passages_hash(texts[0], passages))
-        stated = [Link(self._nodes[node_id], via) for node_id, via in sorted(linked.items())]
-        links = tuple(stated + self._inferred(stated))
+        links = tuple(Link(self._nodes[node_id], via) for node_id, via in sorted(linked.items()))
         broader_ids = {b for link in links for b in self._ancestors(link.node.id)} - set(linked)
         broader = tuple(Link(self._nodes[b], case_id) for b in sorted(broader_ids))
-        return CaseDoc(case, passages, links, broader, vectors)
+        return CaseDoc(case, tuple(case_passages(case, needs)), links, broader)
 
-    def _inferred(self, stated: Sequence[Link]) -> list[Link]:
+    def _with_vectors(self, doc: CaseDoc, catalogue: ConceptCatalogue) -> CaseDoc:
+        """The document with its passage vectors and the concepts inferred from its free-text names."""
+        texts = [own_text(doc.case), *(passage.text for passage in doc.passages)]
+        vectors = embed_cached(self.embedder, texts, key=passages_hash(texts[0], doc.passages))
+        return replace(doc, links=doc.links + tuple(self._inferred(doc.links, catalogue)), vectors=vectors)
+
+    def _inferred(self, stated: Sequence[Link], catalogue: ConceptCatalogue) -> list[Link]:
         """Vocabulary concepts similar to the case's free-text target groups and topics (not already stated)."""
         from graph.ranking.concepts import CONCEPT_SIMILARITY
 
         free = [link.node for link in stated if link.node.type in CONCEPT_TYPES and not is_vocabulary(link.node)]
-        if not free or not self._catalogue.nodes:
+        if not free or not catalogue.nodes:
             return []
         texts = [node.label for node in free]
         vectors = embed_cached(self.embedder, texts, key="q" + texts_hash(texts), as_queries=True)
         have = {link.node.id for link in stated}
         best: dict[str, tuple[float, str]] = {}
-        for row, node in zip(vectors @ self._catalogue.vectors.T, free, strict=True):
+        for row, node in zip(vectors @ catalogue.vectors.T, free, strict=True):
             for i in np.flatnonzero(row >= CONCEPT_SIMILARITY):
-                concept = self._catalogue.nodes[int(i)].id
+                concept = catalogue.nodes[int(i)].id
                 if concept not in have and float(row[i]) > best.get(concept, (0.0, ""))[0]:
                     best[concept] = (round(float(row[i]), 4), node.id)
         return [Link(self._nodes[c], via, similarity) for c, (similarity, via) in sorted(best.items())]
@@ -232,17 +255,13 @@ class StoreCaseSource:
         vectors = embed_cached(self.embedder, texts, key=texts_hash(texts))
         return [NeedDoc(need, vectors[i]) for i, need in enumerate(needs)]
 
-    @staticmethod
-    def _own_vector(doc: CaseDoc) -> Matrix:
-        assert doc.vectors is not None
-        return doc.vectors[0]
-
     def candidates(self, problem: Problem, *, limit: int = CANDIDATES) -> list[str]:
         """Every case when there are at most `limit`; else the nearest by vector, by shared concept and by word."""
         if len(self._case_ids) <= limit:
             return list(self._case_ids)
+        embedded = self._embed()
         chosen: dict[str, None] = {}
-        similarity = self._own @ problem.vector
+        similarity = embedded.own @ problem.vector
         for position in np.argsort(-similarity, kind="stable")[: limit // 2]:
             chosen[self._case_ids[int(position)]] = None
         concepts = set(problem.concepts)
@@ -250,14 +269,15 @@ class StoreCaseSource:
         for case_id in self._case_ids:
             if len(chosen) >= limit:
                 break
-            doc = self._docs[case_id]
+            doc = embedded.docs[case_id]
             if concepts & {link.node.id for link in doc.links} or words & set(_title_words(doc.case)):
                 chosen[case_id] = None
         return list(chosen)
 
-    def documents(self, case_ids: Collection[str]) -> dict[str, CaseDoc]:
-        """The documents of the ids that name cases."""
-        return {case_id: self._docs[case_id] for case_id in case_ids if case_id in self._docs}
+    def documents(self, case_ids: Collection[str], *, embedded: bool = True) -> dict[str, CaseDoc]:
+        """The documents of the ids that name cases; without vectors and inferred links unless `embedded`."""
+        docs = self._embed().docs if embedded else self._plain
+        return {case_id: docs[case_id] for case_id in case_ids if case_id in docs}
 
     def all_case_ids(self) -> list[str]:
         """Every case id, sorted."""
@@ -265,11 +285,11 @@ class StoreCaseSource:
 
     def concepts(self) -> ConceptCatalogue:
         """The vocabulary concepts with their vectors."""
-        return self._catalogue
+        return self._embed().catalogue
 
     def needs(self) -> list[NeedDoc]:
         """Every stored need with its vector."""
-        return self._needs
+        return self._embed().needs
 
     def node(self, node_id: str) -> Node | None:
         """Any node by id."""
