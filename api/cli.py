@@ -28,7 +28,7 @@ from api.settings import get_settings
 from graph.ranking.evaluation import Query, evaluate
 from graph.ranking.embedding import default_embedder
 from graph.ranking.peers import bm25_index
-from graph.ranking.report import evaluation_tables
+from graph.ranking.report import NOTES, evaluation_tables
 from graph.ranking.source import source_for
 from graph.ranking import CaseFilter, PriorWork, prior_work
 from graph.ranking.explain import CONFIDENCE_LABELS, explain, no_match_message
@@ -340,7 +340,7 @@ def eval_(
         out.print(table)
     if markdown:
         markdown.parent.mkdir(parents=True, exist_ok=True)
-        lines = [f"# Ranking evaluation\n\n`behovsgraf eval {' '.join(map(str, paths))}` on {dt.date.today().isoformat()}"]
+        lines = [f"# Ranking evaluation\n\n`behovsgraf eval {' '.join(map(str, paths))}` on {dt.date.today().isoformat()}\n", NOTES]
         for title, header, rows in tables:
             lines.append(f"\n## {title}\n")
             lines.append("| " + " | ".join(header) + " |")

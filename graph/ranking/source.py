@@ -28,11 +28,13 @@ from graph.store import GraphStore
 
 __all__ = [
     "CANDIDATES",
+    "ALL_LANGUAGES",
     "CONCEPT_TYPES",
     "CaseSource",
     "ConceptCatalogue",
     "NeedDoc",
     "StoreCaseSource",
+    "language_centres",
     "source_for",
 ]
 
@@ -79,6 +81,27 @@ class _Embedded:
     docs: Mapping[str, CaseDoc]
     needs: list[NeedDoc]
     own: Matrix
+    centres: Mapping[str, npt.NDArray[np.float32]]
+
+
+ALL_LANGUAGES = ""
+"""The key of the centre of every case's vector, for languages no stored case is written in."""
+
+
+def language_centres(docs: Collection[CaseDoc]) -> dict[str, npt.NDArray[np.float32]]:
+    """The mean own vector of the cases of each language, and of all cases under `ALL_LANGUAGES`.
+
+    A multilingual model puts texts of one language near each other whatever they say;
+    subtracting a language's centre leaves what the text is about.
+    """
+    groups: dict[str, list[npt.NDArray[np.float32]]] = defaultdict(list)
+    for doc in docs:
+        if doc.vectors is not None:
+            language = doc.case.props.get("language")
+            if isinstance(language, str) and language:
+                groups[language].append(doc.vectors[0])
+            groups[ALL_LANGUAGES].append(doc.vectors[0])
+    return {language: np.mean(rows, axis=0).astype(np.float32) for language, rows in groups.items()}
 
 
 class CaseSource(Protocol):
@@ -105,6 +128,10 @@ class CaseSource(Protocol):
 
     def needs(self) -> list[NeedDoc]:
         """Every stored need with its vector."""
+        ...
+
+    def centres(self) -> Mapping[str, npt.NDArray[np.float32]]:
+        """The centre of the case vectors of each language, `ALL_LANGUAGES` for all cases."""
         ...
 
     def node(self, node_id: str) -> Node | None:
@@ -179,7 +206,7 @@ class StoreCaseSource:
                     if self._case_ids
                     else np.zeros((0, self.embedder.dimension), dtype=np.float32)
                 )
-                self._embedded = _Embedded(catalogue, docs, self._build_needs(), own)
+                self._embedded = _Embedded(catalogue, docs, self._build_needs(), own, language_centres(docs.values()))
             return self._embedded
 
     def _build_catalogue(self) -> ConceptCatalogue:
@@ -290,6 +317,10 @@ class StoreCaseSource:
     def needs(self) -> list[NeedDoc]:
         """Every stored need with its vector."""
         return self._embed().needs
+
+    def centres(self) -> Mapping[str, npt.NDArray[np.float32]]:
+        """The centre of the case vectors of each language (see `language_centres`)."""
+        return self._embed().centres
 
     def node(self, node_id: str) -> Node | None:
         """Any node by id."""
