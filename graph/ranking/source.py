@@ -86,13 +86,17 @@ class _Embedded:
 
 ALL_LANGUAGES = ""
 """The key of the centre of every case's vector, for languages no stored case is written in."""
+CENTRE_PRIOR_CASES = 5
+"""A language's centre counts the centre of all cases as this many cases of its own, so a language with few
+cases is not centred on those few cases themselves."""
 
 
 def language_centres(docs: Collection[CaseDoc]) -> dict[str, npt.NDArray[np.float32]]:
     """The mean own vector of the cases of each language, and of all cases under `ALL_LANGUAGES`.
 
     A multilingual model puts texts of one language near each other whatever they say;
-    subtracting a language's centre leaves what the text is about.
+    subtracting a language's centre leaves what the text is about. Each language's mean is
+    shrunk towards the mean of all cases by `CENTRE_PRIOR_CASES`.
     """
     groups: dict[str, list[npt.NDArray[np.float32]]] = defaultdict(list)
     for doc in docs:
@@ -101,7 +105,13 @@ def language_centres(docs: Collection[CaseDoc]) -> dict[str, npt.NDArray[np.floa
             if isinstance(language, str) and language:
                 groups[language].append(doc.vectors[0])
             groups[ALL_LANGUAGES].append(doc.vectors[0])
-    return {language: np.mean(rows, axis=0).astype(np.float32) for language, rows in groups.items()}
+    if not groups:
+        return {}
+    overall = np.mean(groups[ALL_LANGUAGES], axis=0)
+    return {
+        language: ((np.sum(rows, axis=0) + CENTRE_PRIOR_CASES * overall) / (len(rows) + CENTRE_PRIOR_CASES)).astype(np.float32)
+        for language, rows in groups.items()
+    }
 
 
 class CaseSource(Protocol):

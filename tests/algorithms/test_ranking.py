@@ -80,9 +80,9 @@ def test_ranking_is_deterministic_and_sorted(store: EmbeddedStore) -> None:
 
 def test_pages_follow_on_from_each_other(store: EmbeddedStore) -> None:
     whole = prior_work(store, "barn i familjehem", top=4)
-    pages = [prior_work(store, "barn i familjehem", top=2, offset=offset).hits for offset in (0, 2)]
+    pages = [prior_work(store, "barn i familjehem", top=1, offset=offset).hits for offset in range(whole.total)]
     assert [h.case.id for page in pages for h in page] == [h.case.id for h in whole.hits]
-    assert whole.total == len(whole.hits) == 4
+    assert whole.total == len(whole.hits) >= 2
 
 
 def test_filters_restrict_the_hits(store: EmbeddedStore) -> None:
