@@ -5,8 +5,10 @@ means it (a sentence is at least `CONCEPT_SIMILARITY` similar to the concept's l
 has the concepts its file links, half of their broader concepts, and the concepts its free-text
 target groups and topics are similar to (inferred links, kept with their similarity).
 
-`CONCEPT_SIMILARITY` is calibrated on held-out data: the vocabulary's own aliases, embedded as
-queries, against concept vectors built from labels alone; see `docs/eval.md`.
+`CONCEPT_SIMILARITY` is a fixed cosine of the raw (not language-centred) e5 vectors, set by hand
+at the level where e5 puts paraphrases of a short name; it is not fitted to the graded sets. The
+links inferred with it live with the ranking's case documents (with their similarity) and are
+shown as inferred; they are not written to the store.
 """
 
 from __future__ import annotations
