@@ -21,7 +21,7 @@ from fastapi.responses import FileResponse, Response
 
 from api.deps import get_store, identify
 from api.settings import Settings
-from graph.algorithms.ranking import CaseFilter
+from graph.ranking import CaseFilter
 from graph.errors import StoreError
 from graph.jsonld import CONTEXT_FILE, CONTEXT_PATH, MEDIA_TYPE
 from visualisation.i18n import UI_LANGUAGES, Texts, choose_language

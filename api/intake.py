@@ -19,7 +19,7 @@ from api.auth.identity import session_of
 from api.auth.sessions import Session
 from api.pages import Page, PageDep, SignInRequired, StoreDep
 from api.settings import Scope
-from graph.algorithms.text import guess_language
+from graph.ranking.language import detect_language
 from graph.store import GraphStore
 from ingest.proposals import proposed_need, store_proposed_need
 from ingest.schema import NeedIn
@@ -62,7 +62,7 @@ def intake_page(page: PageDep, session: SessionDep) -> Response:
 
 
 def _store(store: GraphStore, text: str, proposed_by: str | None) -> tuple[str, bool]:
-    need = proposed_need(text, language=guess_language(text), proposed_by=proposed_by)
+    need = proposed_need(text, language=detect_language(text), proposed_by=proposed_by)
     return store_proposed_need(store, need, ())
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from graph.algorithms.text import guess_language
+from graph.ranking.language import detect_language
 from graph.ids import slugify
 from graph.model import Node, NodeType
 from graph.store import GraphStore
@@ -77,7 +77,7 @@ def _summary(article: Article, title: str) -> tuple[str | None, Found | None]:
 def draft_case(article: Article, resolver: Resolver, nodes: dict[NodeType, list[Node]]) -> dict[str, Any]:
     """The draft case of one article, in the case-file format, with `provenance` for every value."""
     full_text = "\n".join(paragraph.text for paragraph in article.paragraphs)
-    lang = guess_language(full_text)
+    lang = detect_language(full_text)
     title = (article.title or article.paragraphs[0].text)[:300].strip()
     country = _COUNTRY.get(lang)
     document = article.file

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from graph.algorithms.text import STOP_WORDS, analyse
+from graph.ranking.language import LANGUAGES, is_stop_word, lemmas
 from graph.ids import normalise_name
 from graph.model import Node, NodeType
 from ingest.aliases import AliasIndex, names_of
@@ -147,7 +147,7 @@ def _longest(
         ids, _ = index.lookup(node_type, phrase)
         if len(ids) == 1:
             return length, next(iter(ids))
-        terms = tuple(analyse(phrase, lang))
+        terms = tuple(lemmas(phrase, lang))
         if terms and terms in stemmed and (length > 1 or len(phrase) > 5):
             return length, stemmed[terms]
     return None
@@ -158,7 +158,7 @@ def _stem_index(nodes: Sequence[Node], lang: str) -> dict[tuple[str, ...], str]:
     seen: dict[tuple[str, ...], set[str]] = {}
     for node in nodes:
         for name in names_of(node):
-            terms = tuple(analyse(name, lang))
+            terms = tuple(lemmas(name, lang))
             if terms:
                 seen.setdefault(terms, set()).add(node.id)
     return {terms: next(iter(ids)) for terms, ids in seen.items() if len(ids) == 1}
@@ -174,7 +174,7 @@ def find_new_organisations(article: Article, known: Iterable[str]) -> list[Found
     for paragraph, start, end in sentences(article):
         for match in _BODY.finditer(paragraph.text, start, end):
             words = match.group().split()
-            while len(words) > 1 and any(words[0].casefold() in stop for stop in STOP_WORDS.values()):
+            while len(words) > 1 and any(is_stop_word(words[0].casefold(), language) for language in LANGUAGES):
                 words = words[1:]
             name = " ".join(words)
             key = name.casefold()

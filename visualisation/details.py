@@ -23,8 +23,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from graph.algorithms.ranking import related_cases
 from graph.model import Edge, Node, NodeType, RelType, role_rank
+from graph.ranking import related_cases
 from graph.store import GraphStore
 from graph.provenance import decode as decode_provenance
 from visualisation.hits import Link
@@ -143,7 +143,7 @@ def case_details(store: GraphStore, case: Node, *, texts: Texts, node_url: Calla
         facts.append((texts["case.language"], texts.optional(f"content_language.{language}", language)))
     similar = [
         Link(hit.case.label, node_url(hit.case), _text(hit.case, "language"))
-        for hit in related_cases(store, case.id, top=_SIMILAR)
+        for hit in related_cases(store, case.id, top=_SIMILAR, lang=texts.lang).hits
     ]
     return CaseDetails(
         title=case.label,

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 
 from graph.model import LANGUAGES, NodeType, RelType
 
-__all__ = ["DEFAULT_LANGUAGE", "UI_LANGUAGES", "Texts", "all_keys", "choose_language"]
+__all__ = ["DEFAULT_LANGUAGE", "UI_LANGUAGES", "Texts", "accepted_languages", "all_keys", "choose_language"]
 
 UI_LANGUAGES: tuple[str, ...] = LANGUAGES
 """Languages the pages are written in, in the order the language switch shows them."""
@@ -177,6 +177,13 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "da": "{count} projekter passer, det mest relevante først.",
         "en": "{count} cases match, the most relevant first.",
     },
+    "search.strong": {
+        "sv": "{strong} tidigare arbeten matchar väl; {count} visas, det mest relevanta först.",
+        "nb": "{strong} tidligere arbeid passer godt; {count} vises, det mest relevante først.",
+        "nn": "{strong} tidlegare arbeid passar godt; {count} vert viste, det mest relevante først.",
+        "da": "{strong} tidligere arbejder passer godt; {count} vises, det mest relevante først.",
+        "en": "{strong} earlier cases match well; {count} shown, the most relevant first.",
+    },
     "search.none": {
         "sv": "Inga tidigare arbeten matchade. Pröva andra ord eller ta bort en avgränsning.",
         "nb": "Ingen tidligere arbeid passet. Prøv andre ord eller fjern en avgrensning.",
@@ -272,6 +279,7 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
     },
     "case.summary": {"sv": "Sammanfattning", "nb": "Sammendrag", "nn": "Samandrag", "da": "Resumé", "en": "Summary"},
     "case.language": {"sv": "Språk", "nb": "Språk", "nn": "Språk", "da": "Sprog", "en": "Language"},
+    "hit.confidence": {"sv": "Träff", "nb": "Treff", "nn": "Treff", "da": "Match", "en": "Match"},
     "case.stakeholders": {
         "sv": "Organisationer och roller",
         "nb": "Organisasjoner og roller",
@@ -1032,6 +1040,19 @@ def choose_language(requested: str | None, accept_language: str | None) -> str:
         nearest = _NEAREST.get(requested.strip().lower())
         if nearest:
             return nearest
+    for tag in accepted_languages(accept_language):
+        nearest = _NEAREST.get(tag)
+        if nearest:
+            return nearest
+    return DEFAULT_LANGUAGE
+
+
+def accepted_languages(accept_language: str | None) -> list[str]:
+    """The primary language tags of an Accept-Language header, most wanted first (q=0 left out).
+
+    >>> accepted_languages("en;q=0.5, da, nb-NO;q=0.8, sv;q=0")
+    ['da', 'nb', 'en']
+    """
     ranked: list[tuple[float, int, str]] = []
     for position, part in enumerate((accept_language or "").split(",")):
         tag, _, params = part.strip().partition(";")
@@ -1041,10 +1062,10 @@ def choose_language(requested: str | None, accept_language: str | None) -> str:
                 quality = float(params.strip()[2:])
             except ValueError:
                 continue
-        nearest = _NEAREST.get(tag.strip().lower().split("-")[0])
-        if nearest and quality > 0:
-            ranked.append((-quality, position, nearest))
-    return min(ranked)[2] if ranked else DEFAULT_LANGUAGE
+        primary = tag.strip().lower().split("-")[0]
+        if primary and quality > 0:
+            ranked.append((-quality, position, primary))
+    return [primary for _, _, primary in sorted(ranked)]
 
 
 class Texts:

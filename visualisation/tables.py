@@ -29,7 +29,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from graph.algorithms.ranking import CaseFilter, Hit, filter_cases, prior_work
+from graph.ranking import CaseFilter, Hit, filter_cases, prior_work
 from graph.model import Node, NodeType
 from graph.store import GraphStore
 from visualisation.hits import HitView, describe_hits
@@ -145,7 +145,7 @@ def prior_work_table(
     case_url: Callable[[Node], str],
 ) -> Table:
     """The prior-work list for `problem` (best first, with scores and reasons) as a table."""
-    hits = prior_work(store, problem, case_filter=case_filter, top=top)
+    hits = list(prior_work(store, problem, case_filter=case_filter, top=top, lang=texts.lang).hits)
     return _table(store, hits, problem=problem, texts=texts, case_url=case_url, kind="prior")
 
 

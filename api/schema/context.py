@@ -22,8 +22,9 @@ from api.deps import Caller, StoreProvider
 from api.schema.errors import NotFound, StoreUnavailableError
 from api.settings import Settings
 from graph.errors import NodeNotFound, StoreUnavailable
-from graph.model import Direction, Edge, Node, RelType
+from graph.model import LANGUAGES, Direction, Edge, Node, RelType
 from graph.store import GraphStore
+from visualisation.i18n import accepted_languages
 
 __all__ = ["SMALL_BATCH", "Context", "EdgeQuery", "Loaders"]
 
@@ -74,13 +75,33 @@ def _edges_of(store: GraphStore, queries: Sequence[EdgeQuery]) -> list[list[Edge
 class Context(BaseContext):
     """What resolvers of one request share."""
 
-    def __init__(self, *, settings: Settings, stores: StoreProvider, caller: Caller, request_id: str) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        stores: StoreProvider,
+        caller: Caller,
+        request_id: str,
+        accept_language: str | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.stores = stores
         self.caller = caller
         self.request_id = request_id
+        self.accept_language = accept_language
         self.loaders = Loaders(self)
+
+    def preferred_language(self) -> str | None:
+        """The caller's most wanted language among sv, nb, nn, da and en (Accept-Language), or None.
+
+        `no` counts as bokmål; a tag with q=0 is refused.
+        """
+        for tag in accepted_languages(self.accept_language):
+            code = {"no": "nb"}.get(tag, tag)
+            if code in LANGUAGES:
+                return code
+        return None
 
     async def call(self, fn: Callable[..., R], /, *args: object, **kwargs: object) -> R:
         """`fn(store, *args, **kwargs)` in a worker thread, with store failures made client errors.

@@ -18,7 +18,7 @@ from api.downloads import MAX_ROWS, download_url
 from api.schema.context import Context
 from api.schema.errors import LimitExceeded
 from api.schema.types import Language
-from graph.algorithms import ranking
+from graph import ranking
 from graph.store import GraphStore
 from visualisation.i18n import Texts, choose_language
 from visualisation.tables import (

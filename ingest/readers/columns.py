@@ -34,7 +34,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from graph.algorithms.text import guess_language
+from graph.ranking.language import detect_language
 from graph.ids import normalise_name, slugify
 from ingest.readers.base import Document, Location, read_problem
 from ingest.readers.yaml_cases import read_yaml
@@ -230,7 +230,7 @@ def _case(cells: Mapping[str, tuple[int, str]], defaults: Mapping[str, Any]) -> 
         case["organisations"] = organisations
     if "language" not in case and "title" in case:
         default = _COUNTRY_LANGUAGE.get(str(case.get("country", "")).upper(), "sv")
-        case["language"] = guess_language(f"{case['title']} {case.get('summary', '')}", default=default)
+        case["language"] = detect_language(f"{case['title']} {case.get('summary', '')}", default=default)
     if "id" not in case and "title" in case:
         parts = [str(case.get("country") or ""), case["title"], str(case.get("year") or "")]
         case["id"] = slugify(" ".join(part for part in parts if part))

@@ -25,6 +25,7 @@ from fastapi import FastAPI
 from api.app import create_app
 from api.settings import Settings
 from graph.backends import open_store
+from graph.ranking import prior_work
 from ingest.generate import generate_cases
 from ingest.run import ingest_records
 
@@ -205,10 +206,15 @@ def live_server(settings: Settings, *, app: FastAPI | None = None) -> Iterator[A
 
 
 def load_cases(store_path: Path) -> None:
-    """Ingest the hand-written and generated cases into the store at `store_path`."""
+    """Ingest the hand-written and generated cases into the store at `store_path`, then embed them.
+
+    Embedding once here stands in for the embedding that follows a write, so the first ranking
+    request of a test does not wait for every case to be embedded.
+    """
     with open_store(store_path) as store:
         report = ingest_records(store, [*CASES, *generate_cases(GENERATED, seed=11)], origin="tests")
-    assert report.written and report.ok, report.problems[:5]
+        assert report.written and report.ok, report.problems[:5]
+        prior_work(store, "elever", top=1)
 
 
 @pytest.fixture(scope="session")

@@ -50,7 +50,7 @@ def test_reads_are_open_by_default(api: Api) -> None:
 
 def test_reads_can_require_a_key(serve: Callable[[Settings], Api], dataset: Path) -> None:
     closed = serve(make_settings(dataset, require_key_for_reads=True))
-    for query in ("{ stats { nodeTotal } }", '{ priorWork(problem: "elever") { score } }'):
+    for query in ("{ stats { nodeTotal } }", '{ priorWork(problem: "elever") { totalCount } }'):
         error = closed.error(query)
         assert error["extensions"]["code"] == "UNAUTHENTICATED" and "API key" in error["message"]
         assert closed.data(query, key=READ_KEY)

@@ -27,8 +27,8 @@ def test_api_reads_back_what_it_wrote(serve: Callable[[Settings], Api], store_lo
     assert {"role": "OWNER", "node": {"name": "Trøndelag fylkeskommune"}} in by_key[TRONDELAG]["participants"]["edges"]
     assert len(by_key[TRONDELAG]["methods"]["edges"]) == 2
 
-    hits = api.data('{ priorWork(problem: "elever velger utdanningsprogram", first: 3) { case { key } } }')
-    assert hits["priorWork"][0]["case"]["key"] == TRONDELAG
+    hits = api.data('{ priorWork(problem: "elever velger utdanningsprogram", first: 3) { edges { node { case { key } } } } }')
+    assert hits["priorWork"]["edges"][0]["node"]["case"]["key"] == TRONDELAG
     case_id = global_id("Case", TRONDELAG)
     sub = api.data("query($id: ID!) { neighbourhood(id: $id) { nodes { key } } }", {"id": case_id})
     assert TRONDELAG in {node["key"] for node in sub["neighbourhood"]["nodes"]}

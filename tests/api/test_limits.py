@@ -57,7 +57,7 @@ def test_aliases(strict: Api) -> None:
         "{ cases(first: 51) { totalCount } }",
         "{ cases(first: 1) { edges { node { methods(first: 51) { totalCount } } } } }",
         '{ search(text: "elever", first: 51) { score } }',
-        '{ priorWork(problem: "elever", first: 51) { score } }',
+        '{ priorWork(problem: "elever", first: 51) { totalCount } }',
         "{ vocabulary(kind: TOPIC, first: 51) { totalCount } }",
     ],
 )
@@ -74,7 +74,7 @@ def test_list_arguments_and_texts(strict: Api) -> None:
     ids = [global_id("Case", f"case-{i}") for i in range(51)]
     assert "at most 50 ids" in _limit_error(strict, "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ids})
     assert "at most 2000 characters" in _limit_error(
-        strict, "query($p: String!) { priorWork(problem: $p) { score } }", {"p": "elev " * 500}
+        strict, "query($p: String!) { priorWork(problem: $p) { totalCount } }", {"p": "elev " * 500}
     )
     assert "at most 50 values" in _limit_error(
         strict, "query($c: [String!]) { cases(filter: {countries: $c}) { totalCount } }", {"c": ["SE"] * 51}

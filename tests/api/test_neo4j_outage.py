@@ -45,9 +45,9 @@ def test_outage_is_reported_and_recovered_from(
     own_neo4j: neo4j_local.LocalNeo4j, serve: Callable[[Settings], Api]
 ) -> None:
     api = serve(make_settings(own_neo4j.url))
-    query = '{ priorWork(problem: "elever som faller fra i videregående", first: 3) { case { key } } }'
+    query = '{ priorWork(problem: "elever som faller fra i videregående", first: 3) { edges { node { case { key } } } } }'
     before = api.data(query)
-    assert len(before["priorWork"]) == 3
+    assert len(before["priorWork"]["edges"]) == 3
 
     own_neo4j.stop()
     ready = api.client.get(f"{api.url}/readyz")

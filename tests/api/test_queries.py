@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -12,6 +14,8 @@ import pytest
 
 from graph.backends import open_store
 from graph.model import RelType
+from graph.ranking import ReasonKind
+from graph.ranking.explain import kind_label
 from tests.api.conftest import CASES, GENERATED, Api, global_id
 
 TRONDELAG = "no-trondelag-karriereveiledning"
@@ -209,30 +213,74 @@ def test_search_restricted_to_types(api: Api) -> None:
 
 def test_prior_work_over_http_ranks_like_the_cli(api: Api, dataset: Path) -> None:
     problem = "Elevene velger feil utdanningsprogram og trenger bedre veiledning"
-    hits = api.data(
+    found = api.data(
         """query($problem: String!) { priorWork(problem: $problem, first: 5) {
-             score matchedTerms reasons { kind label weight } case { key title } } }""",
+             totalCount strongCount isNoMatch message language
+             edges { node { score confidence reasons { kind label problemPart isInferred text weight } case { key title } } } } }""",
         {"problem": problem},
     )["priorWork"]
+    hits = [edge["node"] for edge in found["edges"]]
     cli = subprocess.run(
         [str(BEHOVSGRAF), "prior", "--store", str(dataset), "--top", "5", "--json", problem],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=900,
         check=True,
     )
     expected = json.loads(cli.stdout)
     assert TRONDELAG in [hit["case"]["key"] for hit in hits]
-    assert [(hit["case"]["key"], hit["score"]) for hit in hits] == [(hit["id"], hit["score"]) for hit in expected]
-    assert [hit["reasons"] for hit in hits] == [hit["reasons"] for hit in expected]
-    assert [hit["matchedTerms"] for hit in hits] == [hit["matched_terms"] for hit in expected]
+    assert (found["totalCount"], found["strongCount"], found["isNoMatch"], found["message"], found["language"].lower()) == (
+        expected["total"], expected["strong"], expected["no_match"], expected["message"], expected["language"]
+    )
+    assert [(hit["case"]["key"], hit["score"], hit["confidence"].lower()) for hit in hits] == [
+        (hit["id"], hit["score"], hit["confidence"]) for hit in expected["hits"]
+    ]
+    assert [
+        [(r["kind"].lower(), r["label"], r["problemPart"], r["isInferred"], r["text"], r["weight"]) for r in hit["reasons"]]
+        for hit in hits
+    ] == [
+        [(r["kind"], r["label"], r["problem_part"], r["inferred"], r["text"], r["weight"]) for r in hit["reasons"]]
+        for hit in expected["hits"]
+    ]
+
+
+def test_the_planner_page_shows_the_same_hits_and_reasons_as_graphql(api: Api) -> None:
+    problem = "Elevene velger feil utdanningsprogram og trenger bedre veiledning"
+    found = api.data(
+        """query($problem: String!) { priorWork(problem: $problem, first: 10, language: NB) {
+             edges { node { case { key } reasons { kind text } } } } }""",
+        {"problem": problem},
+    )["priorWork"]["edges"]
+    page = api.client.get(f"{api.url}/", params={"q": problem, "lang": "nb"}, headers={"Accept-Language": "en"}).text
+    assert re.findall(r'data-case-id="([^"]+)"', page) == [edge["node"]["case"]["key"] for edge in found]
+    shown = [
+        [html.unescape(re.sub(r"<[^>]+>", "", line)).strip() for line in re.findall(r"<li[^>]*>(<span class=\"reason-kind\">.*?)</li>", block)]
+        for block in re.findall(r'<ul class="reasons">(.*?)</ul>', page, flags=re.S)
+    ]
+    expected = [
+        [
+            f"{kind_label(ReasonKind.SENTENCE, 'nb')}: {r['text']}" if r["kind"] == "SENTENCE" else r["text"]
+            for r in edge["node"]["reasons"]
+        ]
+        for edge in found
+    ]
+    assert shown == expected
+
+
+def test_reasons_follow_accept_language(api: Api) -> None:
+    query = '{ priorWork(problem: "elever velger utdanningsprogram", first: 3) { language edges { node { reasons { text } } } } }'
+    answer = api.post(query, headers={"Accept-Language": "da, en;q=0.5"}).json()["data"]["priorWork"]
+    assert answer["language"] == "DA"
+    texts = [r["text"] for edge in answer["edges"] for r in edge["node"]["reasons"]]
+    assert any("svarer til" in text for text in texts)
 
 
 def test_prior_work_honours_the_filter(api: Api) -> None:
     hits = api.data(
         '{ priorWork(problem: "ældre borgere i eget hjem", filter: {countries: ["DK"]}, first: 10)'
-        " { case { key country } } }"
-    )["priorWork"]
+        " { edges { node { case { key country } } } } }"
+    )["priorWork"]["edges"]
+    hits = [edge["node"] for edge in hits]
     assert hits[0]["case"]["key"] == AALBORG
     assert {hit["case"]["country"] for hit in hits} == {"DK"}
 

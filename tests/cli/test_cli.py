@@ -40,19 +40,23 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_prior_finds_the_trondelag_pilot_and_the_vestfold_og_telemark_mapping(loaded: Path) -> None:
     result = run("prior", "--store", loaded, "--top", "5", "--json", PROBLEM_NN)
     assert result.returncode == 0, result.stderr
-    hits = json.loads(result.stdout)
+    found = json.loads(result.stdout)
+    assert set(found) == {"language", "total", "strong", "no_match", "message", "hits"}
+    assert found["language"] == "nn" and found["strong"] >= 1 and not found["no_match"]
+    hits = found["hits"]
     ids = [hit["id"] for hit in hits]
     assert "no-trondelag-novari-utdanningsvalg" in ids
     assert "no-vestfold-telemark-radgivning-kartlegging" in ids
-    assert set(hits[0]) == {"id", "title", "score", "reasons", "matched_terms"}
-    assert hits[0]["reasons"] and {"kind", "label", "weight"} == set(hits[0]["reasons"][0])
+    assert set(hits[0]) == {"id", "title", "score", "confidence", "reasons"}
+    main = hits[0]["reasons"][0]
+    assert main["kind"] == "sentence" and main["problem_part"] and main["text"].startswith(f"“{main['label']}”")
     assert [hit["score"] for hit in hits] == sorted((hit["score"] for hit in hits), reverse=True)
 
 
 def test_prior_prints_a_table_with_reasons(loaded: Path) -> None:
     result = run("prior", "--store", loaded, "--top", "3", PROBLEM_NN)
     assert result.returncode == 0
-    assert "no-trondelag-novari-utdanningsvalg" in result.stdout and "words:" in result.stdout
+    assert "no-trondelag-novari-utdanningsvalg" in result.stdout and "svarar til" in result.stdout
 
 
 def test_show_and_stats(loaded: Path) -> None:

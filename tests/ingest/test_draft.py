@@ -14,7 +14,7 @@ import pytest
 import yaml
 from fpdf import FPDF
 
-from graph.algorithms.text import analyse
+from graph.ranking.language import lemmas
 from graph.backends.embedded import EmbeddedStore
 from graph.ids import normalise_name
 from graph.model import NodeType
@@ -41,7 +41,7 @@ def expected(seed: Seed, key: str) -> list[str]:
 def recovered(wanted: list[str], drafted: list[str], resolver: Resolver, node_type: NodeType, lang: str) -> int:
     def keys(name: str) -> set[object]:
         ids, _ = resolver.index.lookup(node_type, name)
-        return {normalise_name(name), tuple(analyse(name, lang)), *ids}
+        return {normalise_name(name), tuple(lemmas(name, lang)), *ids}
 
     drafted_keys = set().union(*(keys(name) for name in drafted)) if drafted else set()
     return sum(1 for name in wanted if keys(name) & drafted_keys)
@@ -69,8 +69,8 @@ def mentioned(seed: Seed, names: list[str], found: set[str], lang: str) -> list[
     The hand-written cases also hold facts from other pages than the article (see the
     comments of seed-cases.yaml); no reader of the article alone can find those.
     """
-    words = set(analyse(" ".join(seed.blocks()), lang))
-    return [name for name in names if set(analyse(name, lang)) <= words or name in found]
+    words = set(lemmas(" ".join(seed.blocks()), lang))
+    return [name for name in names if set(lemmas(name, lang)) <= words or name in found]
 
 
 def test_drafts_recover_the_hand_written_cases_with_a_quote_for_each(
