@@ -29,6 +29,8 @@ import simplemma
 import stopwordsiso
 import wordfreq
 
+from graph.model import LANGUAGES
+
 __all__ = [
     "COMMON_ZIPF",
     "LANGUAGES",
@@ -43,7 +45,6 @@ __all__ = [
     "words",
 ]
 
-LANGUAGES = ("sv", "nb", "nn", "da", "en")
 DEFAULT_LANGUAGE = "sv"
 COMMON_ZIPF = 5.0
 """Words at least this common (Zipf) weigh nothing."""

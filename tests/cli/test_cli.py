@@ -276,7 +276,7 @@ def test_prior_refuses_an_empty_problem_and_unknown_countries(loaded: Path, args
 def test_prior_accepts_a_lower_case_country(loaded: Path) -> None:
     result = run("prior", "--store", loaded, "--country", "dk", "--json", "ledige borgere jobcenter")
     assert result.returncode == 0, result.stderr
-    hits = json.loads(result.stdout)
+    hits = json.loads(result.stdout)["hits"]
     assert hits and all(hit["id"].startswith("dk-") for hit in hits)
 
 
