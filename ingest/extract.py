@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from graph.ranking.language import LANGUAGES, is_stop_word, lemmas
+from graph.ranking.language import LANGUAGES, base_forms, is_stop_word
 from graph.ids import normalise_name
 from graph.model import Node, NodeType
 from ingest.aliases import AliasIndex, names_of
@@ -147,10 +147,17 @@ def _longest(
         ids, _ = index.lookup(node_type, phrase)
         if len(ids) == 1:
             return length, next(iter(ids))
-        terms = tuple(lemmas(phrase, lang))
+        if _framed_by_stop_words(words[position].group(), words[position + length - 1].group(), lang):
+            continue
+        terms = tuple(base_forms(phrase, lang))
         if terms and terms in stemmed and (length > 1 or len(phrase) > 5):
             return length, stemmed[terms]
     return None
+
+
+def _framed_by_stop_words(first: str, last: str, lang: str) -> bool:
+    """Whether a run of words opens or closes with a function word ("av elever i"): no name's base form does."""
+    return is_stop_word(first.casefold(), lang) or is_stop_word(last.casefold(), lang)
 
 
 def _stem_index(nodes: Sequence[Node], lang: str) -> dict[tuple[str, ...], str]:
@@ -158,7 +165,7 @@ def _stem_index(nodes: Sequence[Node], lang: str) -> dict[tuple[str, ...], str]:
     seen: dict[tuple[str, ...], set[str]] = {}
     for node in nodes:
         for name in names_of(node):
-            terms = tuple(lemmas(name, lang))
+            terms = tuple(base_forms(name, lang))
             if terms:
                 seen.setdefault(terms, set()).add(node.id)
     return {terms: next(iter(ids)) for terms, ids in seen.items() if len(ids) == 1}

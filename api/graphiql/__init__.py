@@ -32,9 +32,17 @@ EXAMPLE_QUERY = """# Prior work for a problem, best first, with the reasons each
 # Ctrl-Enter runs it; Docs lists every field.
 query PriorWork {
   priorWork(problem: "Elever som slutar gymnasiet i förtid", first: 5) {
-    score
-    case { key title country year }
-    reasons { kind label weight }
+    strongCount
+    isNoMatch
+    message
+    edges {
+      node {
+        score
+        confidence
+        case { key title country year }
+        reasons { kind text problemPart isInferred }
+      }
+    }
   }
 }
 """

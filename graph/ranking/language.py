@@ -36,6 +36,7 @@ __all__ = [
     "LANGUAGES",
     "MAX_RARITY",
     "Term",
+    "base_forms",
     "detect_language",
     "fold",
     "is_stop_word",
@@ -134,6 +135,20 @@ def terms(text: str, lang: str | None = None) -> list[Term]:
 def lemmas(text: str, lang: str | None = None) -> list[str]:
     """The folded lemmas of the content words of `text`, in order."""
     return [term.key for term in terms(text, lang)]
+
+
+@lru_cache(maxsize=200_000)
+def _base_form(lower: str, lang: str) -> str:
+    return fold(simplemma.lemmatize(lower, lang=lang, greedy=True).casefold())
+
+
+def base_forms(text: str, lang: str | None = None) -> list[str]:
+    """Like `lemmas`, but words the dictionary lacks are reduced too ("medskapar", "medskapande" -> "medskapa").
+
+    For finding vocabulary names in free text, where a missed inflection costs more than a loose match.
+    """
+    lang = lang if lang in LANGUAGES else detect_language(text)
+    return [_base_form(term.word.casefold(), lang) for term in terms(text, lang)]
 
 
 @lru_cache(maxsize=200_000)

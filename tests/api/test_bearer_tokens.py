@@ -21,7 +21,7 @@ from tests.api.conftest import CASES, WRITE_KEY, Api, case_input, make_settings
 from tests.conftest import oidc_settings
 from tests.oidc_local import SHORT_LIVED_ISSUER_ID, LocalOidc
 
-PRIOR = "query($p: String!) { priorWork(problem: $p, first: 3) { case { key } } }"
+PRIOR = "query($p: String!) { priorWork(problem: $p, first: 3) { edges { node { case { key } } } } }"
 PROBLEM = {"p": "Elevene trenger hjelp til å velge utdanningsprogram"}
 UPSERT = "mutation($input: UpsertCasesInput!) { upsertCases(input: $input) { ... on UpsertCasesSuccess { created } } }"
 PROPOSE = (
@@ -50,8 +50,8 @@ def _case(case_id: str) -> dict[str, object]:
 def test_reader_token_reads_when_reads_need_identity(server: Callable[..., Api], oidc_provider: LocalOidc) -> None:
     api = server(require_key_for_reads=True)
     assert api.error(PRIOR, PROBLEM)["extensions"]["code"] == "UNAUTHENTICATED"
-    hits = api.data(PRIOR, PROBLEM, key=oidc_provider.token("reader"))["priorWork"]
-    assert hits[0]["case"]["key"] == "no-trondelag-karriereveiledning"
+    hits = api.data(PRIOR, PROBLEM, key=oidc_provider.token("reader"))["priorWork"]["edges"]
+    assert hits[0]["node"]["case"]["key"] == "no-trondelag-karriereveiledning"
 
 
 def test_token_without_a_mapped_group_is_forbidden(server: Callable[..., Api], oidc_provider: LocalOidc) -> None:
@@ -134,6 +134,6 @@ def test_expired_token_is_refused(server: Callable[..., Api], oidc_provider: Loc
     api = server(issuer=f"{oidc_provider.url}/{SHORT_LIVED_ISSUER_ID}", clock_skew_seconds=0)
     api.data(PRIOR, PROBLEM, key=oidc_provider.token("reader", issuer_id=SHORT_LIVED_ISSUER_ID))  # keys fetched
     token = oidc_provider.token("reader", issuer_id=SHORT_LIVED_ISSUER_ID)
-    assert api.data(PRIOR, PROBLEM, key=token)["priorWork"]
+    assert api.data(PRIOR, PROBLEM, key=token)["priorWork"]["edges"]
     time.sleep(max(0.0, _claims(token)["exp"] - time.time()) + 1.5)
     assert "expired" in _refused(api, token)

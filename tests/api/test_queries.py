@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from api.graphiql import EXAMPLE_QUERY
 from graph.backends import open_store
 from graph.model import RelType
 from graph.ranking import ReasonKind
@@ -445,3 +446,8 @@ def test_cases_order_by_pages_through_every_case_once_in_that_order(api: Api, or
         after = page["pageInfo"]["endCursor"]
     assert len(seen) == len({node["key"] for node in seen}) == ALL_CASES
     assert seen == sorted(seen, key=sort_key, reverse="DESC" in order)  # type: ignore[arg-type]
+
+
+def test_the_graphiql_example_query_runs(api: Api) -> None:
+    found = api.data(EXAMPLE_QUERY)["priorWork"]
+    assert found["edges"] and found["edges"][0]["node"]["reasons"]

@@ -16,6 +16,9 @@ pytestmark = pytest.mark.browser
 PROBLEM = "Elever slutter på videregående skole"
 CASE = "no-grunerlokka-overgangstjenesten"
 _OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+_WIDE = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + e.className + ': ' + (e.textContent || '').slice(0, 60))"""
 
 
 @pytest.mark.parametrize("lang", UI_LANGUAGES)
@@ -33,7 +36,7 @@ def test_every_page_speaks_its_language_and_fits_a_375_px_screen(
     assert page.locator("nav.site-nav").get_by_role("link", name=texts["nav.search"]).count() == 1
     current = page.locator(".language-nav [aria-current=true]")
     assert current.get_attribute("lang") == lang and current.inner_text() == texts[f"language.{lang}"]
-    assert page.evaluate(_OVERFLOW) <= 0, f"{path} in {lang} is wider than the screen"
+    assert page.evaluate(_OVERFLOW) <= 0, f"{path} in {lang} is wider than the screen: {page.evaluate(_WIDE)}"
     if path.startswith("/?"):
         assert page.get_by_role("heading", level=1).inner_text() == texts["search.title"]
         page.screenshot(path=str(screenshots / f"planner-375-{lang}.png"), full_page=True)
