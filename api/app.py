@@ -151,6 +151,7 @@ def _graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:
             stores=request.app.state.stores,
             caller=identify(settings, request.headers.get("authorization")),
             request_id=_request_id_of(request.scope),
+            accept_language=request.headers.get("accept-language"),
         )
 
     return _GraphQLRouter(

@@ -34,6 +34,7 @@ from graph.changes import ChangeSet, ChangesExpired
 from graph.model import Direction, Edge, Node, NodeType, RelType
 from graph.ranking.documents import CaseDoc, Link, case_passages
 from graph.ranking.embedding import Embedder
+from graph.ranking.facets import CaseFacets
 from graph.ranking.problem import Problem
 from graph.ranking.source import CANDIDATES, CONCEPT_TYPES, LINK_TYPES, ConceptCatalogue, NeedDoc, is_vocabulary
 from graph.ranking.texts import case_texts, concept_texts, need_text
@@ -47,6 +48,8 @@ DOCUMENT_CACHE = 20_000
 _CASE_RELS = (RelType.TARGETS, RelType.ABOUT, RelType.USED, RelType.PARTICIPATED_IN, RelType.ADDRESSES)
 _CANDIDATE_SHARES = (0.5, 0.3)
 """Of the candidate budget: nearest vectors first, then full-text matches, the rest for concept-linked cases."""
+_FACET_CHUNK = 2_000
+"""Cases read per round when the facets are built."""
 _CONCEPT_CASES = 64
 """At most this many cases per named concept join the candidates."""
 
@@ -76,6 +79,8 @@ class StoredCaseSource:
         self._dependents: dict[str, set[str]] = defaultdict(set)
         self._case_ids: list[str] | None = None
         self._cases_total: int | None = None
+        self._facets: CaseFacets | None = None
+        self._facets_lock = threading.Lock()
         self._needs: list[NeedDoc] | None = None
         self._catalogue = self._read_catalogue()
         self._docs_lock = threading.Lock()
@@ -108,6 +113,7 @@ class StoredCaseSource:
             self._dependents.clear()
             self._case_ids = None
             self._cases_total = None
+            self._facets = None
             self._needs = None
             self._catalogue = catalogue
             self.revision = revision
@@ -126,7 +132,14 @@ class StoredCaseSource:
         needs_changed = bool(change.nodes_removed) or any(
             n.type is NodeType.NEED for n in changed.values()
         ) or any(key[1] == RelType.ADDRESSES.value for key in change.edges_added | change.edges_removed)
+        facets = self._facets
+        if facets is not None:
+            cases = self._affected_cases(touched, catalogue_changed)
+            facets = None if cases is None else facets.updated(
+                self._build(sorted(cases), with_vectors=False).values(), change.nodes_removed | cases
+            )
         with self._docs_lock:
+            self._facets = facets
             for node_id in touched:
                 self._docs.pop(node_id, None)
                 for case_id in self._dependents.pop(node_id, ()):
@@ -144,6 +157,37 @@ class StoredCaseSource:
                 self._needs = None
             self._catalogue = catalogue
             self.revision = change.revision
+
+    def _affected_cases(self, touched: set[str], catalogue_changed: bool) -> set[str] | None:
+        """The cases whose facets a change may alter (None: rebuild all, after a vocabulary change)."""
+        if catalogue_changed:
+            return None
+        cases = set(touched)
+        with self._docs_lock:
+            for node_id in touched:
+                cases.update(self._dependents.get(node_id, ()))
+        needs = [n.id for n in self.store.get_many(sorted(touched)).values() if n.type is NodeType.NEED]
+        for edges in self.store.edges_of_many(needs, rel=RelType.ADDRESSES, direction=Direction.IN).values():
+            cases.update(edge.source for edge in edges)
+        return cases
+
+    def facets(self) -> CaseFacets:
+        """Every case's country, language, year and links as arrays; built once, then updated by `sync`."""
+        self.sync()
+        facets = self._facets
+        if facets is None:
+            with self._facets_lock:
+                facets = self._facets
+                if facets is None:
+                    revision = self.revision
+                    ids = self.all_case_ids()
+                    docs = [doc for start in range(0, len(ids), _FACET_CHUNK)
+                            for doc in self._build(ids[start : start + _FACET_CHUNK], with_vectors=False).values()]
+                    facets = CaseFacets.of(docs)
+                    with self._docs_lock:
+                        if self.revision == revision:
+                            self._facets = facets
+        return facets
 
     # ------------------------------------------------------------------ catalogue
     def _read_catalogue(self) -> _Catalogue:
@@ -275,8 +319,8 @@ class StoredCaseSource:
         while len(self._docs) > DOCUMENT_CACHE:
             self._docs.popitem(last=False)
 
-    def _build(self, case_ids: list[str]) -> dict[str, CaseDoc]:
-        """Documents of these ids with a handful of bounded store calls."""
+    def _build(self, case_ids: list[str], *, with_vectors: bool = True) -> dict[str, CaseDoc]:
+        """Documents of these ids with a handful of bounded store calls (without vectors for facets)."""
         cases = {node_id: node for node_id, node in self.store.get_many(case_ids).items() if node.type is NodeType.CASE}
         if not cases:
             return {}
@@ -287,7 +331,7 @@ class StoredCaseSource:
         need_of = self.store.edges_of_many(need_ids, rel=RelType.OF, direction=Direction.OUT) if need_ids else {}
         need_targets = {edge.target for found in need_of.values() for edge in found}
         nodes.update(self.store.get_many(sorted(need_targets - nodes.keys())))
-        stored = self.store.vectors(self.embedder.model, list(cases))
+        stored = self.store.vectors(self.embedder.model, list(cases)) if with_vectors else {}
         return {
             case_id: self._document(case, edges[case_id], nodes, need_of, stored.get(case_id))
             for case_id, case in cases.items()
