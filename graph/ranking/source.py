@@ -31,11 +31,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CANDIDATES",
+    "CASE_RELS",
     "CONCEPT_TYPES",
     "CaseSource",
     "ConceptCatalogue",
     "NeedDoc",
     "StoreCaseSource",
+    "free_concepts",
+    "infer_links",
+    "query_model",
     "source_for",
 ]
 
@@ -44,7 +48,7 @@ CANDIDATES = 300
 CONCEPT_TYPES = (NodeType.TARGET_GROUP, NodeType.TOPIC, NodeType.METHOD)
 """Concept types that are linked by similarity (organisations are linked by name only)."""
 LINK_TYPES = (*CONCEPT_TYPES, NodeType.ORGANISATION, NodeType.PLACE)
-_CASE_RELS = {RelType.TARGETS, RelType.ABOUT, RelType.USED, RelType.PARTICIPATED_IN, RelType.ADDRESSES, RelType.LOCATED_IN}
+CASE_RELS = {RelType.TARGETS, RelType.ABOUT, RelType.USED, RelType.PARTICIPATED_IN, RelType.ADDRESSES, RelType.LOCATED_IN}
 _CONCEPT_ALIASES_EMBEDDED = 4
 """A concept's vector is of its labels and its first few aliases, in one text."""
 
@@ -109,6 +113,32 @@ class CaseSource(Protocol):
     def facets(self) -> CaseFacets:
         """Every case's country, language, year and links as arrays (filters, counts, pages)."""
         ...
+
+
+def free_concepts(stated: Sequence[Link]) -> list[Node]:
+    """The stated target groups, topics and methods that are free text, not vocabulary concepts."""
+    return [link.node for link in stated if link.node.type in CONCEPT_TYPES and not is_vocabulary(link.node)]
+
+
+def infer_links(stated: Sequence[Link], free: Sequence[Node], vectors: Matrix, catalogue: ConceptCatalogue) -> list[Link]:
+    """Vocabulary concepts similar to the free-text concepts `free` (query vectors, one row each), not already stated."""
+    from graph.ranking.concepts import CONCEPT_SIMILARITY
+
+    if not free or not catalogue.nodes:
+        return []
+    have = {link.node.id for link in stated}
+    best: dict[str, tuple[float, str]] = {}
+    for row, node in zip(vectors @ catalogue.vectors.T, free, strict=True):
+        for i in np.flatnonzero(row >= CONCEPT_SIMILARITY):
+            concept = catalogue.nodes[int(i)].id
+            if concept not in have and float(row[i]) > best.get(concept, (0.0, ""))[0]:
+                best[concept] = (round(float(row[i]), 4), node.id)
+    return [Link(catalogue.nodes[catalogue.position[c]], via, similarity) for c, (similarity, via) in sorted(best.items())]
+
+
+def query_model(model: str) -> str:
+    """The name free-text concepts' query vectors are stored under (they are embedded as queries)."""
+    return f"{model}#query"
 
 
 def is_vocabulary(node: Node) -> bool:
@@ -187,7 +217,7 @@ class StoreCaseSource:
         linked: dict[str, str] = {}
         needs: list[Node] = []
         for edge in edges.get(case_id, ()):
-            if edge.type not in _CASE_RELS:
+            if edge.type not in CASE_RELS:
                 continue
             other = self._nodes[edge.target if edge.source == case_id else edge.source]
             if other.type is NodeType.NEED:
@@ -208,21 +238,12 @@ class StoreCaseSource:
 
     def _inferred(self, stated: Sequence[Link]) -> list[Link]:
         """Vocabulary concepts similar to the case's free-text target groups and topics (not already stated)."""
-        from graph.ranking.concepts import CONCEPT_SIMILARITY
-
-        free = [link.node for link in stated if link.node.type in CONCEPT_TYPES and not is_vocabulary(link.node)]
+        free = free_concepts(stated)
         if not free or not self._catalogue.nodes:
             return []
         texts = [node.label for node in free]
         vectors = embed_cached(self.embedder, texts, key="q" + texts_hash(texts), as_queries=True)
-        have = {link.node.id for link in stated}
-        best: dict[str, tuple[float, str]] = {}
-        for row, node in zip(vectors @ self._catalogue.vectors.T, free, strict=True):
-            for i in np.flatnonzero(row >= CONCEPT_SIMILARITY):
-                concept = self._catalogue.nodes[int(i)].id
-                if concept not in have and float(row[i]) > best.get(concept, (0.0, ""))[0]:
-                    best[concept] = (round(float(row[i]), 4), node.id)
-        return [Link(self._nodes[c], via, similarity) for c, (similarity, via) in sorted(best.items())]
+        return infer_links(stated, free, vectors, self._catalogue)
 
     def _ancestors(self, concept: str) -> set[str]:
         seen: set[str] = set()

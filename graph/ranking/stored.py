@@ -36,7 +36,18 @@ from graph.ranking.documents import CaseDoc, Link, case_passages
 from graph.ranking.embedding import Embedder
 from graph.ranking.facets import CaseFacets
 from graph.ranking.problem import Problem
-from graph.ranking.source import CANDIDATES, CONCEPT_TYPES, LINK_TYPES, ConceptCatalogue, NeedDoc, is_vocabulary
+from graph.ranking.source import (
+    CANDIDATES,
+    CASE_RELS,
+    CONCEPT_TYPES,
+    LINK_TYPES,
+    ConceptCatalogue,
+    NeedDoc,
+    free_concepts,
+    infer_links,
+    is_vocabulary,
+    query_model,
+)
 from graph.ranking.texts import case_texts, concept_texts, need_text
 from graph.store import GraphStore
 from graph.vectors import StoredVectors, Vector
@@ -45,7 +56,6 @@ __all__ = ["DOCUMENT_CACHE", "StoredCaseSource"]
 
 DOCUMENT_CACHE = 20_000
 """Case documents kept in memory per source (least recently used dropped first)."""
-_CASE_RELS = (RelType.TARGETS, RelType.ABOUT, RelType.USED, RelType.PARTICIPATED_IN, RelType.ADDRESSES)
 _CANDIDATE_SHARES = (0.5, 0.3)
 """Of the candidate budget: nearest vectors first, then full-text matches, the rest for concept-linked cases."""
 _FACET_CHUNK = 2_000
@@ -217,8 +227,9 @@ class StoredCaseSource:
         broader: dict[str, set[str]] = defaultdict(set)
         for node_id, edges in self.store.edges_of_many(ids, rel=RelType.BROADER, direction=Direction.OUT).items():
             broader[node_id].update(edge.target for edge in edges)
+        organisations = tuple(sorted(self.store.find(NodeType.ORGANISATION), key=lambda node: node.id))
         return _Catalogue(
-            ConceptCatalogue(nodes, vectors, {node_id: i for i, node_id in enumerate(ids)}),
+            ConceptCatalogue(nodes, vectors, {node_id: i for i, node_id in enumerate(ids)}, organisations),
             {key: frozenset(value) for key, value in broader.items()},
         )
 
@@ -274,7 +285,7 @@ class StoredCaseSource:
             for edge in linked.get(concept, ())[:_CONCEPT_CASES]:
                 if len(chosen) >= limit:
                     break
-                if edge.type in _CASE_RELS and edge.source not in chosen:
+                if edge.type in CASE_RELS and edge.source not in chosen:
                     chosen[edge.source] = None
         return list(chosen)[:limit]
 
@@ -332,8 +343,12 @@ class StoredCaseSource:
         need_targets = {edge.target for found in need_of.values() for edge in found}
         nodes.update(self.store.get_many(sorted(need_targets - nodes.keys())))
         stored = self.store.vectors(self.embedder.model, list(cases)) if with_vectors else {}
+        free = sorted(
+            node_id for node_id, node in nodes.items() if node.type in CONCEPT_TYPES and not is_vocabulary(node)
+        )
+        free_vectors = self.store.vectors(query_model(self.embedder.model), free) if free else {}
         return {
-            case_id: self._document(case, edges[case_id], nodes, need_of, stored.get(case_id))
+            case_id: self._document(case, edges[case_id], nodes, need_of, stored.get(case_id), free_vectors)
             for case_id, case in cases.items()
         }
 
@@ -344,11 +359,12 @@ class StoredCaseSource:
         nodes: dict[str, Node],
         need_of: dict[str, list[Edge]],
         stored: StoredVectors | None,
+        free_vectors: dict[str, StoredVectors],
     ) -> CaseDoc:
         linked: dict[str, str] = {}
         needs: list[Node] = []
         for edge in edges:
-            if edge.type not in _CASE_RELS:
+            if edge.type not in CASE_RELS:
                 continue
             other = nodes.get(edge.target if edge.source == case.id else edge.source)
             if other is None:
@@ -364,7 +380,10 @@ class StoredCaseSource:
         passages = tuple(case_passages(case, unique_needs))
         text_hash, _ = case_texts(case, unique_needs)
         vectors = stored.matrix if stored is not None and stored.text_hash == text_hash else None
-        links = tuple(Link(nodes[node_id], via) for node_id, via in sorted(linked.items()))
+        stated = [Link(nodes[node_id], via) for node_id, via in sorted(linked.items())]
+        free = [node for node in free_concepts(stated) if node.id in free_vectors]
+        rows = np.stack([free_vectors[node.id].own for node in free]) if free else np.zeros((0, 1), dtype=np.float32)
+        links = tuple(stated + infer_links(stated, free, rows, self._catalogue.concepts))
         broader_ids = {b for link in links for b in self._ancestors(link.node.id)} - set(linked)
         concepts = self._catalogue.concepts
         broader = tuple(

@@ -24,7 +24,8 @@ from graph.changes import ChangesExpired
 from graph.errors import StoreError
 from graph.model import Direction, Node, NodeType, RelType
 from graph.ranking.embedding import Embedder
-from graph.ranking.source import CONCEPT_TYPES, is_vocabulary
+from graph.ranking.documents import passages_hash
+from graph.ranking.source import CONCEPT_TYPES, is_vocabulary, query_model
 from graph.ranking.texts import case_texts, concept_texts, need_text
 from graph.store import GraphStore
 from graph.vectors import StoredVectors
@@ -41,11 +42,12 @@ _CHUNK = 500
 
 @dataclass(frozen=True, slots=True)
 class Work:
-    """One node to embed: the hash of its texts and the texts (row 0 first)."""
+    """One node to embed: the hash of its texts and the texts (row 0 first); free-text concepts as queries."""
 
     node_id: str
     text_hash: str
     texts: tuple[str, ...]
+    as_query: bool = False
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
@@ -54,10 +56,10 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
 
 
 def embeddable_ids(store: GraphStore) -> list[str]:
-    """Every case, need and vocabulary concept id, cases first."""
+    """Every case, need and concept id (vocabulary and free text), cases first."""
     ids = [node.id for node in store.find(NodeType.CASE)]
     ids += [node.id for node in store.find(NodeType.NEED)]
-    ids += [node.id for node_type in CONCEPT_TYPES for node in store.find(node_type) if is_vocabulary(node)]
+    ids += [node.id for node_type in CONCEPT_TYPES for node in store.find(node_type)]
     return ids
 
 
@@ -70,7 +72,13 @@ def stale_work(store: GraphStore, model: str, node_ids: Collection[str]) -> list
         addressed = store.edges_of_many([c.id for c in cases], rel=RelType.ADDRESSES, direction=Direction.OUT)
         need_nodes = store.get_many(sorted({edge.target for edges in addressed.values() for edge in edges}))
         stored = store.vectors(model, list(nodes))
+        stored_queries = store.vectors(query_model(model), list(nodes))
         for node in nodes.values():
+            if node.type in CONCEPT_TYPES and not is_vocabulary(node):
+                text_hash = passages_hash(node.label, ())
+                if node.id not in stored_queries or stored_queries[node.id].text_hash != text_hash:
+                    work.append(Work(node.id, text_hash, (node.label,), as_query=True))
+                continue
             found = _texts(node, [need_nodes[e.target] for e in addressed.get(node.id, ()) if e.target in need_nodes])
             if found is None:
                 continue
@@ -136,16 +144,22 @@ def embed_stale(
 
 
 def _store_batch(store: GraphStore, embedder: Embedder, batch: list[Work]) -> int:
-    rows = embedder.embed_passages([text for item in batch for text in item.texts])
-    vectors: dict[str, StoredVectors] = {}
-    start = 0
-    for item in batch:
-        vectors[item.node_id] = StoredVectors(item.text_hash, np.ascontiguousarray(rows[start : start + len(item.texts)]))
-        start += len(item.texts)
-    present = store.get_many(list(vectors))
-    vectors = {node_id: stored for node_id, stored in vectors.items() if node_id in present}
-    store.put_vectors(embedder.model, vectors)
-    return len(vectors)
+    present = store.get_many([item.node_id for item in batch])
+    done = 0
+    for as_query in (False, True):
+        items = [item for item in batch if item.as_query is as_query and item.node_id in present]
+        if not items:
+            continue
+        texts = [text for item in items for text in item.texts]
+        rows = embedder.embed_queries(texts) if as_query else embedder.embed_passages(texts)
+        vectors: dict[str, StoredVectors] = {}
+        start = 0
+        for item in items:
+            vectors[item.node_id] = StoredVectors(item.text_hash, np.ascontiguousarray(rows[start : start + len(item.texts)]))
+            start += len(item.texts)
+        store.put_vectors(query_model(embedder.model) if as_query else embedder.model, vectors)
+        done += len(vectors)
+    return done
 
 
 class EmbeddingWorker:
