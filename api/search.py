@@ -13,6 +13,7 @@ import threading
 
 from api.deps import StoreProvider
 from graph.errors import StoreError
+from graph.ranking import prior_work
 from graph.ranking.embedding import default_embedder
 from graph.ranking.source import source_for
 from graph.ranking.worker import EmbeddingWorker
@@ -22,6 +23,8 @@ __all__ = ["Search"]
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 1.0
+WARM_UP_PROBLEM = "Elever som byter skola behöver stöd"
+"""Answered once at start, so that the language models and indexes are loaded before /readyz says ready."""
 
 
 class Search:
@@ -64,13 +67,15 @@ class Search:
             self._thread.join(10)
 
     def ensure_ready(self) -> bool:
-        """Warm up now unless done (the embedder loaded, the store's source built); whether it is ready."""
+        """Warm up now unless done (the embedder loaded, the store's source built, one query answered); whether ready."""
         if self._ready.is_set():
             return True
         with self._warming:
             if not self._ready.is_set():
                 try:
-                    source_for(self._stores.get(), default_embedder())
+                    store = self._stores.get()
+                    source_for(store, default_embedder())
+                    prior_work(store, WARM_UP_PROBLEM, top=1)
                 except StoreError as exc:
                     log.warning("search warm-up: %s; retrying", exc)
                     return False
