@@ -52,6 +52,7 @@ from graph.store import (
     TEXT_FIELDS,
     OpensAsContext,
     StoreStats,
+    UpsertPlan,
     UpsertResult,
     change_of,
     count_types,
@@ -382,7 +383,7 @@ class EmbeddedStore(OpensAsContext):
                         "(SELECT 1 FROM nodes WHERE nodes.id = vectors.node_id AND nodes.type = vectors.node_type)"
                     )
                 self._log(db, revision, change_of(revision, plan, retracted, batch))
-            self._apply(batch, node_rows, edge_rows, retracted - {edge.key for edge in plan.edges})
+            self._apply(batch, plan, retracted - {edge.key for edge in plan.edges})
             self._revision = revision
             return result
 
@@ -428,19 +429,19 @@ class EmbeddedStore(OpensAsContext):
         source, rel, target, asserter = key
         return bool(graph.has_edge(source, target, key=(rel, asserter)))
 
-    def _apply(
-        self,
-        batch: Batch,
-        node_rows: list[tuple[str, str, str]],
-        edge_rows: list[tuple[str, str, str, str, str]],
-        removed: set[EdgeKey],
-    ) -> None:
+    def _apply(self, batch: Batch, plan: UpsertPlan, removed: set[EdgeKey]) -> None:
         """Mirror a committed batch in memory (a reload when the batch replaced everything)."""
         if batch.replace_all:
             self._reload()
             return
         self._remove_edges(removed)
-        self._add_rows(node_rows, edge_rows)
+        graph = self._graph
+        for node in plan.nodes:
+            graph.add_node(node.id, type=node.type, props=_copy(node.props))
+            self._by_type[node.type].add(node.id)
+        for edge in plan.edges:
+            graph.add_edge(edge.source, edge.target, key=(edge.type.value, edge.asserted_by), props=_copy(edge.props))
+            self._asserted[edge.asserted_by].add(edge.key)
 
     def _remove_edges(self, keys: Iterator[EdgeKey] | set[EdgeKey] | frozenset[EdgeKey]) -> None:
         graph = self._graph
