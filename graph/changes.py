@@ -114,9 +114,21 @@ class ChangeSet:
         )
 
     @classmethod
-    def fold(cls, since: int, logged: list[ChangeSet]) -> ChangeSet:
-        """The logged changes (in revision order) as one; the empty change at `since` when none."""
+    def fold(cls, since: int, logged: list[ChangeSet], *, revision: int, oldest: int) -> ChangeSet:
+        """The logged changes after `since` (in revision order) as one change at the store's `revision`.
+
+        `oldest` is the earliest `since` the log can answer; raise `ChangesExpired` before it.
+        """
+        if since < oldest:
+            raise ChangesExpired(since, oldest)
         folded = cls(since)
         for change in logged:
             folded = folded.then(change)
-        return folded
+        return ChangeSet(
+            max(revision, since),
+            folded.nodes_changed,
+            folded.nodes_removed,
+            folded.edges_added,
+            folded.edges_removed,
+            folded.vectors_changed,
+        )

@@ -288,18 +288,9 @@ class EmbeddedStore(OpensAsContext):
         revision = self._stored_revision(db)
         row = db.execute("SELECT value FROM meta WHERE key = 'changes_from'").fetchone()
         oldest = int(row[0]) if row else revision
-        if since < oldest:
-            raise ChangesExpired(since, oldest)
         records = db.execute("SELECT record FROM changes WHERE revision > ? ORDER BY revision", (since,))
-        folded = ChangeSet.fold(since, [ChangeSet.decode(record) for (record,) in records])
-        return ChangeSet(
-            max(revision, since),
-            folded.nodes_changed,
-            folded.nodes_removed,
-            folded.edges_added,
-            folded.edges_removed,
-            folded.vectors_changed,
-        )
+        logged = [ChangeSet.decode(record) for (record,) in records]
+        return ChangeSet.fold(since, logged, revision=revision, oldest=oldest)
 
     @staticmethod
     def _log(db: sqlite3.Connection, revision: int, change: ChangeSet | None) -> None:

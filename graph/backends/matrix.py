@@ -110,8 +110,9 @@ class VectorMatrix:
             return []
         vector = _unit(np.asarray(query, dtype=np.float32).reshape(self.dimension))
         scores = state.rows[: state.count] @ vector
-        scores = np.where(state.alive[: state.count], scores, -np.inf)
-        live = int(state.alive[: state.count].sum())
+        alive = state.alive[: state.count]
+        scores[~alive] = -np.inf
+        live = int(np.count_nonzero(alive))
         k = min(k, live)
         if k == 0:
             return []

@@ -49,7 +49,7 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 
 import numpy as np
 
-from graph.changes import CHANGE_LOG_REVISIONS, ChangeSet, ChangesExpired
+from graph.changes import CHANGE_LOG_REVISIONS, ChangeSet
 from graph.errors import Conflict, NodeNotFound, StoreError, StoreUnavailable
 from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, EdgeKey, Node, NodeType, Props, PropValue, RelType
 from graph.store import (
@@ -478,24 +478,8 @@ class Neo4jStore(OpensAsContext):
     def changes(self, since: int) -> ChangeSet:
         """What the writes committed after revision `since` changed; `ChangesExpired` beyond the log."""
         (record,) = self._read(_CHANGES, since=since)
-        if since < record["oldest"]:
-            raise ChangesExpired(since, record["oldest"])
-        folded = ChangeSet.fold(since, [ChangeSet.decode(text) for text in record["records"]])
-        return ChangeSet(
-            max(int(record["revision"]), since),
-            folded.nodes_changed,
-            folded.nodes_removed,
-            folded.edges_added,
-            folded.edges_removed,
-            folded.vectors_changed,
-        )
-
-    @staticmethod
-    def _stored_nodes(tx: ManagedTransaction, node_ids: list[str]) -> dict[str, Node]:
-        nodes: dict[str, Node] = {}
-        for ids in _chunks(node_ids):
-            nodes.update((record["id"], _node(record)) for record in tx.run(_NODES_BY_ID, ids=ids))
-        return nodes
+        logged = [ChangeSet.decode(text) for text in record["records"]]
+        return ChangeSet.fold(since, logged, revision=int(record["revision"]), oldest=int(record["oldest"]))
 
     def delete(self, node_id: str) -> None:
         """Remove the node and all its relationships in one transaction."""

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 
 from graph.model import Node, NodeType
 from graph.ranking.embedding import default_embedder
-from graph.ranking.facets import newest_first_key
+from graph.ranking.facets import CaseCounts, newest_first_key
 from graph.ranking.filters import CaseFilter, allows
 from graph.ranking.language import Term, fold, terms
 from graph.ranking.source import source_for
@@ -22,15 +22,6 @@ from graph.store import GraphStore
 __all__ = ["MAX_SEARCH", "CaseCounts", "CasePage", "SearchHit", "case_counts", "case_page", "filter_cases", "search"]
 
 MAX_SEARCH = 100
-
-
-@dataclass(frozen=True, slots=True)
-class CaseCounts:
-    """How many cases each node (directly or through a narrower concept), country and language has."""
-
-    by_node: Mapping[str, int]
-    by_country: Mapping[str, int]
-    by_language: Mapping[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +93,7 @@ def case_page(
 
 def case_counts(store: GraphStore) -> CaseCounts:
     """Case counts as the filters see them (for pickers: "Fosterhjem (12)")."""
-    counts = source_for(store, default_embedder()).facets().counts()
-    return CaseCounts(counts.by_node, counts.by_country, counts.by_language)
+    return source_for(store, default_embedder()).facets().counts()
 
 
 def _names(node: Node) -> list[str]:

@@ -37,7 +37,7 @@ from graph.ranking.documents import CaseDoc
 if TYPE_CHECKING:
     from graph.ranking.filters import CaseFilter
 
-__all__ = ["CaseFacets", "FacetCounts", "newest_first_key"]
+__all__ = ["CaseFacets", "CaseCounts", "newest_first_key"]
 
 Mask = npt.NDArray[np.bool_]
 
@@ -49,8 +49,8 @@ def newest_first_key(props: Mapping[str, object], case_id: str) -> tuple[str, st
 
 
 @dataclass(frozen=True, slots=True)
-class FacetCounts:
-    """How many cases each linked node, country and language has."""
+class CaseCounts:
+    """How many cases each node (directly or through a narrower concept), country and language has."""
 
     by_node: Mapping[str, int]
     by_country: Mapping[str, int]
@@ -160,9 +160,9 @@ class CaseFacets:
         """The first position after a cursor key (0 without one)."""
         return 0 if key is None else bisect.bisect_right(self.keys, key)
 
-    def counts(self) -> FacetCounts:
+    def counts(self) -> CaseCounts:
         """Cases per linked node, country and language."""
-        return FacetCounts(
+        return CaseCounts(
             {key: len(value) for key, value in self._linked.items()},
             _code_counts(self._country_codes, self.countries),
             _code_counts(self._language_codes, self.languages),

@@ -29,6 +29,13 @@ with EmbeddedStore(sys.argv[1]) as store:
 """
 
 
+def _writer(script: str, path: Path) -> subprocess.Popen[str]:
+    """A child process running `script` on the store at `path`, its stdout readable line by line."""
+    return subprocess.Popen(
+        [sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2]
+    )
+
+
 def test_sigkill_during_a_large_batch_keeps_the_previous_state(tmp_path: Path) -> None:
     path = tmp_path / "store.db"
     with EmbeddedStore(path) as store:
@@ -36,12 +43,7 @@ def test_sigkill_during_a_large_batch_keeps_the_previous_state(tmp_path: Path) -
         before = snapshot(store)
         revision = store.revision()
 
-    child = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(path)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).resolve().parents[2],
-    )
+    child = _writer(WRITER, path)
     assert child.stdout is not None
     assert child.stdout.readline().strip() == "writing"
     time.sleep(1.5)
@@ -82,12 +84,7 @@ def test_sigkill_while_the_index_is_written_leaves_it_consistent_with_the_store(
     with EmbeddedStore(path) as store:
         seed(store)
     reader = EmbeddedStore(path).open()
-    child = subprocess.Popen(
-        [sys.executable, "-c", INDEX_WRITER, str(path)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).resolve().parents[2],
-    )
+    child = _writer(INDEX_WRITER, path)
     assert child.stdout is not None
     committed = child.stdout.readline().split()
     assert committed[0] == "committed"
