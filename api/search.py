@@ -86,6 +86,11 @@ class Search:
     def _warm(self) -> None:
         while not self._stop.is_set() and not self.ensure_ready():
             self._stop.wait(RETRY_SECONDS)
+        if not self._stop.is_set():
+            try:  # the case list's facets, read once for the first `cases` page and the filter pickers
+                source_for(self._stores.get(), default_embedder()).facets()
+            except StoreError as exc:
+                log.warning("reading the case facets failed: %s; the first case list reads them", exc)
         if self._embed_in_background and not self._stop.is_set():
             self._worker = EmbeddingWorker(self._stores.get, default_embedder)
             self._worker.start()

@@ -23,6 +23,8 @@ from api.schema.errors import NotFound, StoreUnavailableError
 from api.settings import Settings
 from graph.errors import NodeNotFound, StoreUnavailable
 from graph.model import LANGUAGES, Direction, Edge, Node, RelType
+from graph.ranking.embedding import default_embedder
+from graph.ranking.source import source_for
 from graph.store import GraphStore
 
 __all__ = ["Context", "EdgeQuery", "Loaders"]
@@ -54,6 +56,12 @@ def _edges_of(store: GraphStore, queries: Sequence[EdgeQuery]) -> list[list[Edge
         for node_id, edges in store.edges_of_many(node_ids, rel=rel, direction=direction).items():
             found[EdgeQuery(node_id, rel, direction)] = edges
     return [found[query] for query in queries]
+
+
+def _embedded(store: GraphStore, case_ids: list[str]) -> dict[str, bool]:
+    """Whether each case has fresh vectors under the default model."""
+    documents = source_for(store, default_embedder()).documents(case_ids)
+    return {case_id: doc.is_embedded for case_id, doc in documents.items()}
 
 
 class Context(BaseContext):
@@ -124,17 +132,19 @@ class Context(BaseContext):
 
 
 class Loaders:
-    """Per-request DataLoaders: nodes by id, and edges by `EdgeQuery`."""
+    """Per-request DataLoaders: nodes by id, edges by `EdgeQuery`, whether cases are embedded."""
 
     def __init__(self, context: Context) -> None:
         self._context = context
         self.nodes: DataLoader[str, Node | None] = DataLoader(self._load_nodes)
         self.edges: DataLoader[EdgeQuery, list[Edge]] = DataLoader(self._load_edges)
+        self.embedded: DataLoader[str, bool] = DataLoader(self._load_embedded)
 
     def forget(self) -> None:
         """Drop everything loaded so far; called after a write, so later fields see the new graph."""
         self.nodes.clear_all()
         self.edges.clear_all()
+        self.embedded.clear_all()
 
     async def _load_nodes(self, node_ids: list[str]) -> list[Node | None]:
         found = await self._context.call(_get_many, node_ids)
@@ -142,3 +152,7 @@ class Loaders:
 
     async def _load_edges(self, queries: list[EdgeQuery]) -> list[list[Edge]]:
         return await self._context.call(_edges_of, queries)
+
+    async def _load_embedded(self, case_ids: list[str]) -> list[bool]:
+        found = await self._context.call(_embedded, case_ids)
+        return [found.get(case_id, False) for case_id in case_ids]

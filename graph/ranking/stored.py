@@ -143,8 +143,9 @@ class StoredCaseSource:
             n.type is NodeType.NEED for n in changed.values()
         ) or any(key[1] == RelType.ADDRESSES.value for key in change.edges_added | change.edges_removed)
         facets = self._facets
-        if facets is not None:
-            cases = self._affected_cases(touched, catalogue_changed)
+        graph_touched = touched - (change.vectors_changed - change.nodes_changed)
+        if facets is not None and (graph_touched or catalogue_changed):
+            cases = self._affected_cases(graph_touched, catalogue_changed)
             facets = None if cases is None else facets.updated(
                 self._build(sorted(cases), with_vectors=False).values(), change.nodes_removed | cases
             )
