@@ -29,13 +29,13 @@ from graph.ranking.evaluation import Query, evaluate
 from graph.ranking.embedding import default_embedder
 from graph.ranking.peers import bm25_index
 from graph.ranking.report import evaluation_tables
-from graph.ranking.source import source_for
+from graph.ranking.source import query_model, source_for
 from graph.ranking import CaseFilter, PriorWork, prior_work
 from graph.ranking.explain import CONFIDENCE_LABELS, explain, no_match_message
 from graph.backends import open_store
 from graph.backends.embedded import EmbeddedStore
 from graph.errors import BehovsgrafError, IngestError
-from graph.exchange import copy_graph, export_graph, import_graph, write_graphml
+from graph.exchange import copy_graph, copy_vectors, export_graph, import_graph, write_graphml
 from graph.model import LANGUAGES, NodeType
 from graph.ranking.worker import embed_stale, embeddable_ids, stale_work
 from graph.store import GraphStore
@@ -289,9 +289,11 @@ def sync(
     """Copy a whole graph from one store to another (embedded to Neo4j and back); the target is replaced."""
     with _store(source) as origin, _store(target) as destination:
         result = copy_graph(origin, destination)
+        model = default_embedder().model
+        vectors = copy_vectors(origin, destination, [model, query_model(model)])
         totals = destination.stats()
     out.print(f"copied {totals.node_total} nodes and {totals.edge_total} relationships "
-              f"({len(result.created)} nodes new in the target)")
+              f"({len(result.created)} nodes new in the target) and {vectors} nodes' vectors")
 
 
 @app.command()
