@@ -26,9 +26,11 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(PY) -m pytest
 
-## bench: benchmark tables into docs/benchmarks.md
+## bench: search-index benchmark tables (embedded and Neo4j, 10k and 100k cases; top-10 agreement) into docs/benchmarks.md
 bench: $(INSTALLED)
-	$(PY) -m bench.run --cases 1000 10000 100000 --write
+	$(PY) -m bench.index --backend embedded --cases 10000 100000 --write
+	$(PY) -m bench.index --backend neo4j --cases 10000 100000 --write
+	$(PY) -m bench.agreement --write
 
 clean:
 	rm -rf $(VENV) .pytest_cache $(STORE) $(STORE)-wal $(STORE)-shm

@@ -60,6 +60,8 @@ _CANDIDATE_SHARES = (0.5, 0.3)
 """Of the candidate budget: nearest vectors first, then full-text matches, the rest for concept-linked cases."""
 _FACET_CHUNK = 2_000
 """Cases read per round when the facets are built."""
+_TEXT_QUERY_WORDS = 12
+"""The rarest content words of a problem that make its full-text query (common words match everything)."""
 _CONCEPT_CASES = 64
 """At most this many cases per named concept join the candidates."""
 
@@ -278,7 +280,7 @@ class StoredCaseSource:
         by_vector, by_text = (int(limit * share) for share in _CANDIDATE_SHARES)
         for case_id, _ in self.store.nearest(self.embedder.model, problem.vector, node_type=NodeType.CASE, k=by_vector):
             chosen.setdefault(case_id, None)
-        for case_id, _ in self.store.text_matches(problem.text, node_type=NodeType.CASE, k=by_text):
+        for case_id, _ in self.store.text_matches(_text_query(problem), node_type=NodeType.CASE, k=by_text):
             chosen.setdefault(case_id, None)
         named = sorted(problem.concepts, key=lambda concept: (-problem.concepts[concept], concept))
         linked = self.store.edges_of_many(named, direction=Direction.IN) if named else {}
@@ -415,3 +417,11 @@ class StoredCaseSource:
         if node_id in concepts.position:
             return concepts.nodes[concepts.position[node_id]]
         return self.store.get(node_id)
+
+
+def _text_query(problem: Problem) -> str:
+    """The problem's rarest content words (as written and as lemmas), for the store's full-text index."""
+    terms = sorted({term.word: term for term in problem.terms}.values(), key=lambda term: (-term.weight, term.word))
+    chosen = terms[:_TEXT_QUERY_WORDS]
+    words = [word for term in chosen for word in (term.word, term.key)]
+    return " ".join(dict.fromkeys(words)) if words else problem.text
