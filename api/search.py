@@ -67,20 +67,23 @@ class Search:
             self._thread.join(10)
 
     def ensure_ready(self) -> bool:
-        """Warm up now unless done (the embedder loaded, the store's source built, one query answered); whether ready."""
+        """Warm up now unless done or under way (embedder loaded, source built, one query answered); whether ready."""
         if self._ready.is_set():
             return True
-        with self._warming:
+        if not self._warming.acquire(blocking=False):
+            return False  # another thread is warming up: not ready yet, and nobody waits for it
+        try:
             if not self._ready.is_set():
-                try:
-                    store = self._stores.get()
-                    source_for(store, default_embedder())
-                    prior_work(store, WARM_UP_PROBLEM, top=1)
-                except StoreError as exc:
-                    log.warning("search warm-up: %s; retrying", exc)
-                    return False
+                store = self._stores.get()
+                source_for(store, default_embedder())
+                prior_work(store, WARM_UP_PROBLEM, top=1)
                 self._ready.set()
                 log.info("search ready")
+        except StoreError as exc:
+            log.warning("search warm-up: %s; retrying", exc)
+            return False
+        finally:
+            self._warming.release()
         return True
 
     def _warm(self) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from graph.store import GraphStore
 from ingest.run import ingest_paths
+from tests.api.conftest import serve  # noqa: F401  (real servers for tests/index/test_server.py)
 from tests.conftest import ROOT
 
 SAMPLES = ROOT / "data" / "samples"
