@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from api.settings import Settings
-from graph.algorithms import ranking
+from graph import ranking
 from tests.api.conftest import Api, global_id, make_settings
 
 
@@ -61,12 +61,12 @@ def test_malformed_requests_get_graphql_errors(api: Api, content: bytes, status:
 def test_unexpected_errors_are_masked_and_logged_with_the_request_id(
     api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken(*args: object, **kwargs: object) -> list[ranking.Hit]:
+    def broken(*args: object, **kwargs: object) -> ranking.PriorWork:
         raise RuntimeError("cannot read /srv/behovsgraf/secret/index.bin")
 
     monkeypatch.setattr(ranking, "prior_work", broken)
     caplog.set_level(logging.ERROR)
-    response = api.post('{ priorWork(problem: "elever") { score } stats { nodeTotal } }')
+    response = api.post('{ priorWork(problem: "elever") { totalCount } stats { nodeTotal } }')
     body = response.json()
     request_id = response.headers["X-Request-ID"]
     error = body["errors"][0]
