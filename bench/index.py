@@ -254,6 +254,7 @@ def measure(backend: str, cases: int, folder: Path, *, queries: int, neo4j_url: 
         source_for(store, default_embedder())
         prior_work(store, PROBLEMS[0], top=10)
         result.prior_ms = [_timed(lambda i=i: prior_work(store, PROBLEMS[i % len(PROBLEMS)], top=10)) for i in range(queries)]
+        print(f"measured so far: {result}", file=sys.stderr, flush=True)
         result.fresh_ms, result.readers_ms = freshness(store, 5)
     return result
 

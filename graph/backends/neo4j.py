@@ -481,6 +481,13 @@ class Neo4jStore(OpensAsContext):
         logged = [ChangeSet.decode(text) for text in record["records"]]
         return ChangeSet.fold(since, logged, revision=int(record["revision"]), oldest=int(record["oldest"]))
 
+    @staticmethod
+    def _stored_nodes(tx: ManagedTransaction, node_ids: list[str]) -> dict[str, Node]:
+        nodes: dict[str, Node] = {}
+        for ids in _chunks(node_ids):
+            nodes.update((record["id"], _node(record)) for record in tx.run(_NODES_BY_ID, ids=ids))
+        return nodes
+
     def delete(self, node_id: str) -> None:
         """Remove the node and all its relationships in one transaction."""
         with self._translated(f"deleting {node_id!r}"), self._db.session(database=self.database) as session:
