@@ -28,10 +28,13 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(PY) -m pytest
 
-## bench: benchmark tables into docs/benchmarks.md
+## bench: search-index benchmark tables (embedded and Neo4j, 10k and 100k cases; top-10 agreement) into docs/benchmarks.md
 bench: $(INSTALLED)
 	$(PY) -m bench.run --cases 1000 10000 100000 --write
 	$(PY) -m bench.startup --write
+	$(PY) -m bench.index --backend embedded --cases 10000 100000 --write
+	$(PY) -m bench.index --backend neo4j --cases 10000 100000 --write
+	$(PY) -m bench.agreement --write
 
 ## bench-load: 50 readers + 1 intake write/s for 60 s against 10k generated cases (locust), table in docs/load.md
 bench-load: $(VENV)/.load-installed

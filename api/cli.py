@@ -140,6 +140,9 @@ def ingest(
     report_file: Annotated[
         Path | None, typer.Option("--report", metavar="FILE", help="Also write the whole report as JSON to FILE.")
     ] = None,
+    embed: Annotated[
+        bool, typer.Option("--embed/--no-embed", help="Embed the new texts after the write (else the server or `reindex` does).")
+    ] = True,
     store: StoreOption = None,
 ) -> None:
     """Validate case files and load them into the graph (all or nothing unless --partial)."""
@@ -148,20 +151,42 @@ def ingest(
 
     collect_files(paths)  # a missing path is a usage error before any store is created
     settings = _settings()
-    with _store(store, create=True) as graph, progress() as step:
-        step("reading and checking case files", 0, None)
-        report = ingest_paths(
-            graph,
-            paths,
-            partial=partial,
-            strict=strict,
-            progress=lambda done, total: step("resolving cases", done, total),
-            data_dir=settings.data_dir,
-        )
-    print_ingest_report(report, partial=partial, verbose=verbose)
-    if report_file is not None:
-        _write_atomically(report_file, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
+    with _store(store, create=True) as graph:
+        with progress() as step:
+            step("reading and checking case files", 0, None)
+            report = ingest_paths(
+                graph,
+                paths,
+                partial=partial,
+                strict=strict,
+                progress=lambda done, total: step("resolving cases", done, total),
+                data_dir=settings.data_dir,
+            )
+        print_ingest_report(report, partial=partial, verbose=verbose)
+        if report_file is not None:
+            _write_atomically(report_file, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
+        if report.written and embed:
+            _embed(graph)
     raise typer.Exit(report.exit_code)
+
+
+def _embed(graph: GraphStore) -> None:
+    """Embed every case, need and concept whose vectors are missing or stale, with a progress bar."""
+    from api.console import err, progress
+    from graph.ranking.embedding import default_embedder
+    from graph.ranking.worker import embed_all
+
+    embedder = default_embedder()
+    with progress() as step:
+        done = embed_all(graph, embedder, progress=lambda done, total: step(f"embedding ({embedder.model})", done, total))
+    err.print(f"embedded {done} node(s) with {embedder.model}", highlight=False, markup=False)
+
+
+@app.command()
+def reindex(store: StoreOption = None) -> None:
+    """Embed whatever lacks fresh vectors for the current model (after a model change: everything)."""
+    with _store(store, create=False) as graph:
+        _embed(graph)
 
 
 @app.command()
@@ -617,13 +642,18 @@ def sync(
 ) -> None:
     """Copy a whole graph from one store to another (embedded to Neo4j and back); the target is replaced after a backup."""
     from api.console import out, progress
-    from graph.exchange import export_graph
+    from graph.exchange import copy_vectors, export_graph
+    from graph.ranking.embedding import default_embedder
+    from graph.ranking.source import query_model
 
     with _store(source, create=False) as origin, _store(target, create=True) as destination, progress() as step:
         step("reading the source", 0, None)
         data = export_graph(origin)
         nodes, relationships = _replace_graph(destination, data, step, None)
-    out.print(f"copied {nodes} nodes and {relationships} relationships")
+        step("copying the vectors", 0, None)
+        model = default_embedder().model
+        vectors = copy_vectors(origin, destination, [model, query_model(model)])
+    out.print(f"copied {nodes} nodes and {relationships} relationships, and {vectors} nodes' vectors")
 
 
 def _check_port(host: str, port: int) -> None:
@@ -738,6 +768,7 @@ def eval_(
     from graph.ranking.peers import bm25_index
     from graph.ranking.report import NOTES, evaluation_tables
     from graph.ranking.source import source_for
+    from graph.ranking.worker import embed_all
     from ingest.run import ingest_paths
 
     queries = _queries(paths)
@@ -746,7 +777,9 @@ def eval_(
         if not report.ok:
             print_ingest_report(report, partial=False, verbose=False)
             raise typer.Exit(ExitCode.REJECTED)
-        source = source_for(graph, default_embedder())
+        embedder = default_embedder()
+        embed_all(graph, embedder, progress=lambda done, total: step(f"embedding ({embedder.model})", done, total))
+        source = source_for(graph, embedder)
         languages = {n.id: str(n.props.get("language", "")) for n in graph.find(NodeType.CASE)}
         result = evaluate(source, queries, bm25=bm25_index(source), languages=languages)
     tables = evaluation_tables(result)

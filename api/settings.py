@@ -148,6 +148,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         1_048_576, ge=1024, le=64 * 1_048_576, description="Largest request body accepted, in bytes."
     )
+    embed_in_background: bool = Field(
+        True, description="Embed new and changed cases, needs and concepts in a background thread after each write."
+    )
     max_neighbourhood_nodes: int = Field(
         300, ge=10, le=5000, description="Most nodes a `neighbourhood` query returns before it is cut."
     )

@@ -20,7 +20,7 @@ Examples
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,7 +30,17 @@ from graph.errors import Conflict, IngestError
 from graph.model import Batch, Edge, Node, NodeType, Props, RelType
 from graph.store import GraphStore, UpsertResult, check_props
 
-__all__ = ["FORMAT", "check_export", "copy_graph", "export_graph", "export_of", "import_graph", "to_networkx", "write_graphml"]
+__all__ = [
+    "FORMAT",
+    "check_export",
+    "copy_graph",
+    "copy_vectors",
+    "export_graph",
+    "export_of",
+    "import_graph",
+    "to_networkx",
+    "write_graphml",
+]
 
 T = TypeVar("T", Node, Edge)
 
@@ -138,6 +148,23 @@ def _entry(key: str, index: int, item: Any, make: Callable[[dict[str, Any]], T])
 def copy_graph(source: GraphStore, target: GraphStore) -> UpsertResult:
     """Replace the target's graph with the source's (any backends), in one target transaction."""
     return import_graph(target, export_graph(source))
+
+
+VECTOR_CHUNK = 1_000
+"""Nodes whose vectors are copied per write."""
+
+
+def copy_vectors(source: GraphStore, target: GraphStore, models: Collection[str]) -> int:
+    """Copy the stored vectors under `models` of every node both stores hold (after `copy_graph`); how many."""
+    ids = sorted(node.id for node in all_nodes(target))
+    copied = 0
+    for model in models:
+        for start in range(0, len(ids), VECTOR_CHUNK):
+            found = source.vectors(model, ids[start : start + VECTOR_CHUNK])
+            if found:
+                target.put_vectors(model, found)
+                copied += len(found)
+    return copied
 
 
 def to_networkx(store: GraphStore) -> nx.MultiDiGraph:

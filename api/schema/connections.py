@@ -31,7 +31,7 @@ from api.json_input import JsonInputError, parse_json
 from api.schema.errors import BadUserInput, LimitExceeded
 from api.settings import Settings
 
-__all__ = ["After", "Connection", "Edge", "First", "Window", "page_size", "window"]
+__all__ = ["After", "Connection", "Edge", "First", "Window", "cursor_key", "encode_cursor", "page_size", "window"]
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -92,8 +92,14 @@ def page_size(first: int | None, settings: Settings, *, name: str = "first") -> 
     return first
 
 
-def _encode(key: tuple[str, ...]) -> str:
+def encode_cursor(key: tuple[str, ...]) -> str:
+    """The cursor of a sort key."""
     return base64.urlsafe_b64encode(json.dumps(list(key), ensure_ascii=False).encode()).decode()
+
+
+def cursor_key(cursor: str | None) -> tuple[str, ...] | None:
+    """The sort key a cursor names (None for none); `BadUserInput` for a cursor this API did not give out."""
+    return None if cursor is None else _decode(cursor)
 
 
 def _decode(cursor: str) -> tuple[str, ...]:
@@ -126,7 +132,7 @@ def window(
     else:
         start = bisect.bisect_right(ascending, _decode(after))
     chosen = keyed[start : start + size]
-    cursors = [(_encode(key), item) for key, item in chosen]
+    cursors = [(encode_cursor(key), item) for key, item in chosen]
     return Window(
         items=cursors,
         page_info=relay.PageInfo(

@@ -23,19 +23,17 @@ from api.schema.errors import NotFound, StoreUnavailableError
 from api.settings import Settings
 from graph.errors import NodeNotFound, StoreUnavailable
 from graph.model import LANGUAGES, Direction, Edge, Node, RelType
+from graph.ranking.embedding import default_embedder
+from graph.ranking.source import source_for
 from graph.store import GraphStore
 from visualisation.i18n import accepted_languages
 
-__all__ = ["SMALL_BATCH", "Context", "EdgeQuery", "Loaders"]
+__all__ = ["Context", "EdgeQuery", "Loaders"]
 
 log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-SMALL_BATCH = 8
-"""Up to this many nodes, their edges are fetched one node at a time; beyond it, in one scan per relationship type."""
-
 
 class EdgeQuery(NamedTuple):
     """The edges of one node, of one relationship type, in one direction."""
@@ -50,26 +48,21 @@ def _get_many(store: GraphStore, node_ids: list[str]) -> dict[str, Node]:
 
 
 def _edges_of(store: GraphStore, queries: Sequence[EdgeQuery]) -> list[list[Edge]]:
-    """The edges each query asks for, with at most SMALL_BATCH store calls per (type, direction)."""
+    """The edges each query asks for: one `edges_of_many` call per (relationship type, direction)."""
     groups: dict[tuple[RelType, Direction], list[str]] = defaultdict(list)
     for query in queries:
         groups[(query.rel, query.direction)].append(query.node_id)
     found: dict[EdgeQuery, list[Edge]] = {}
     for (rel, direction), node_ids in groups.items():
-        if len(node_ids) <= SMALL_BATCH:
-            for node_id in node_ids:
-                found[EdgeQuery(node_id, rel, direction)] = store.edges_of(node_id, rel=rel, direction=direction)
-            continue
-        wanted = set(node_ids)
-        buckets: dict[str, list[Edge]] = defaultdict(list)
-        for edge in store.edges(rel):
-            if direction is not Direction.IN and edge.source in wanted:
-                buckets[edge.source].append(edge)
-            if direction is not Direction.OUT and edge.target in wanted and edge.target != edge.source:
-                buckets[edge.target].append(edge)
-        for node_id in node_ids:
-            found[EdgeQuery(node_id, rel, direction)] = buckets.get(node_id, [])
+        for node_id, edges in store.edges_of_many(node_ids, rel=rel, direction=direction).items():
+            found[EdgeQuery(node_id, rel, direction)] = edges
     return [found[query] for query in queries]
+
+
+def _embedded(store: GraphStore, case_ids: list[str]) -> dict[str, bool]:
+    """Whether each case has fresh vectors under the default model."""
+    documents = source_for(store, default_embedder()).documents(case_ids)
+    return {case_id: doc.is_embedded for case_id, doc in documents.items()}
 
 
 class Context(BaseContext):
@@ -132,17 +125,19 @@ class Context(BaseContext):
 
 
 class Loaders:
-    """Per-request DataLoaders: nodes by id, and edges by `EdgeQuery`."""
+    """Per-request DataLoaders: nodes by id, edges by `EdgeQuery`, whether cases are embedded."""
 
     def __init__(self, context: Context) -> None:
         self._context = context
         self.nodes: DataLoader[str, Node | None] = DataLoader(self._load_nodes)
         self.edges: DataLoader[EdgeQuery, list[Edge]] = DataLoader(self._load_edges)
+        self.embedded: DataLoader[str, bool] = DataLoader(self._load_embedded)
 
     def forget(self) -> None:
         """Drop everything loaded so far; called after a write, so later fields see the new graph."""
         self.nodes.clear_all()
         self.edges.clear_all()
+        self.embedded.clear_all()
 
     async def _load_nodes(self, node_ids: list[str]) -> list[Node | None]:
         found = await self._context.call(_get_many, node_ids)
@@ -150,3 +145,7 @@ class Loaders:
 
     async def _load_edges(self, queries: list[EdgeQuery]) -> list[list[Edge]]:
         return await self._context.call(_edges_of, queries)
+
+    async def _load_embedded(self, case_ids: list[str]) -> list[bool]:
+        found = await self._context.call(_embedded, case_ids)
+        return [found.get(case_id, False) for case_id in case_ids]

@@ -16,7 +16,7 @@ import strawberry
 from strawberry import relay
 
 from api.schema.access import CanRead
-from api.schema.connections import After, Connection, First, page_size, window
+from api.schema.connections import After, Connection, First, Window, cursor_key, encode_cursor, page_size, window
 from api.schema.connections import Edge as ListEdge
 from api.schema.context import Context
 from api.schema.errors import BadUserInput, LimitExceeded, NotFound
@@ -242,12 +242,6 @@ def prior_work_page(found: ranking.PriorWork, offset: int) -> PriorWorkConnectio
     )
 
 
-def _newest_first(node: Node) -> tuple[str, str]:
-    """The order of `ranking.filter_cases` (newest first, then id) as a cursor key."""
-    year = node.props.get("year")
-    return (f"{9999 - year:04d}" if isinstance(year, int) and 0 <= year <= 9999 else "9999", node.id)
-
-
 _CONCEPT_KINDS = {
     VocabularyKind.TOPIC: NodeType.TOPIC,
     VocabularyKind.TARGET_GROUP: NodeType.TARGET_GROUP,
@@ -335,13 +329,24 @@ class Query:
         after: After = None,
     ) -> Connection[Case]:
         case_filter = case_filter_of(filter)
-        found = await info.context.call(ranking.filter_cases, case_filter)
         settings = info.context.settings
         if order_by is None:
-            page = window(found, sort_key=_newest_first, first=first, after=after, settings=settings)
+            size = page_size(first, settings)
+            found = await info.context.call(ranking.case_page, case_filter, after=cursor_key(after), first=size)
+            page = Window(
+                items=[(encode_cursor(key), case) for key, case in zip(found.keys, found.cases, strict=True)],
+                page_info=relay.PageInfo(
+                    has_next_page=found.has_next,
+                    has_previous_page=found.has_previous,
+                    start_cursor=encode_cursor(found.keys[0]) if found.keys else None,
+                    end_cursor=encode_cursor(found.keys[-1]) if found.keys else None,
+                ),
+                total_count=found.total,
+            )
         else:
+            every = await info.context.call(ranking.filter_cases, case_filter)
             page = window(
-                found,
+                every,
                 sort_key=_ORDER_KEYS[order_by.field],
                 first=first,
                 after=after,

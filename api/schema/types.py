@@ -291,6 +291,12 @@ class Case(Entity):
     def outcomes(self) -> list[str]:
         return _texts(self.node, "outcomes")
 
+    @strawberry.field(
+        description="Whether the case can already be found by meaning (its texts are embedded); by its words it can at once."
+    )
+    async def findable_by_meaning(self, info: Info) -> bool:
+        return await info.context.loaders.embedded.load(self.node_id)
+
     @strawberry.field(description="Organisations that took part, with their roles.")
     async def participants(self, info: Info, first: First = None, after: After = None) -> ParticipantConnection:
         items, page_info, total = await _with_edges(

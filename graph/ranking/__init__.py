@@ -8,13 +8,14 @@ mixes them, calibrates a confidence and keeps the reasons; `explain.py` words th
 The CLI, GraphQL and the pages call these same functions.
 """
 
-from graph.ranking.catalogue import CaseCounts, SearchHit, case_counts, filter_cases, search
+from graph.ranking.catalogue import CaseCounts, CasePage, SearchHit, case_counts, case_page, filter_cases, search
 from graph.ranking.filters import CaseFilter
 from graph.ranking.rank import Confidence, Hit, NeedHit, PriorWork, prior_work, related_cases, similar_needs
 from graph.ranking.reasons import Reason, ReasonKind
 
 __all__ = [
     "CaseCounts",
+    "CasePage",
     "CaseFilter",
     "Confidence",
     "Hit",
@@ -24,6 +25,7 @@ __all__ = [
     "ReasonKind",
     "SearchHit",
     "case_counts",
+    "case_page",
     "filter_cases",
     "prior_work",
     "related_cases",

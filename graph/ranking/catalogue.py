@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 import threading
-from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
+
+import numpy as np
 
 from graph.model import Node, NodeType
 from graph.ranking.embedding import default_embedder
+from graph.ranking.facets import CaseCounts, newest_first_key
 from graph.ranking.filters import CaseFilter, allows
 from graph.ranking.language import Term, fold, terms
 from graph.ranking.source import source_for
@@ -16,18 +19,9 @@ from graph.ranking.title import TITLE_WORD_FLOOR
 from graph.ranking.words import weighted
 from graph.store import GraphStore
 
-__all__ = ["MAX_SEARCH", "CaseCounts", "SearchHit", "case_counts", "filter_cases", "search"]
+__all__ = ["MAX_SEARCH", "CaseCounts", "CasePage", "SearchHit", "case_counts", "case_page", "filter_cases", "search"]
 
 MAX_SEARCH = 100
-
-
-@dataclass(frozen=True, slots=True)
-class CaseCounts:
-    """How many cases each node (directly or through a narrower concept), country and language has."""
-
-    by_node: Mapping[str, int]
-    by_country: Mapping[str, int]
-    by_language: Mapping[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,26 +32,68 @@ class SearchHit:
     score: float
 
 
+def _filtered_ids(store: GraphStore, case_filter: CaseFilter | None) -> list[str]:
+    """Ids the filter lets through, newest first: facets as array masks, then the words (if any) per case."""
+    source = source_for(store, default_embedder())
+    ids = source.facets().ordered(case_filter)
+    if case_filter is None or not case_filter.text:
+        return ids
+    words = CaseFilter(text=case_filter.text)
+    docs = source.documents(ids)
+    return [case_id for case_id in ids if case_id in docs and allows(words, docs[case_id])]
+
+
 def filter_cases(store: GraphStore, case_filter: CaseFilter | None = None) -> list[Node]:
     """The cases the filter lets through, newest first, then by id."""
+    ids = _filtered_ids(store, case_filter)
+    nodes = store.get_many(ids)
+    return [nodes[case_id] for case_id in ids if case_id in nodes]
+
+
+@dataclass(frozen=True, slots=True)
+class CasePage:
+    """One newest-first page of filtered cases: the cases, their cursor keys, and the list around them."""
+
+    cases: list[Node]
+    keys: list[tuple[str, str]]
+    total: int
+    has_next: bool
+    has_previous: bool
+
+
+def case_page(
+    store: GraphStore, case_filter: CaseFilter | None, *, after: tuple[str, ...] | None, first: int
+) -> CasePage:
+    """The `first` cases after the cursor key `after` (see `facets.newest_first_key`); only the page is read."""
     source = source_for(store, default_embedder())
-    docs = source.documents(source.all_case_ids(), embedded=False)
-    cases = [doc.case for doc in docs.values() if allows(case_filter, doc)]
-    return sorted(cases, key=lambda n: (-int(n.props.get("year", 0) or 0), n.id))  # type: ignore[arg-type]
+    facets = source.facets()
+    if case_filter is not None and case_filter.text:
+        ids = _filtered_ids(store, case_filter)
+        keys = [facets.key_of(case_id) for case_id in ids]
+        start = 0 if after is None else bisect.bisect_right(keys, after)
+        chosen = ids[start : start + first]
+        total = len(ids)
+    else:
+        positions = np.flatnonzero(facets.mask(case_filter))
+        begin = facets.start_after(after)
+        start = int(np.searchsorted(positions, begin))
+        chosen_positions = positions[start : start + first]
+        chosen = [facets.ids[p] for p in chosen_positions]
+        total = len(positions)
+    nodes = store.get_many(chosen)
+    cases = [nodes[case_id] for case_id in chosen if case_id in nodes]
+    return CasePage(
+        cases,
+        [newest_first_key(case.props, case.id) for case in cases],
+        total,
+        start + first < total,
+        start > 0,
+    )
 
 
 def case_counts(store: GraphStore) -> CaseCounts:
     """Case counts as the filters see them (for pickers: "Fosterhjem (12)")."""
-    source = source_for(store, default_embedder())
-    docs = source.documents(source.all_case_ids(), embedded=False).values()
-    nodes: Counter[str] = Counter()
-    for doc in docs:
-        nodes.update({link.node.id for link in (*doc.links, *doc.broader) if not link.is_inferred})
-    return CaseCounts(
-        dict(nodes),
-        dict(Counter(str(code) for doc in docs if (code := doc.case.props.get("country")))),
-        dict(Counter(str(code) for doc in docs if (code := doc.case.props.get("language")))),
-    )
+    return source_for(store, default_embedder()).facets().counts()
 
 
 def _names(node: Node) -> list[str]:

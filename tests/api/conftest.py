@@ -127,12 +127,13 @@ def case_input(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def make_settings(store: Path | str, **overrides: Any) -> Settings:
-    """Settings for a test server: keys configured, no rate limits, nothing read from the environment or .env."""
+    """Settings for a test server: keys configured, no rate limits, no background embedding, nothing read from the environment or .env."""
     values: dict[str, Any] = {
         "store": str(store),
         "api_keys": KEYS,
         "rate_limit_per_key": 0,
         "rate_limit_per_address": 0,
+        "embed_in_background": False,
         **overrides,
     }
     return Settings(_env_file=None, **values)

@@ -1,0 +1,471 @@
+"""A `CaseSource` over any store's bounded calls, kept fresh through the store's change feed.
+
+Nothing here reads the whole graph for a query. Candidates come from the store's own
+indexes: nearest case vectors (`GraphStore.nearest`: the embedded store's in-memory
+matrix, Neo4j's vector index), full-text matches (`text_matches`: FTS5, Neo4j's
+full-text index) and the cases linked to the concepts the problem names
+(`edges_of_many`). Documents are built from `get_many`, `edges_of_many` and the stored
+vectors of the candidates, and cached; the vocabulary catalogue (a few hundred concepts)
+is held in memory.
+
+`sync` applies what was committed since the source's revision: it drops the cached
+documents the change touches and rebuilds the catalogue when a concept changed, then
+swaps the new state in. Readers never wait for it: a reader that finds another thread
+syncing answers from the current state. On a store reached over the network, `sync`
+asks at most every `refresh_seconds`.
+
+Vectors are never computed here except for vocabulary concepts that have none yet
+(few, stored at once so they are embedded only once); cases and needs are embedded
+after their write by `graph.ranking.worker`, and until then a document has no vectors
+(findable by its words, not yet by meaning).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict, defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from graph.changes import ChangeSet, ChangesExpired
+from graph.model import Direction, Edge, Node, NodeType, RelType
+from graph.ranking.documents import CaseDoc, Link, case_passages
+from graph.ranking.embedding import Embedder
+from graph.ranking.facets import CaseFacets
+from graph.ranking.problem import Problem
+from graph.ranking.source import (
+    CANDIDATES,
+    CASE_RELS,
+    CONCEPT_TYPES,
+    LINK_TYPES,
+    ConceptCatalogue,
+    NeedDoc,
+    Matrix,
+    free_concepts,
+    infer_links,
+    is_vocabulary,
+    language_centres,
+    query_model,
+)
+from graph.ranking.texts import case_texts, concept_texts, need_text
+from graph.store import GraphStore
+from graph.vectors import StoredVectors, Vector
+
+__all__ = ["DOCUMENT_CACHE", "StoredCaseSource"]
+
+DOCUMENT_CACHE = 20_000
+"""Case documents kept in memory per source (least recently used dropped first)."""
+_CANDIDATE_SHARES = (0.5, 0.3)
+"""Of the candidate budget: nearest vectors first, then full-text matches, the rest for concept-linked cases."""
+_FACET_CHUNK = 2_000
+"""Cases read per round when the facets are built."""
+_TEXT_QUERY_WORDS = 12
+"""The rarest content words of a problem that make its full-text query (common words match everything)."""
+_CONCEPT_CASES = 64
+"""At most this many cases per named concept join the candidates."""
+CENTRE_SAMPLE = 2_000
+"""At most this many case vectors (spread over the newest-first list) are read for a language's centre;
+once a centre rests on this many, a few more cases move it little."""
+CENTRE_DRIFT = 0.05
+"""Centres resting on `CENTRE_SAMPLE` vectors or more are worked out again when the case count has moved
+by this share."""
+
+
+_CONCEPT_VECTORS: dict[tuple[str, str], Vector] = {}
+"""Concept vectors by (model, text hash): a vocabulary loaded into several stores is embedded once per process."""
+_CONCEPT_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class _Centres:
+    """Language centres, the revision and case count they were worked out at, and how many vectors they rest on."""
+
+    centres: dict[str, Matrix]
+    revision: int
+    cases: int
+    vectors: int
+
+    def stale(self, revision: int, cases: int) -> bool:
+        """Whether writes since may have moved them noticeably."""
+        if revision == self.revision:
+            return False
+        return self.vectors < CENTRE_SAMPLE or abs(cases - self.cases) >= CENTRE_DRIFT * max(self.cases, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Catalogue:
+    """The vocabulary as the source holds it: concepts with vectors, broader links, needs."""
+
+    concepts: ConceptCatalogue
+    broader: dict[str, frozenset[str]]
+
+
+class StoredCaseSource:
+    """Candidates and documents read from the store on demand, cached and kept fresh by `sync`."""
+
+    def __init__(self, store: GraphStore, embedder: Embedder, *, refresh_seconds: float = 0.0) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.refresh_seconds = refresh_seconds
+        self.revision = store.revision()
+        self._docs: OrderedDict[str, CaseDoc] = OrderedDict()
+        self._dependents: dict[str, set[str]] = defaultdict(set)
+        self._case_ids: list[str] | None = None
+        self._cases_total: int | None = None
+        self._facets: CaseFacets | None = None
+        self._facets_lock = threading.Lock()
+        self._needs: list[NeedDoc] | None = None
+        self._centres: _Centres | None = None
+        self._catalogue = self._read_catalogue()
+        self._docs_lock = threading.Lock()
+        self._sync_lock = threading.Lock()
+        self._synced_at = time.monotonic()
+
+    # ------------------------------------------------------------------ freshness
+    def sync(self) -> None:
+        """Apply the changes committed since `revision` (returns at once when another thread is at it)."""
+        if time.monotonic() - self._synced_at < self.refresh_seconds:
+            return
+        if not self._sync_lock.acquire(blocking=False):
+            return
+        try:
+            self._synced_at = time.monotonic()
+            try:
+                change = self.store.changes(self.revision)
+            except ChangesExpired:
+                self._reset(self.store.revision())
+                return
+            if change.revision != self.revision:
+                self._apply(change)
+        finally:
+            self._sync_lock.release()
+
+    def _reset(self, revision: int) -> None:
+        catalogue = self._read_catalogue()
+        with self._docs_lock:
+            self._docs.clear()
+            self._dependents.clear()
+            self._case_ids = None
+            self._cases_total = None
+            self._facets = None
+            self._needs = None
+            self._centres = None
+            self._catalogue = catalogue
+            self.revision = revision
+
+    def _apply(self, change: ChangeSet) -> None:
+        touched = set(change.nodes_changed | change.nodes_removed | change.vectors_changed)
+        for key in change.edges_added | change.edges_removed:
+            touched.update((key[0], key[2]))
+        concepts = {node.id for node in self._catalogue.concepts.nodes}
+        changed = self.store.get_many(sorted(change.nodes_changed - concepts)) if change.nodes_changed else {}
+        catalogue_changed = bool(touched & concepts) or any(
+            node.type in CONCEPT_TYPES and is_vocabulary(node) for node in changed.values()
+        )
+        catalogue = self._read_catalogue() if catalogue_changed else self._catalogue
+        case_ids_changed = bool(change.nodes_removed) or any(n.type is NodeType.CASE for n in changed.values())
+        needs_changed = bool(change.nodes_removed) or any(
+            n.type is NodeType.NEED for n in changed.values()
+        ) or any(key[1] == RelType.ADDRESSES.value for key in change.edges_added | change.edges_removed)
+        facets = self._facets
+        graph_touched = touched - (change.vectors_changed - change.nodes_changed)
+        if facets is not None and (graph_touched or catalogue_changed):
+            cases = self._affected_cases(graph_touched, catalogue_changed)
+            facets = None if cases is None else facets.updated(
+                self._build(sorted(cases), with_vectors=False).values(), change.nodes_removed | cases
+            )
+        with self._docs_lock:
+            self._facets = facets
+            for node_id in touched:
+                self._docs.pop(node_id, None)
+                for case_id in self._dependents.pop(node_id, ()):
+                    self._docs.pop(case_id, None)
+            if catalogue_changed:
+                self._docs.clear()
+                self._dependents.clear()
+            if case_ids_changed and self._case_ids is not None:
+                ids = set(self._case_ids) - change.nodes_removed
+                ids.update(node.id for node in changed.values() if node.type is NodeType.CASE)
+                self._case_ids = sorted(ids)
+            if case_ids_changed:
+                self._cases_total = len(self._case_ids) if self._case_ids is not None else None
+            if needs_changed or touched & {need.need.id for need in self._needs or ()}:
+                self._needs = None
+            self._catalogue = catalogue
+            self.revision = change.revision
+
+    def _affected_cases(self, touched: set[str], catalogue_changed: bool) -> set[str] | None:
+        """The cases whose facets a change may alter (None: rebuild all, after a vocabulary change)."""
+        if catalogue_changed:
+            return None
+        cases = set(touched)
+        with self._docs_lock:
+            for node_id in touched:
+                cases.update(self._dependents.get(node_id, ()))
+        needs = [n.id for n in self.store.get_many(sorted(touched)).values() if n.type is NodeType.NEED]
+        for edges in self.store.edges_of_many(needs, rel=RelType.ADDRESSES, direction=Direction.IN).values():
+            cases.update(edge.source for edge in edges)
+        return cases
+
+    def facets(self) -> CaseFacets:
+        """Every case's country, language, year and links as arrays; built once, then updated by `sync`."""
+        self.sync()
+        facets = self._facets
+        if facets is None:
+            with self._facets_lock:
+                facets = self._facets
+                if facets is None:
+                    revision = self.revision
+                    ids = self.all_case_ids()
+                    docs = [doc for start in range(0, len(ids), _FACET_CHUNK)
+                            for doc in self._build(ids[start : start + _FACET_CHUNK], with_vectors=False).values()]
+                    facets = CaseFacets.of(docs)
+                    with self._docs_lock:
+                        if self.revision == revision:
+                            self._facets = facets
+        return facets
+
+    def centres(self) -> dict[str, Matrix]:
+        """Each language's centre of the case vectors (see `source.language_centres`), from a spread sample."""
+        self.sync()
+        found = self._centres
+        if found is not None and not found.stale(self.revision, self._case_count()):
+            return found.centres
+        revision, cases = self.revision, self._case_count()
+        rows: list[tuple[str | None, Matrix]] = []
+        for language, ids in self.facets().by_language().items():
+            step = max(1, len(ids) // CENTRE_SAMPLE)
+            stored = self.store.vectors(self.embedder.model, ids[::step][:CENTRE_SAMPLE])
+            rows += [(language or None, vectors.own) for vectors in stored.values()]
+        found = _Centres(language_centres(rows), revision, cases, len(rows))
+        with self._docs_lock:
+            if self.revision == revision:
+                self._centres = found
+        return found.centres
+
+    # ------------------------------------------------------------------ catalogue
+    def _read_catalogue(self) -> _Catalogue:
+        """The vocabulary concepts with their stored vectors (embedding and storing the few that lack one)."""
+        nodes = tuple(
+            sorted(
+                (node for node_type in CONCEPT_TYPES for node in self.store.find(node_type) if is_vocabulary(node)),
+                key=lambda node: node.id,
+            )
+        )
+        ids = [node.id for node in nodes]
+        texts = concept_texts(nodes)
+        stored = self.store.vectors(self.embedder.model, ids)
+        missing = [node.id for node in nodes if stored.get(node.id) is None or stored[node.id].text_hash != texts[node.id][0]]
+        if missing:
+            new = {
+                node_id: StoredVectors(texts[node_id][0], vector[None, :])
+                for node_id, vector in zip(missing, self._concept_vectors([texts[i] for i in missing]), strict=True)
+            }
+            self.store.put_vectors(self.embedder.model, new)
+            stored.update(new)
+        vectors = (
+            np.stack([stored[node_id].own for node_id in ids]).astype(np.float32)
+            if ids
+            else np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        )
+        broader: dict[str, set[str]] = defaultdict(set)
+        for node_id, edges in self.store.edges_of_many(ids, rel=RelType.BROADER, direction=Direction.OUT).items():
+            broader[node_id].update(edge.target for edge in edges)
+        organisations = tuple(sorted(self.store.find(NodeType.ORGANISATION), key=lambda node: node.id))
+        return _Catalogue(
+            ConceptCatalogue(nodes, vectors, {node_id: i for i, node_id in enumerate(ids)}, organisations),
+            {key: frozenset(value) for key, value in broader.items()},
+        )
+
+    def _concept_vectors(self, texts: list[tuple[str, str]]) -> list[Vector]:
+        """Vectors of (hash, text) concept texts, each embedded once per model in this process."""
+        model = self.embedder.model
+        with _CONCEPT_LOCK:
+            todo = list(dict.fromkeys((h, t) for h, t in texts if (model, h) not in _CONCEPT_VECTORS))
+        if todo:
+            rows = self.embedder.embed_passages([text for _, text in todo])
+            with _CONCEPT_LOCK:
+                _CONCEPT_VECTORS.update(((model, h), rows[i]) for i, (h, _) in enumerate(todo))
+        with _CONCEPT_LOCK:
+            return [_CONCEPT_VECTORS[(model, h)] for h, _ in texts]
+
+    def concepts(self) -> ConceptCatalogue:
+        """The vocabulary concepts with their vectors."""
+        self.sync()
+        return self._catalogue.concepts
+
+    def _ancestors(self, concept: str) -> set[str]:
+        broader = self._catalogue.broader
+        seen: set[str] = set()
+        todo = list(broader.get(concept, ()))
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(broader.get(current, ()))
+        return seen
+
+    # ------------------------------------------------------------------ candidates
+    def _case_count(self) -> int:
+        total = self._cases_total
+        if total is None:
+            total = self._cases_total = int(self.store.stats().nodes.get(NodeType.CASE.value, 0))
+        return total
+
+    def candidates(self, problem: Problem, *, limit: int = CANDIDATES) -> list[str]:
+        """Every case when there are at most `limit`; else nearest vectors, text matches and concept-linked cases."""
+        self.sync()
+        if self._case_count() <= limit:
+            return self.all_case_ids()
+        chosen: dict[str, None] = {}
+        by_vector, by_text = (int(limit * share) for share in _CANDIDATE_SHARES)
+        for case_id, _ in self.store.nearest(self.embedder.model, problem.vector, node_type=NodeType.CASE, k=by_vector):
+            chosen.setdefault(case_id, None)
+        for case_id, _ in self.store.text_matches(_text_query(problem), node_type=NodeType.CASE, k=by_text):
+            chosen.setdefault(case_id, None)
+        named = sorted(problem.concepts, key=lambda concept: (-problem.concepts[concept], concept))
+        linked = self.store.edges_of_many(named, direction=Direction.IN) if named else {}
+        for concept in named:
+            for edge in linked.get(concept, ())[:_CONCEPT_CASES]:
+                if len(chosen) >= limit:
+                    break
+                if edge.type in CASE_RELS and edge.source not in chosen:
+                    chosen[edge.source] = None
+        return list(chosen)[:limit]
+
+    def all_case_ids(self) -> list[str]:
+        """Every case id, sorted (read once, then kept by the change feed)."""
+        self.sync()
+        ids = self._case_ids
+        if ids is None:
+            ids = sorted(node.id for node in self.store.find(NodeType.CASE))
+            with self._docs_lock:
+                self._case_ids = ids
+        return list(ids)
+
+    # ------------------------------------------------------------------ documents
+    def documents(self, case_ids: Collection[str]) -> dict[str, CaseDoc]:
+        """The documents of the ids that name cases (read from the store on a cache miss)."""
+        self.sync()
+        found: dict[str, CaseDoc] = {}
+        with self._docs_lock:
+            for case_id in case_ids:
+                doc = self._docs.get(case_id)
+                if doc is not None:
+                    self._docs.move_to_end(case_id)
+                    found[case_id] = doc
+        missing = [case_id for case_id in case_ids if case_id not in found]
+        if missing:
+            revision = self.revision
+            built = self._build(missing)
+            with self._docs_lock:
+                if self.revision == revision:
+                    self._remember(built)
+            found.update(built)
+        return {case_id: found[case_id] for case_id in case_ids if case_id in found}
+
+    def _remember(self, built: dict[str, CaseDoc]) -> None:
+        for case_id, doc in built.items():
+            self._docs[case_id] = doc
+            for passage in doc.passages:
+                self._dependents[passage.node_id].add(case_id)
+            for link in (*doc.links, *doc.broader):
+                self._dependents[link.node.id].add(case_id)
+        while len(self._docs) > DOCUMENT_CACHE:
+            self._docs.popitem(last=False)
+
+    def _build(self, case_ids: list[str], *, with_vectors: bool = True) -> dict[str, CaseDoc]:
+        """Documents of these ids with a handful of bounded store calls (without vectors for facets)."""
+        cases = {node_id: node for node_id, node in self.store.get_many(case_ids).items() if node.type is NodeType.CASE}
+        if not cases:
+            return {}
+        edges = self.store.edges_of_many(list(cases))
+        others = {edge.target if edge.source == case_id else edge.source for case_id in cases for edge in edges[case_id]}
+        nodes = self.store.get_many(sorted(others))
+        need_ids = sorted(node_id for node_id, node in nodes.items() if node.type is NodeType.NEED)
+        need_of = self.store.edges_of_many(need_ids, rel=RelType.OF, direction=Direction.OUT) if need_ids else {}
+        need_targets = {edge.target for found in need_of.values() for edge in found}
+        nodes.update(self.store.get_many(sorted(need_targets - nodes.keys())))
+        stored = self.store.vectors(self.embedder.model, list(cases)) if with_vectors else {}
+        free = sorted(
+            node_id for node_id, node in nodes.items() if node.type in CONCEPT_TYPES and not is_vocabulary(node)
+        )
+        free_vectors = self.store.vectors(query_model(self.embedder.model), free) if free else {}
+        return {
+            case_id: self._document(case, edges[case_id], nodes, need_of, stored.get(case_id), free_vectors)
+            for case_id, case in cases.items()
+        }
+
+    def _document(
+        self,
+        case: Node,
+        edges: Iterable[Edge],
+        nodes: dict[str, Node],
+        need_of: dict[str, list[Edge]],
+        stored: StoredVectors | None,
+        free_vectors: dict[str, StoredVectors],
+    ) -> CaseDoc:
+        linked: dict[str, str] = {}
+        needs: list[Node] = []
+        for edge in edges:
+            if edge.type not in CASE_RELS:
+                continue
+            other = nodes.get(edge.target if edge.source == case.id else edge.source)
+            if other is None:
+                continue
+            if other.type is NodeType.NEED:
+                needs.append(other)
+                for need_edge in need_of.get(other.id, ()):
+                    if need_edge.target in nodes:
+                        linked.setdefault(need_edge.target, other.id)
+            elif other.type in LINK_TYPES:
+                linked.setdefault(other.id, case.id)
+        unique_needs = list({need.id: need for need in needs}.values())
+        passages = tuple(case_passages(case, unique_needs))
+        text_hash, _ = case_texts(case, unique_needs)
+        vectors = stored.matrix if stored is not None and stored.text_hash == text_hash else None
+        stated = [Link(nodes[node_id], via) for node_id, via in sorted(linked.items())]
+        free = [node for node in free_concepts(stated) if node.id in free_vectors]
+        rows = np.stack([free_vectors[node.id].own for node in free]) if free else np.zeros((0, 1), dtype=np.float32)
+        links = tuple(stated + infer_links(stated, free, rows, self._catalogue.concepts))
+        broader_ids = {b for link in links for b in self._ancestors(link.node.id)} - set(linked)
+        concepts = self._catalogue.concepts
+        broader = tuple(
+            Link(concepts.nodes[concepts.position[b]], case.id) for b in sorted(broader_ids) if b in concepts.position
+        )
+        return CaseDoc(case, passages, links, broader, vectors)
+
+    # ------------------------------------------------------------------ needs and nodes
+    def needs(self) -> list[NeedDoc]:
+        """Every stored need with its vector (None while not embedded); read once, then kept by the feed."""
+        self.sync()
+        needs = self._needs
+        if needs is None:
+            nodes = sorted(self.store.find(NodeType.NEED), key=lambda node: node.id)
+            stored = self.store.vectors(self.embedder.model, [node.id for node in nodes])
+            needs = []
+            for node in nodes:
+                vectors = stored.get(node.id)
+                fresh = vectors is not None and vectors.text_hash == need_text(node)[0]
+                needs.append(NeedDoc(node, vectors.own if fresh and vectors is not None else None))
+            with self._docs_lock:
+                self._needs = needs
+        return list(needs)
+
+    def node(self, node_id: str) -> Node | None:
+        """Any node by id."""
+        concepts = self._catalogue.concepts
+        if node_id in concepts.position:
+            return concepts.nodes[concepts.position[node_id]]
+        return self.store.get(node_id)
+
+
+def _text_query(problem: Problem) -> str:
+    """The problem's rarest content words (as written and as lemmas), for the store's full-text index."""
+    terms = sorted({term.word: term for term in problem.terms}.values(), key=lambda term: (-term.weight, term.word))
+    chosen = terms[:_TEXT_QUERY_WORDS]
+    words = [word for term in chosen for word in (term.word, term.key)]
+    return " ".join(dict.fromkeys(words)) if words else problem.text
