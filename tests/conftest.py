@@ -25,6 +25,14 @@ IN_CI = bool(os.environ.get("CI"))
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def embed(store: GraphStore) -> None:
+    """Embed what was written with the default model, as `behovsgraf ingest` and the server's worker do."""
+    from graph.ranking.embedding import default_embedder
+    from graph.ranking.worker import embed_all
+
+    embed_all(store, default_embedder())
+
+
 def require(reason: str | None) -> None:
     """Fail (in CI) or skip with a printed reason (elsewhere) when `reason` names something missing."""
     if reason is None:

@@ -11,6 +11,7 @@ from graph.backends.embedded import EmbeddedStore
 from graph.ranking import Confidence, prior_work
 from ingest.run import ingest_paths
 from ingest.vocabulary import DATA_DIR
+from tests.conftest import embed
 
 NOBODY_WORKED_ON = [
     "Asfalten på parkeringsplatsen vid simhallen har spruckit och vi behöver välja en ny beläggning.",
@@ -35,6 +36,7 @@ KNOWN = {
 def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
     with EmbeddedStore(tmp_path_factory.mktemp("confidence") / "s.db") as store:
         assert ingest_paths(store, [DATA_DIR / "samples"]).ok
+        embed(store)
         yield store
 
 

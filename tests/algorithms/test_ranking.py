@@ -12,6 +12,7 @@ from graph.backends.embedded import EmbeddedStore
 from graph.model import Batch, Edge, Node, NodeType, RelType
 from graph.ranking import CaseFilter, ReasonKind, filter_cases, prior_work, related_cases, search, similar_needs
 from graph.ranking.explain import explain
+from tests.conftest import embed
 
 T, C, M, N = NodeType.TARGET_GROUP, NodeType.CASE, NodeType.METHOD, NodeType.NEED
 
@@ -50,6 +51,7 @@ def _graph() -> Batch:
 def store(tmp_path: Path) -> Iterator[EmbeddedStore]:
     with EmbeddedStore(tmp_path / "r.db") as opened:
         opened.upsert(_graph())
+        embed(opened)
         yield opened
 
 

@@ -18,6 +18,7 @@ from graph.ranking.source import source_for
 from graph.ranking.words import REASON_WORD_WEIGHT
 from ingest.run import ingest_paths
 from ingest.vocabulary import DATA_DIR
+from tests.conftest import embed
 
 EVAL_FILES = [DATA_DIR / "eval" / name for name in ("dev.yaml", "extra.yaml", "domains.yaml")]
 QUERIES = [query for path in EVAL_FILES for query in yaml.safe_load(path.read_text(encoding="utf-8"))["queries"]]
@@ -27,6 +28,7 @@ QUERIES = [query for path in EVAL_FILES for query in yaml.safe_load(path.read_te
 def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
     with EmbeddedStore(tmp_path_factory.mktemp("reasons") / "eval.db") as store:
         assert ingest_paths(store, EVAL_FILES).ok
+        embed(store)
         yield store
 
 

@@ -25,9 +25,9 @@ from fastapi import FastAPI
 from api.app import create_app
 from api.settings import Settings
 from graph.backends import open_store
-from graph.ranking import prior_work
 from ingest.generate import generate_cases
 from ingest.run import ingest_records
+from tests.conftest import embed
 
 READ_KEY = "read-key-for-tests-0123456789"
 PROPOSE_KEY = "propose-key-for-tests-0123456789"
@@ -215,7 +215,7 @@ def load_cases(store_path: Path) -> None:
     with open_store(store_path) as store:
         report = ingest_records(store, [*CASES, *generate_cases(GENERATED, seed=11)], origin="tests")
         assert report.written and report.ok, report.problems[:5]
-        prior_work(store, "elever", top=1)
+        embed(store)
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from ingest.generate import generate_cases
 from ingest.readers.documents import Document
 from ingest.run import ingest_documents, ingest_paths
 from ingest.vocabulary import DATA_DIR
+from tests.conftest import embed
 
 pytestmark = pytest.mark.neo4j
 
@@ -51,6 +52,8 @@ def test_both_backends_rank_the_samples_alike(tmp_path: Path, neo4j: GraphStore)
     with EmbeddedStore(tmp_path / "a.db") as embedded:
         assert ingest_paths(embedded, [DATA_DIR / "samples"]).ok
         assert ingest_paths(neo4j, [DATA_DIR / "samples"]).ok
+        embed(embedded)
+        embed(neo4j)
         assert export_graph(neo4j)["nodes"] == export_graph(embedded)["nodes"]
         for problem in PROBLEMS:
             assert top10(neo4j, problem) == top10(embedded, problem)
@@ -62,5 +65,7 @@ def test_both_backends_rank_a_generated_graph_alike(tmp_path: Path, neo4j: Graph
     with EmbeddedStore(tmp_path / "a.db") as embedded:
         assert ingest_documents(embedded, documents).ok
         copy_graph(embedded, neo4j)
+        embed(embedded)
+        embed(neo4j)
         for problem in PROBLEMS[:4]:
             assert top10(neo4j, problem) == top10(embedded, problem)

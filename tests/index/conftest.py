@@ -48,8 +48,9 @@ class WordHashEmbedder:
 
 
 @pytest.fixture
-def embedder() -> WordHashEmbedder:
-    return WordHashEmbedder()
+def embedder(request: pytest.FixtureRequest) -> WordHashEmbedder:
+    """A model name of its own per test, so the process's cache of recent texts never answers for it."""
+    return WordHashEmbedder(f"test/word-hash-64/{request.node.nodeid}")
 
 
 def load_samples(store: GraphStore, paths: Sequence[Path] = (SAMPLES,)) -> None:

@@ -43,9 +43,8 @@ from api.app import create_app
 from api.settings import Settings
 from graph.backends.embedded import EmbeddedStore
 from graph.model import Batch, Edge, Node, NodeType, RelType
-from graph.ranking import prior_work
 from ingest.run import ingest_paths
-from tests.conftest import ROOT, require
+from tests.conftest import ROOT, embed, require
 
 CHROMIUM = Path("/usr/bin/chromium")
 ENSURE_CHROMIUM = ROOT / "scripts" / "ensure-chromium"
@@ -163,7 +162,7 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if not report.ok or not report.written:
             pytest.fail(f"the sample data did not ingest cleanly: {report.problems[:3]}")
         store.upsert(_hostile_batch())
-        prior_work(store, "elever", top=1)  # embed once, as the writes would be, before pages are timed
+        embed(store)
     return path
 
 
