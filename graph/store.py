@@ -6,30 +6,48 @@ here or in `graph.algorithms`. Every backend passes `tests/contract`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Set
+from collections.abc import Collection, Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
+import numpy as np
+
+from graph.changes import CHANGE_LOG_LIMIT, ChangeSet
 from graph.errors import Conflict
 from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, EdgeKey, Node, NodeType, Props, PropValue, RelType
 from graph.properties import property_problem
+from graph.vectors import StoredVectors
 
 __all__ = [
+    "MAX_QUERY_WORDS",
+    "TEXT_FIELDS",
     "GraphStore",
     "OpensAsContext",
     "StoreStats",
     "UpsertPlan",
     "UpsertResult",
     "check_batch",
+    "change_of",
     "check_props",
     "count_types",
     "has_props",
+    "indexed_text",
     "merged_props",
     "named_ids",
     "plan_upsert",
+    "query_words",
 ]
+
+TEXT_FIELDS: Mapping[NodeType, tuple[str, ...]] = {
+    NodeType.CASE: ("title", "summary"),
+    NodeType.NEED: ("text",),
+}
+"""The properties `GraphStore.text_matches` searches, per node type (the full-text indexes of both backends)."""
+MAX_QUERY_WORDS = 64
+"""Words of a text-match query beyond this many are ignored."""
 
 
 @dataclass(slots=True)
@@ -132,7 +150,44 @@ class GraphStore(Protocol):
     def revision(self) -> int:
         """A counter that every committed write raises, seen by all processes using the store.
 
-        Caches above the store (the ranking's text index) rebuild when it changes.
+        Caches above the store follow it through `changes`.
+        """
+        ...
+
+    def changes(self, since: int) -> ChangeSet:
+        """What the writes committed after revision `since` changed, folded into one `ChangeSet`.
+
+        Raises `ChangesExpired` when the log no longer reaches back that far (the
+        caller then rebuilds from the store).
+        """
+        ...
+
+    def edges_of_many(
+        self, node_ids: Collection[str], *, rel: RelType | None = None, direction: Direction = Direction.BOTH
+    ) -> dict[str, list[Edge]]:
+        """The edges touching each of `node_ids` (every id is a key), each list sorted by key."""
+        ...
+
+    def put_vectors(self, model: str, vectors: Mapping[str, StoredVectors]) -> None:
+        """Store (replace) the vectors of existing nodes under `model`, in one transaction.
+
+        Raises `Conflict` for a missing node, an empty or non-finite matrix, or mixed
+        dimensions. The write raises the revision and is logged as `vectors_changed`.
+        """
+        ...
+
+    def vectors(self, model: str, node_ids: Collection[str]) -> dict[str, StoredVectors]:
+        """The stored vectors under `model` of those among `node_ids` that have them."""
+        ...
+
+    def nearest(self, model: str, query: np.ndarray, *, node_type: NodeType, k: int) -> list[tuple[str, float]]:
+        """Up to `k` nodes of `node_type` whose own vector (row 0) is closest to `query`, by cosine, best first."""
+        ...
+
+    def text_matches(self, text: str, *, node_type: NodeType, k: int) -> list[tuple[str, float]]:
+        """Up to `k` nodes of `node_type` whose `TEXT_FIELDS` share words with `text`, best first.
+
+        Scores are the engine's own (BM25 in both); only their order is meaningful.
         """
         ...
 
@@ -304,3 +359,41 @@ def has_props(props: Mapping[str, PropValue], wanted: Mapping[str, PropValue]) -
 def count_types(values: Iterator[str]) -> dict[str, int]:
     """Count occurrences, sorted by name (helper for `stats`)."""
     return dict(sorted(Counter(values).items()))
+
+
+_WORD = re.compile(r"\w+")
+
+
+def query_words(text: str) -> list[str]:
+    """The distinct lower-cased words of a text-match query, in order, at most `MAX_QUERY_WORDS`.
+
+    >>> query_words("Barn i familjehem, barn & unga")
+    ['barn', 'i', 'familjehem', 'unga']
+    """
+    words = dict.fromkeys(word.lower() for word in _WORD.findall(text) if word.strip("_"))
+    return list(words)[:MAX_QUERY_WORDS]
+
+
+def indexed_text(node: Node) -> str | None:
+    """The text the full-text index holds for a node, or None for types it does not index."""
+    fields = TEXT_FIELDS.get(node.type)
+    if fields is None:
+        return None
+    return "\n".join(str(node.props[key]) for key in fields if isinstance(node.props.get(key), str))
+
+
+def change_of(revision: int, plan: UpsertPlan, retracted: Set[EdgeKey], batch: Batch) -> ChangeSet | None:
+    """The change an upsert logs: None (a reset) for `replace_all` and for writes above `CHANGE_LOG_LIMIT`.
+
+    `retracted` are the keys of the stored edges the batch deleted before writing.
+    """
+    if batch.replace_all:
+        return None
+    written = frozenset(edge.key for edge in plan.edges)
+    change = ChangeSet(
+        revision,
+        nodes_changed=frozenset(plan.result.created) | frozenset(plan.result.updated),
+        edges_added=written,
+        edges_removed=frozenset(retracted) - written,
+    )
+    return change if len(change) <= CHANGE_LOG_LIMIT else None

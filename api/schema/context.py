@@ -25,16 +25,12 @@ from graph.errors import NodeNotFound, StoreUnavailable
 from graph.model import Direction, Edge, Node, RelType
 from graph.store import GraphStore
 
-__all__ = ["SMALL_BATCH", "Context", "EdgeQuery", "Loaders"]
+__all__ = ["Context", "EdgeQuery", "Loaders"]
 
 log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-SMALL_BATCH = 8
-"""Up to this many nodes, their edges are fetched one node at a time; beyond it, in one scan per relationship type."""
-
 
 class EdgeQuery(NamedTuple):
     """The edges of one node, of one relationship type, in one direction."""
@@ -49,25 +45,14 @@ def _get_many(store: GraphStore, node_ids: list[str]) -> dict[str, Node]:
 
 
 def _edges_of(store: GraphStore, queries: Sequence[EdgeQuery]) -> list[list[Edge]]:
-    """The edges each query asks for, with at most SMALL_BATCH store calls per (type, direction)."""
+    """The edges each query asks for: one `edges_of_many` call per (relationship type, direction)."""
     groups: dict[tuple[RelType, Direction], list[str]] = defaultdict(list)
     for query in queries:
         groups[(query.rel, query.direction)].append(query.node_id)
     found: dict[EdgeQuery, list[Edge]] = {}
     for (rel, direction), node_ids in groups.items():
-        if len(node_ids) <= SMALL_BATCH:
-            for node_id in node_ids:
-                found[EdgeQuery(node_id, rel, direction)] = store.edges_of(node_id, rel=rel, direction=direction)
-            continue
-        wanted = set(node_ids)
-        buckets: dict[str, list[Edge]] = defaultdict(list)
-        for edge in store.edges(rel):
-            if direction is not Direction.IN and edge.source in wanted:
-                buckets[edge.source].append(edge)
-            if direction is not Direction.OUT and edge.target in wanted and edge.target != edge.source:
-                buckets[edge.target].append(edge)
-        for node_id in node_ids:
-            found[EdgeQuery(node_id, rel, direction)] = buckets.get(node_id, [])
+        for node_id, edges in store.edges_of_many(node_ids, rel=rel, direction=direction).items():
+            found[EdgeQuery(node_id, rel, direction)] = edges
     return [found[query] for query in queries]
 
 

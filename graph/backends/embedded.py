@@ -2,9 +2,18 @@
 
 SQLite runs in WAL mode with `synchronous=FULL`, and every batch is one
 transaction, so a process killed mid-write leaves the previous state intact. The
-in-memory graph is changed only after the commit succeeded. When another process
-(say, a CLI ingest beside a running API) commits, the next read notices it through
-`PRAGMA data_version` and reloads.
+in-memory graph is changed only after the commit succeeded. Every write logs what it
+changed in the `changes` table (the change feed, see `graph.changes`) in the same
+transaction. When another process (say, a CLI ingest beside a running API) commits,
+the next read notices it through `PRAGMA data_version` and applies the logged
+changes to the graph in memory; only a reset in the log (a `replace_all` or a
+very large write) makes it reload everything.
+
+Beside the graph, the file holds the full-text index `node_text` (FTS5, written in
+the same transaction as the nodes) and the `vectors` table (float32 BLOBs with
+their model and text hash). Nearest-vector queries run over an in-memory matrix
+per model and node type (`graph.backends.matrix`), loaded from `vectors` on first
+use and kept fresh by the same change feed.
 
 Examples
 --------
@@ -27,16 +36,32 @@ import logging
 import sqlite3
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
 import networkx as nx
+import numpy as np
 
-from graph.errors import NodeNotFound, StoreError, StoreUnavailable
+from graph.backends.matrix import VectorMatrix
+from graph.changes import CHANGE_LOG_REVISIONS, ChangeSet, ChangesExpired
+from graph.errors import Conflict, NodeNotFound, StoreError, StoreUnavailable
 from graph.model import Batch, Direction, Edge, EdgeKey, Node, NodeType, Props, RelType
-from graph.store import OpensAsContext, StoreStats, UpsertResult, count_types, has_props, named_ids, plan_upsert
+from graph.store import (
+    TEXT_FIELDS,
+    OpensAsContext,
+    StoreStats,
+    UpsertResult,
+    change_of,
+    count_types,
+    has_props,
+    indexed_text,
+    named_ids,
+    plan_upsert,
+    query_words,
+)
+from graph.vectors import StoredVectors, check_vectors
 
 __all__ = ["EmbeddedStore"]
 
@@ -60,11 +85,34 @@ CREATE TABLE IF NOT EXISTS edges (
 );
 CREATE INDEX IF NOT EXISTS edges_by_target ON edges (target);
 CREATE INDEX IF NOT EXISTS edges_by_asserter ON edges (asserted_by);
+CREATE TABLE IF NOT EXISTS changes (revision INTEGER PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS vectors (
+    model TEXT NOT NULL,
+    node_id TEXT NOT NULL,
+    node_type TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    dimension INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (model, node_id)
+);
+CREATE INDEX IF NOT EXISTS vectors_by_node ON vectors (node_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS node_text USING fts5(
+    node_type UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2'
+);
 """
+_FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "ł": "l"})
+"""Letters FTS5's `remove_diacritics` keeps that Lucene's ASCII folding (the Neo4j index) folds."""
+_TEXT_TYPES = sorted(node_type.value for node_type in TEXT_FIELDS)
+"""`node_text` rows share their rowid with `nodes`, so a node's text is replaced by rowid."""
 
 
 def _dump(props: Props | dict[str, Any]) -> str:
     return json.dumps(props, ensure_ascii=False, sort_keys=True)
+
+
+def _folded(text: str | None) -> str | None:
+    return text.translate(_FOLD) if text is not None else None
 
 
 def _copy(props: dict[str, Any]) -> Props:
@@ -86,9 +134,11 @@ class EmbeddedStore(OpensAsContext):
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.RLock()
         self._data_version = -1
+        self._revision = 0
         self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._by_type: dict[NodeType, set[str]] = defaultdict(set)
         self._asserted: dict[str, set[EdgeKey]] = defaultdict(set)
+        self._matrices: dict[tuple[str, NodeType], VectorMatrix | None] = {}
 
     # ------------------------------------------------------------------ lifecycle
     def open(self) -> Self:
@@ -103,6 +153,7 @@ class EmbeddedStore(OpensAsContext):
                 conn.execute("PRAGMA synchronous=FULL")
                 conn.executescript(_SCHEMA)
                 self._check_schema(conn)
+                self._migrate(conn)
             except (sqlite3.Error, OSError) as exc:
                 raise StoreUnavailable(f"cannot open the embedded store {self.location}: {exc}") from exc
             self._conn = conn
@@ -115,6 +166,7 @@ class EmbeddedStore(OpensAsContext):
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+            self._matrices.clear()
 
     def _check_schema(self, conn: sqlite3.Connection) -> None:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
@@ -125,6 +177,33 @@ class EmbeddedStore(OpensAsContext):
                 f"{self.location} has schema version {row[0]}; this Behovsgraf reads version {SCHEMA_VERSION}"
             )
 
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection) -> None:
+        """Give a file written before the change feed and the text index both (once, in one transaction)."""
+        if conn.execute("SELECT 1 FROM meta WHERE key = 'changes_from'").fetchone():
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if not conn.execute("SELECT 1 FROM meta WHERE key = 'changes_from'").fetchone():
+                conn.execute(
+                    "INSERT INTO meta (key, value) SELECT 'changes_from', "
+                    "coalesce((SELECT value FROM meta WHERE key = 'revision'), '0')"
+                )
+                conn.execute("DELETE FROM node_text")
+                for rowid, type_name, props in conn.execute(
+                    "SELECT rowid, type, props FROM nodes WHERE type IN (SELECT value FROM json_each(?))",
+                    (json.dumps(_TEXT_TYPES),),
+                ).fetchall():
+                    node = Node("", NodeType(type_name), json.loads(props))
+                    conn.execute(
+                        "INSERT INTO node_text (rowid, node_type, body) VALUES (?, ?, ?)",
+                        (rowid, type_name, _folded(indexed_text(node))),
+                    )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
     @property
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -132,42 +211,137 @@ class EmbeddedStore(OpensAsContext):
         return self._conn
 
     def _reload(self) -> None:
+        """Read the whole graph (at open, and after a reset in the change log)."""
         graph: nx.MultiDiGraph = nx.MultiDiGraph()
         by_type: dict[NodeType, set[str]] = defaultdict(set)
         asserted: dict[str, set[EdgeKey]] = defaultdict(set)
         db = self._db
-        for node_id, type_name, props in db.execute("SELECT id, type, props FROM nodes"):
-            node_type = NodeType(type_name)
-            graph.add_node(node_id, type=node_type, props=json.loads(props))
-            by_type[node_type].add(node_id)
-        for source, type_name, target, asserter, props in db.execute(
-            "SELECT source, type, target, asserted_by, props FROM edges"
-        ):
-            graph.add_edge(source, target, key=(type_name, asserter), props=json.loads(props))
-            asserted[asserter].add((source, type_name, target, asserter))
-        self._graph, self._by_type, self._asserted = graph, by_type, asserted
-        self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
+        db.execute("BEGIN")
+        try:
+            revision = self._stored_revision(db)
+            for node_id, type_name, props in db.execute("SELECT id, type, props FROM nodes"):
+                node_type = NodeType(type_name)
+                graph.add_node(node_id, type=node_type, props=json.loads(props))
+                by_type[node_type].add(node_id)
+            for source, type_name, target, asserter, props in db.execute(
+                "SELECT source, type, target, asserted_by, props FROM edges"
+            ):
+                graph.add_edge(source, target, key=(type_name, asserter), props=json.loads(props))
+                asserted[asserter].add((source, type_name, target, asserter))
+            self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
+        finally:
+            db.execute("COMMIT")
+        self._graph, self._by_type, self._asserted, self._revision = graph, by_type, asserted, revision
+        self._matrices.clear()
         log.debug("loaded %s nodes and %s edges from %s", graph.number_of_nodes(), graph.number_of_edges(), self.location)
 
     def _fresh(self) -> nx.MultiDiGraph:
-        """The in-memory graph, reloaded first when another connection has committed."""
+        """The in-memory graph, brought up to date first when another connection has committed."""
         version = self._db.execute("PRAGMA data_version").fetchone()[0]
         if version != self._data_version:
-            self._reload()
+            self._catch_up()
         return self._graph
+
+    def _catch_up(self) -> None:
+        """Apply what other connections committed, read from the change log in one read transaction."""
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            try:
+                change = self._logged_changes(db, self._revision)
+            except ChangesExpired:
+                change = None
+            if change is not None:
+                nodes = db.execute(
+                    "SELECT id, type, props FROM nodes WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(sorted(change.nodes_changed)),),
+                ).fetchall()
+                edges = db.execute(
+                    "SELECT e.source, e.type, e.target, e.asserted_by, e.props FROM json_each(?) AS k "
+                    "JOIN edges AS e ON e.source = k.value ->> 0 AND e.type = k.value ->> 1 "
+                    "AND e.target = k.value ->> 2 AND e.asserted_by = k.value ->> 3",
+                    (json.dumps(sorted(change.edges_added)),),
+                ).fetchall()
+                vectors = self._vector_rows(db, change.vectors_changed)
+                self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
+        finally:
+            db.execute("COMMIT")
+        if change is None:
+            self._reload()
+            return
+        self._remove_nodes(change.nodes_removed)
+        self._remove_edges(change.edges_removed)
+        self._add_rows(nodes, edges)
+        self._refresh_matrices(vectors, change.nodes_removed)
+        self._revision = change.revision
+        log.debug("applied revisions up to %s of %s from the change log", change.revision, self.location)
+
+    # ------------------------------------------------------------------ change log
+    @staticmethod
+    def _stored_revision(db: sqlite3.Connection) -> int:
+        row = db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _logged_changes(self, db: sqlite3.Connection, since: int) -> ChangeSet:
+        """The folded log after `since` (call inside a transaction for a consistent view)."""
+        revision = self._stored_revision(db)
+        row = db.execute("SELECT value FROM meta WHERE key = 'changes_from'").fetchone()
+        oldest = int(row[0]) if row else revision
+        if since < oldest:
+            raise ChangesExpired(since, oldest)
+        records = db.execute("SELECT record FROM changes WHERE revision > ? ORDER BY revision", (since,))
+        folded = ChangeSet.fold(since, [ChangeSet.decode(record) for (record,) in records])
+        return ChangeSet(
+            max(revision, since),
+            folded.nodes_changed,
+            folded.nodes_removed,
+            folded.edges_added,
+            folded.edges_removed,
+            folded.vectors_changed,
+        )
+
+    @staticmethod
+    def _log(db: sqlite3.Connection, revision: int, change: ChangeSet | None) -> None:
+        """Log one write's change (None: a reset) and prune what has aged out of the log."""
+        if change is None:
+            db.execute("DELETE FROM changes")
+            db.execute("UPDATE meta SET value = ? WHERE key = 'changes_from'", (str(revision),))
+            return
+        db.execute("INSERT INTO changes (revision, record) VALUES (?, ?)", (revision, change.encode()))
+        horizon = revision - CHANGE_LOG_REVISIONS
+        if horizon > 0:
+            db.execute("DELETE FROM changes WHERE revision <= ?", (horizon,))
+            db.execute(
+                "UPDATE meta SET value = max(CAST(value AS INTEGER), ?) WHERE key = 'changes_from'", (horizon,)
+            )
+
+    def changes(self, since: int) -> ChangeSet:
+        """What the writes committed after revision `since` changed; `ChangesExpired` beyond the log."""
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN")
+            try:
+                return self._logged_changes(db, since)
+            finally:
+                db.execute("COMMIT")
 
     # ------------------------------------------------------------------ writes
     @contextmanager
-    def _transaction(self, action: str) -> Iterator[nx.MultiDiGraph]:
-        """One write transaction holding SQLite's write lock; yields the fresh graph; commits or rolls back."""
+    def _transaction(self, action: str) -> Iterator[tuple[nx.MultiDiGraph, int]]:
+        """One write transaction holding SQLite's write lock; yields the fresh graph and the new revision."""
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"cannot lock {self.location} for writing: {exc}") from exc
         try:
-            yield self._fresh()
-            self._bump_revision(db)
+            graph = self._fresh()
+            revision = self._stored_revision(db) + 1
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('revision', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(revision),),
+            )
+            yield graph, revision
             db.execute("COMMIT")
         except BaseException as exc:
             db.execute("ROLLBACK")
@@ -180,11 +354,12 @@ class EmbeddedStore(OpensAsContext):
         """Write `batch` in one SQLite transaction, then apply it to the graph in memory."""
         with self._lock:
             db = self._db
-            with self._transaction("writing") as graph:
-                result, node_rows, edge_rows, removed = self._plan(graph, batch)
+            with self._transaction("writing") as (graph, revision):
+                plan, result, node_rows, edge_rows, retracted = self._plan(graph, batch)
                 if batch.replace_all:
                     db.execute("DELETE FROM edges")
                     db.execute("DELETE FROM nodes")
+                    db.execute("DELETE FROM node_text")
                 elif batch.retract:
                     db.execute(
                         "DELETE FROM edges WHERE asserted_by IN (SELECT value FROM json_each(?))",
@@ -195,25 +370,42 @@ class EmbeddedStore(OpensAsContext):
                     "ON CONFLICT (id) DO UPDATE SET props = excluded.props",
                     node_rows,
                 )
+                self._write_text(db, plan.nodes, fresh=batch.replace_all)
                 db.executemany(
                     "INSERT INTO edges (source, type, target, asserted_by, props) VALUES (?, ?, ?, ?, ?) "
                     "ON CONFLICT (source, type, target, asserted_by) DO UPDATE SET props = excluded.props",
                     edge_rows,
                 )
-            self._apply(batch, node_rows, edge_rows, removed)
+                if batch.replace_all:
+                    db.execute(
+                        "DELETE FROM vectors WHERE NOT EXISTS "
+                        "(SELECT 1 FROM nodes WHERE nodes.id = vectors.node_id AND nodes.type = vectors.node_type)"
+                    )
+                self._log(db, revision, change_of(revision, plan, retracted, batch))
+            self._apply(batch, node_rows, edge_rows, retracted - {edge.key for edge in plan.edges})
+            self._revision = revision
             return result
 
     @staticmethod
-    def _bump_revision(db: sqlite3.Connection) -> None:
-        db.execute(
-            "INSERT INTO meta (key, value) VALUES ('revision', '1') "
-            "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    def _write_text(db: sqlite3.Connection, nodes: tuple[Node, ...], *, fresh: bool) -> None:
+        """Replace the full-text rows of the written nodes that `TEXT_FIELDS` indexes."""
+        texts = [(node.id, node.type.value, _folded(text)) for node in nodes if (text := indexed_text(node)) is not None]
+        if not texts:
+            return
+        if not fresh:
+            db.executemany(
+                "DELETE FROM node_text WHERE rowid = (SELECT rowid FROM nodes WHERE id = ?)",
+                [(node_id,) for node_id, _, _ in texts],
+            )
+        db.executemany(
+            "INSERT INTO node_text (rowid, node_type, body) SELECT rowid, ?, ? FROM nodes WHERE id = ?",
+            [(type_name, text, node_id) for node_id, type_name, text in texts],
         )
 
     def _plan(
         self, graph: nx.MultiDiGraph, batch: Batch
-    ) -> tuple[UpsertResult, list[tuple[str, str, str]], list[tuple[str, str, str, str, str]], set[EdgeKey]]:
-        """Check the batch and work out the rows to write and what changes."""
+    ) -> tuple[Any, UpsertResult, list[tuple[str, str, str]], list[tuple[str, str, str, str, str]], set[EdgeKey]]:
+        """Check the batch and work out the rows to write and the stored edges it retracts."""
         stored = {
             node_id: Node(node_id, graph.nodes[node_id]["type"], graph.nodes[node_id]["props"])
             for node_id in named_ids(batch)
@@ -229,8 +421,7 @@ class EmbeddedStore(OpensAsContext):
         plan = plan_upsert(batch, stored, existing_edges=existing, edges_retracted=len(old_edges))
         node_rows = [(node.id, node.type.value, _dump(node.props)) for node in plan.nodes]
         edge_rows = [(*edge.key, _dump(edge.props)) for edge in plan.edges]
-        removed = old_edges - {edge.key for edge in plan.edges}
-        return plan.result, node_rows, edge_rows, removed
+        return plan, plan.result, node_rows, edge_rows, old_edges
 
     @staticmethod
     def _has_edge(graph: nx.MultiDiGraph, key: EdgeKey) -> bool:
@@ -248,10 +439,32 @@ class EmbeddedStore(OpensAsContext):
         if batch.replace_all:
             self._reload()
             return
+        self._remove_edges(removed)
+        self._add_rows(node_rows, edge_rows)
+
+    def _remove_edges(self, keys: Iterator[EdgeKey] | set[EdgeKey] | frozenset[EdgeKey]) -> None:
         graph = self._graph
-        for source, rel, target, asserter in removed:
-            graph.remove_edge(source, target, key=(rel, asserter))
+        for source, rel, target, asserter in keys:
+            if graph.has_edge(source, target, key=(rel, asserter)):
+                graph.remove_edge(source, target, key=(rel, asserter))
             self._asserted[asserter].discard((source, rel, target, asserter))
+
+    def _remove_nodes(self, node_ids: frozenset[str]) -> None:
+        graph = self._graph
+        for node_id in node_ids:
+            if node_id not in graph:
+                continue
+            for source, target, (rel, asserter) in list(graph.in_edges(node_id, keys=True)) + list(
+                graph.out_edges(node_id, keys=True)
+            ):
+                self._asserted[asserter].discard((source, rel, target, asserter))
+            self._by_type[graph.nodes[node_id]["type"]].discard(node_id)
+            graph.remove_node(node_id)
+
+    def _add_rows(
+        self, node_rows: list[tuple[str, str, str]], edge_rows: list[tuple[str, str, str, str, str]]
+    ) -> None:
+        graph = self._graph
         for node_id, type_name, props in node_rows:
             node_type = NodeType(type_name)
             graph.add_node(node_id, type=node_type, props=json.loads(props))
@@ -261,20 +474,140 @@ class EmbeddedStore(OpensAsContext):
             self._asserted[asserter].add((source, rel, target, asserter))
 
     def delete(self, node_id: str) -> None:
-        """Remove the node and all its edges in one transaction."""
+        """Remove the node, its edges, text and vectors in one transaction."""
         with self._lock:
             db = self._db
-            with self._transaction(f"deleting {node_id!r}") as graph:
+            with self._transaction(f"deleting {node_id!r}") as (graph, revision):
                 if node_id not in graph:
                     raise NodeNotFound(node_id)
+                touching = {
+                    (source, rel, target, asserter)
+                    for source, target, (rel, asserter) in list(graph.in_edges(node_id, keys=True))
+                    + list(graph.out_edges(node_id, keys=True))
+                }
+                db.execute("DELETE FROM node_text WHERE rowid = (SELECT rowid FROM nodes WHERE id = ?)", (node_id,))
                 db.execute("DELETE FROM edges WHERE source = ? OR target = ?", (node_id, node_id))
                 db.execute("DELETE FROM nodes WHERE id = ?", (node_id,))
-            for source, target, (rel, asserter) in list(graph.in_edges(node_id, keys=True)) + list(
-                graph.out_edges(node_id, keys=True)
-            ):
-                self._asserted[asserter].discard((source, rel, target, asserter))
-            self._by_type[graph.nodes[node_id]["type"]].discard(node_id)
-            graph.remove_node(node_id)
+                db.execute("DELETE FROM vectors WHERE node_id = ?", (node_id,))
+                change = ChangeSet(revision, nodes_removed=frozenset({node_id}), edges_removed=frozenset(touching))
+                self._log(db, revision, change)
+            self._remove_nodes(frozenset({node_id}))
+            self._refresh_matrices([], frozenset({node_id}))
+            self._revision = revision
+
+    # ------------------------------------------------------------------ vectors
+    def put_vectors(self, model: str, vectors: Mapping[str, StoredVectors]) -> None:
+        """Store the vectors of existing nodes under `model` in one transaction (see `GraphStore`)."""
+        check_vectors(model, vectors)
+        if not vectors:
+            return
+        with self._lock:
+            db = self._db
+            with self._transaction("storing vectors") as (graph, revision):
+                rows = []
+                for node_id, stored in vectors.items():
+                    if node_id not in graph:
+                        raise Conflict(f"vectors name {node_id!r}, which does not exist")
+                    node_type = graph.nodes[node_id]["type"].value
+                    rows.append(
+                        (model, node_id, node_type, stored.text_hash, stored.rows, stored.dimension, stored.to_bytes())
+                    )
+                db.executemany(
+                    "INSERT INTO vectors (model, node_id, node_type, text_hash, rows, dimension, data) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (model, node_id) DO UPDATE SET "
+                    "node_type = excluded.node_type, text_hash = excluded.text_hash, rows = excluded.rows, "
+                    "dimension = excluded.dimension, data = excluded.data",
+                    rows,
+                )
+                self._log(db, revision, ChangeSet(revision, vectors_changed=frozenset(vectors)))
+            self._refresh_matrices([(row[0], row[1], row[2], row[5], row[6]) for row in rows], frozenset())
+            self._revision = revision
+
+    def vectors(self, model: str, node_ids: Collection[str]) -> dict[str, StoredVectors]:
+        """The stored vectors under `model` of those among `node_ids` that have them."""
+        with self._lock:
+            self._fresh()
+            found = self._db.execute(
+                "SELECT node_id, text_hash, rows, dimension, data FROM vectors "
+                "WHERE model = ? AND node_id IN (SELECT value FROM json_each(?))",
+                (model, json.dumps(list(node_ids))),
+            )
+            return {
+                node_id: StoredVectors.from_bytes(text_hash, rows, dimension, data)
+                for node_id, text_hash, rows, dimension, data in found
+            }
+
+    @staticmethod
+    def _vector_rows(db: sqlite3.Connection, node_ids: Collection[str]) -> list[tuple[str, str, str, int, bytes]]:
+        """(model, node id, node type, dimension, row 0 as bytes) of every stored vector of these nodes."""
+        if not node_ids:
+            return []
+        return db.execute(
+            "SELECT model, node_id, node_type, dimension, substr(data, 1, 4 * dimension) FROM vectors "
+            "WHERE node_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(node_ids)),),
+        ).fetchall()
+
+    def _refresh_matrices(self, rows: list[tuple[str, str, str, int, bytes]], removed: frozenset[str]) -> None:
+        """Bring the loaded matrices up to date with changed vectors and removed nodes."""
+        for matrix in self._matrices.values():
+            if matrix is not None:
+                matrix.remove(removed)
+        fresh: dict[tuple[str, NodeType], dict[str, np.ndarray]] = defaultdict(dict)
+        for model, node_id, type_name, _, data in rows:
+            fresh[(model, NodeType(type_name))][node_id] = np.frombuffer(data, dtype="<f4")
+        for key, vectors in fresh.items():
+            if key not in self._matrices:
+                continue  # not loaded yet; loading reads them
+            matrix = self._matrices[key]
+            dimension = len(next(iter(vectors.values())))
+            if matrix is None or matrix.dimension != dimension:
+                self._matrices.pop(key)  # a model changed dimension: reload on next use
+                continue
+            matrix.put(vectors)
+
+    def _matrix(self, model: str, node_type: NodeType) -> VectorMatrix | None:
+        """The matrix of own vectors of one model and node type, loaded on first use (None: no vectors)."""
+        key = (model, node_type)
+        if key not in self._matrices:
+            rows = self._db.execute(
+                "SELECT node_id, dimension, substr(data, 1, 4 * dimension) FROM vectors "
+                "WHERE model = ? AND node_type = ?",
+                (model, node_type.value),
+            ).fetchall()
+            matrix = None
+            if rows:
+                matrix = VectorMatrix(rows[0][1])
+                matrix.put({node_id: np.frombuffer(data, dtype="<f4") for node_id, dimension, data in rows
+                            if dimension == matrix.dimension})
+            self._matrices[key] = matrix
+        return self._matrices[key]
+
+    def nearest(self, model: str, query: np.ndarray, *, node_type: NodeType, k: int) -> list[tuple[str, float]]:
+        """Up to `k` nodes whose own vector is closest to `query` by cosine, best first."""
+        with self._lock:
+            self._fresh()
+            matrix = self._matrix(model, node_type)
+        if matrix is None or k <= 0:
+            return []
+        if len(query) != matrix.dimension:
+            raise Conflict(f"the query has {len(query)} dimensions; {model} vectors have {matrix.dimension}")
+        return matrix.nearest(query, k)
+
+    def text_matches(self, text: str, *, node_type: NodeType, k: int) -> list[tuple[str, float]]:
+        """Up to `k` nodes whose indexed text shares words with `text`, best first (FTS5 BM25)."""
+        words = query_words(text)
+        if not words or k <= 0 or node_type not in TEXT_FIELDS:
+            return []
+        expression = " OR ".join('"' + _folded(word).replace('"', '""') + '"' for word in words)
+        with self._lock:
+            self._fresh()
+            rows = self._db.execute(
+                "SELECT nodes.id, -bm25(node_text) AS score FROM node_text JOIN nodes ON nodes.rowid = node_text.rowid "
+                "WHERE node_text MATCH ? AND node_text.node_type = ? ORDER BY score DESC, nodes.id LIMIT ?",
+                (expression, node_type.value, k),
+            ).fetchall()
+        return [(node_id, float(score)) for node_id, score in rows]
 
     # ------------------------------------------------------------------ reads
     def _node(self, graph: nx.MultiDiGraph, node_id: str) -> Node:
@@ -327,16 +660,28 @@ class EmbeddedStore(OpensAsContext):
         self, node_id: str, *, rel: RelType | None = None, direction: Direction = Direction.BOTH
     ) -> list[Edge]:
         """Edges touching the node, sorted by key."""
+        return self.edges_of_many([node_id], rel=rel, direction=direction)[node_id]
+
+    def edges_of_many(
+        self, node_ids: Collection[str], *, rel: RelType | None = None, direction: Direction = Direction.BOTH
+    ) -> dict[str, list[Edge]]:
+        """The edges touching each of `node_ids`, each list sorted by key."""
         with self._lock:
             graph = self._fresh()
-            if node_id not in graph:
-                return []
-            edges = {
-                (source, type_name, target, asserter): Edge(source, RelType(type_name), target, asserter, _copy(props))
-                for source, target, (type_name, asserter), props in self._edge_tuples(graph, node_id, rel, direction)
-                if rel is None or type_name == rel.value
-            }
-            return [edges[key] for key in sorted(edges)]
+            found: dict[str, list[Edge]] = {}
+            for node_id in node_ids:
+                if node_id not in graph:
+                    found[node_id] = []
+                    continue
+                edges = {
+                    (source, type_name, target, asserter): (source, type_name, target, asserter, props)
+                    for source, target, (type_name, asserter), props in self._edge_tuples(graph, node_id, rel, direction)
+                    if rel is None or type_name == rel.value
+                }
+                found[node_id] = [
+                    Edge(s, RelType(t), o, a, _copy(props)) for s, t, o, a, props in (edges[key] for key in sorted(edges))
+                ]
+            return found
 
     def find(self, node_type: NodeType, **props: str | int | float | bool) -> Iterator[Node]:
         """Nodes of a type whose properties equal `props`, sorted by id."""
@@ -363,8 +708,7 @@ class EmbeddedStore(OpensAsContext):
     def revision(self) -> int:
         """How many writes were ever committed to this file."""
         with self._lock:
-            row = self._db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
-        return int(row[0]) if row else 0
+            return self._stored_revision(self._db)
 
     def stats(self) -> StoreStats:
         """Counts per node type and relationship type."""

@@ -9,8 +9,14 @@ Neo4j, so every model key survives the round trip.
 Every write is one managed transaction that first raises the revision on a single
 `BehovsgrafMeta` node. That write lock serialises writers, so the stored state that
 `plan_upsert` checks cannot change before the commit, and a failed check rolls the
-whole batch back, revision included. Reads never see the meta node: they match only
-the labels of `NodeType`.
+whole batch back, revision included. The same transaction logs what it changed on a
+`BehovsgrafChange` node (the change feed, see `graph.changes`). Reads never see these
+nodes: they match only the labels of `NodeType`.
+
+Vectors live on `BehovsgrafVector` nodes (one per node and model, with a label per
+node type such as `BehovsgrafCaseVector`): row 0 as a float list under Neo4j's native
+vector index (cosine), all rows as float32 bytes. Text matches use the full-text
+indexes over `TEXT_FIELDS` (ASCII-folding analyzer, like the embedded store's FTS5).
 
 Labels and relationship types in the Cypher text come from `NodeType` and `RelType`;
 every value is a parameter.
@@ -26,7 +32,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, LiteralString, Self, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -41,18 +47,34 @@ from neo4j import (
 )
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from graph.errors import NodeNotFound, StoreError, StoreUnavailable
-from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, EdgeKey, Node, NodeType, Props, PropValue, RelType
-from graph.store import OpensAsContext, StoreStats, UpsertResult, has_props, named_ids, plan_upsert
+import numpy as np
 
-__all__ = ["CASE_TEXT_INDEX", "META_LABEL", "Neo4jStore"]
+from graph.changes import CHANGE_LOG_REVISIONS, ChangeSet, ChangesExpired
+from graph.errors import Conflict, NodeNotFound, StoreError, StoreUnavailable
+from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, EdgeKey, Node, NodeType, Props, PropValue, RelType
+from graph.store import (
+    TEXT_FIELDS,
+    OpensAsContext,
+    StoreStats,
+    UpsertResult,
+    change_of,
+    has_props,
+    named_ids,
+    plan_upsert,
+    query_words,
+)
+from graph.vectors import StoredVectors, check_vectors
+
+__all__ = ["CHANGE_LABEL", "META_LABEL", "VECTOR_LABEL", "Neo4jStore", "text_index", "vector_index"]
 
 log = logging.getLogger(__name__)
 
 META_LABEL = "BehovsgrafMeta"
 """Label of the one node holding the revision; no read matches it."""
-CASE_TEXT_INDEX = "behovsgraf_case_text"
-"""Full-text index over the title and summary of cases (`db.index.fulltext.queryNodes`)."""
+CHANGE_LABEL = "BehovsgrafChange"
+"""Label of the change-log nodes (one per revision); no read matches it."""
+VECTOR_LABEL = "BehovsgrafVector"
+"""Label of the nodes holding stored vectors; no graph read matches it."""
 RETRY_SECONDS = 3.0
 """How long a read or write is retried on transient errors or a lost connection before it fails."""
 CHUNK = 10_000
@@ -79,8 +101,23 @@ _ANY_NODE = _labels(NodeType)
 _ANY_REL = "|".join(rel.value for rel in RelType)
 
 
-_OBSOLETE_INDEXES = {f"behovsgraf_{rel.name.lower()}_asserted_by" for rel in RelType}
-"""Relationship indexes on `asserted_by` made `MERGE` seek every edge of an asserter (quadratic writes)."""
+_OBSOLETE_INDEXES = {f"behovsgraf_{rel.name.lower()}_asserted_by" for rel in RelType} | {"behovsgraf_case_text"}
+"""Relationship indexes on `asserted_by` made `MERGE` seek every edge of an asserter (quadratic writes);
+the first case text index did not fold diacritics."""
+
+
+def text_index(node_type: NodeType) -> str:
+    """The full-text index over a node type's `TEXT_FIELDS`."""
+    return f"behovsgraf_{node_type.name.lower()}_words"
+
+
+def vector_index(node_type: NodeType) -> str:
+    """The vector index over the own vectors of a node type (created with the first vectors stored)."""
+    return f"behovsgraf_{node_type.name.lower()}_vectors"
+
+
+def _vector_label(node_type: NodeType) -> str:
+    return f"Behovsgraf{node_type.value}Vector"
 
 
 def _schema() -> dict[str, LiteralString]:
@@ -89,11 +126,18 @@ def _schema() -> dict[str, LiteralString]:
         f"behovsgraf_{t.name.lower()}_id": f"FOR (n:{t.value}) REQUIRE n.id IS UNIQUE" for t in NodeType
     }
     statements["behovsgraf_meta_name"] = f"FOR (m:{META_LABEL}) REQUIRE m.name IS UNIQUE"
+    statements["behovsgraf_change_revision"] = f"FOR (c:{CHANGE_LABEL}) REQUIRE c.revision IS UNIQUE"
+    statements["behovsgraf_vector_key"] = f"FOR (v:{VECTOR_LABEL}) REQUIRE v.key IS UNIQUE"
     schema = {name: _cypher(f"CREATE CONSTRAINT {name} IF NOT EXISTS {rule}") for name, rule in statements.items()}
-    schema[CASE_TEXT_INDEX] = _cypher(
-        f"CREATE FULLTEXT INDEX {CASE_TEXT_INDEX} IF NOT EXISTS "
-        f"FOR (n:{NodeType.CASE.value}) ON EACH [n.title, n.summary]"
+    schema["behovsgraf_vector_node"] = _cypher(
+        f"CREATE INDEX behovsgraf_vector_node IF NOT EXISTS FOR (v:{VECTOR_LABEL}) ON (v.node_id)"
     )
+    for node_type, fields in TEXT_FIELDS.items():
+        properties = ", ".join(f"n.{key}" for key in fields)
+        schema[text_index(node_type)] = _cypher(
+            f"CREATE FULLTEXT INDEX {text_index(node_type)} IF NOT EXISTS FOR (n:{node_type.value}) "
+            f"ON EACH [{properties}] OPTIONS {{indexConfig: {{`fulltext.analyzer`: 'standard-folding'}}}}"
+        )
     return schema
 
 
@@ -103,15 +147,50 @@ def _node_fields(var: str) -> str:
 
 _EDGE_FIELDS = "startNode(r).id AS source, type(r) AS type, endNode(r).id AS target, properties(r) AS props"
 _BUMP_REVISION = _cypher(
-    f"MERGE (m:{META_LABEL} {{name: 'revision'}}) ON CREATE SET m.value = 0 SET m.value = m.value + 1"
+    f"MERGE (m:{META_LABEL} {{name: 'revision'}}) ON CREATE SET m.value = 0, m.changes_from = 0 "
+    "SET m.changes_from = coalesce(m.changes_from, m.value) SET m.value = m.value + 1 RETURN m.value AS revision"
+)
+_LOG_CHANGE = _cypher(f"CREATE (:{CHANGE_LABEL} {{revision: $revision, record: $record}})")
+_PRUNE_CHANGES = _cypher(
+    f"MATCH (m:{META_LABEL} {{name: 'revision'}}) SET m.changes_from = CASE WHEN m.changes_from > $horizon "
+    f"THEN m.changes_from ELSE $horizon END WITH m MATCH (c:{CHANGE_LABEL}) WHERE c.revision <= $horizon DELETE c"
+)
+_RESET_CHANGES = _cypher(
+    f"MATCH (m:{META_LABEL} {{name: 'revision'}}) SET m.changes_from = $revision "
+    f"WITH m MATCH (c:{CHANGE_LABEL}) DELETE c"
+)
+_CHANGES = _cypher(
+    f"OPTIONAL MATCH (m:{META_LABEL} {{name: 'revision'}}) "
+    f"OPTIONAL MATCH (c:{CHANGE_LABEL}) WHERE c.revision > $since "
+    "WITH m, c ORDER BY c.revision "
+    "RETURN coalesce(m.value, 0) AS revision, coalesce(m.changes_from, m.value, 0) AS oldest, "
+    "collect(c.record) AS records"
 )
 _REVISION = _cypher(f"OPTIONAL MATCH (m:{META_LABEL} {{name: 'revision'}}) RETURN coalesce(m.value, 0) AS revision")
 _NODES_BY_ID = _cypher(f"UNWIND $ids AS id MATCH (n:{_ANY_NODE} {{id: id}}) RETURN {_node_fields('n')}")
 _RETRACTED = f"MATCH ()-[r:{_ANY_REL}]->() WHERE r.asserted_by IN $asserters"
-_COUNT_RETRACTED = _cypher(f"{_RETRACTED} RETURN count(r) AS count")
+_EDGE_KEY = "[startNode(r).id, type(r), endNode(r).id, r.asserted_by] AS key"
+_RETRACTED_KEYS = _cypher(f"{_RETRACTED} RETURN {_EDGE_KEY}")
 _DELETE_RETRACTED = _cypher(f"{_RETRACTED} DELETE r")
 _DELETE_ALL = _cypher(f"MATCH (n:{_ANY_NODE}) DETACH DELETE n")
-_DELETE_NODE = _cypher(f"MATCH (n:{_ANY_NODE} {{id: $id}}) DETACH DELETE n RETURN count(n) AS deleted")
+_DELETE_ORPHAN_VECTORS = _cypher(
+    f"MATCH (v:{VECTOR_LABEL}) WHERE NOT EXISTS {{ MATCH (n:{_ANY_NODE} {{id: v.node_id}}) WHERE v.node_type IN labels(n) }} "
+    "DELETE v"
+)
+_TOUCHING_KEYS = _cypher(f"MATCH (n:{_ANY_NODE} {{id: $id}})-[r]-() RETURN DISTINCT {_EDGE_KEY}")
+_DELETE_NODE = _cypher(
+    f"MATCH (n:{_ANY_NODE} {{id: $id}}) DETACH DELETE n WITH count(n) AS deleted "
+    f"OPTIONAL MATCH (v:{VECTOR_LABEL} {{node_id: $id}}) DELETE v RETURN deleted"
+)
+_NODE_TYPES = _cypher(f"UNWIND $ids AS id MATCH (n:{_ANY_NODE} {{id: id}}) RETURN n.id AS id, labels(n) AS labels")
+_VECTORS = _cypher(
+    f"UNWIND $ids AS id MATCH (v:{VECTOR_LABEL} {{key: $model + '\u001f' + id}}) "
+    "RETURN v.node_id AS id, v.text_hash AS text_hash, v.rows AS rows, v.dimension AS dimension, v.data AS data"
+)
+_VECTOR_DIMENSIONS = _cypher(
+    "SHOW VECTOR INDEXES YIELD name, options WHERE name IN $names "
+    "RETURN name, options.indexConfig['vector.dimensions'] AS dimension"
+)
 _COUNTS = _cypher(
     " UNION ALL ".join(
         [f"MATCH (n:{t.value}) RETURN 'node' AS kind, '{t.value}' AS name, count(n) AS count" for t in NodeType]
@@ -129,6 +208,24 @@ def _ends(rel: RelType) -> str:
     """Match `a` and `b`, the ends of an edge row, by id and the labels `rel` allows."""
     sources, targets = RELATIONSHIP_ENDS[rel]
     return f"MATCH (a:{_labels(sources)} {{id: row.source}}) MATCH (b:{_labels(targets)} {{id: row.target}})"
+
+
+def _put_vectors(node_type: NodeType) -> LiteralString:
+    return _cypher(
+        f"UNWIND $rows AS row MERGE (v:{VECTOR_LABEL} {{key: row.key}}) "
+        f"SET v:{_vector_label(node_type)}, v.node_id = row.node_id, v.node_type = '{node_type.value}', "
+        "v.model = $model, v.text_hash = row.text_hash, v.rows = row.rows, v.dimension = row.dimension, "
+        "v.data = row.data, v.embedding = row.embedding"
+    )
+
+
+def _edges_around_many(rel: RelType | None, direction: Direction) -> LiteralString:
+    left, right = _ARROWS[direction]
+    rel_types = rel.value if rel is not None else _ANY_REL
+    return _cypher(
+        f"UNWIND $ids AS id MATCH (n:{_ANY_NODE} {{id: id}}){left}[r:{rel_types}]{right}(:{_ANY_NODE}) "
+        f"RETURN DISTINCT id AS node, {_EDGE_FIELDS}"
+    )
 
 
 def _existing_edges(rel: RelType) -> LiteralString:
@@ -188,9 +285,12 @@ def _model_props(stored: Mapping[str, Any], reserved: str) -> Props:
     return {key.removeprefix(_ESCAPE): item for key, item in stored.items() if key != reserved}
 
 
+def _node_type(labels: Iterable[str]) -> NodeType:
+    return next(_TYPES[label] for label in labels if label in _TYPES)
+
+
 def _node(record: Record) -> Node:
-    node_type = next(_TYPES[label] for label in record["labels"] if label in _TYPES)
-    return Node(record["id"], node_type, _model_props(record["props"], "id"))
+    return Node(record["id"], _node_type(record["labels"]), _model_props(record["props"], "id"))
 
 
 def _edge(record: Record) -> Edge:
@@ -249,6 +349,7 @@ class Neo4jStore(OpensAsContext):
         self._auth = (user or "neo4j", password) if password is not None else None
         self._driver: Driver | None = None
         self._lock = threading.Lock()
+        self._vector_dimensions: dict[NodeType, int] = {}
 
     # ------------------------------------------------------------------ lifecycle
     def open(self) -> Self:
@@ -331,18 +432,20 @@ class Neo4jStore(OpensAsContext):
 
     def _write(self, tx: ManagedTransaction, batch: Batch) -> UpsertResult:
         """The transaction body; the driver may run it again, so it reads everything it needs."""
-        tx.run(_BUMP_REVISION).consume()
+        revision = tx.run(_BUMP_REVISION).single(strict=True)["revision"]
         stored = {} if batch.replace_all else self._stored_nodes(tx, list(named_ids(batch)))
         existing: set[EdgeKey] = set()
         for rel, rows in _edge_rows(batch.edges).items():
             for chunk in _chunks(rows):
                 for record in tx.run(_existing_edges(rel), rows=chunk):
                     existing.add((record["source"], rel.value, record["target"], record["asserted_by"]))
+        retracted: set[EdgeKey] = set()
         if batch.replace_all:
-            retracted = sum(_count(tx.run(_COUNTS))["edge"].values())
+            retracted_count = sum(_count(tx.run(_COUNTS))["edge"].values())
         else:
-            retracted = tx.run(_COUNT_RETRACTED, asserters=list(batch.retract)).single(strict=True)["count"]
-        plan = plan_upsert(batch, stored, existing_edges=existing, edges_retracted=retracted)
+            retracted = {tuple(record["key"]) for record in tx.run(_RETRACTED_KEYS, asserters=list(batch.retract))}  # type: ignore[misc]
+            retracted_count = len(retracted)
+        plan = plan_upsert(batch, stored, existing_edges=existing, edges_retracted=retracted_count)
 
         if batch.replace_all:
             tx.run(_DELETE_ALL).consume()
@@ -357,7 +460,35 @@ class Neo4jStore(OpensAsContext):
         for rel, rows in _edge_rows(plan.edges).items():
             for chunk in _chunks(rows, self.rows_per_statement):
                 tx.run(_merge_edges(rel), rows=chunk).consume()
+        if batch.replace_all:
+            tx.run(_DELETE_ORPHAN_VECTORS).consume()
+        self._log(tx, revision, change_of(revision, plan, retracted, batch))
         return plan.result
+
+    @staticmethod
+    def _log(tx: ManagedTransaction, revision: int, change: ChangeSet | None) -> None:
+        """Log one write's change (None: a reset) and prune what has aged out of the log."""
+        if change is None:
+            tx.run(_RESET_CHANGES, revision=revision).consume()
+            return
+        tx.run(_LOG_CHANGE, revision=revision, record=change.encode()).consume()
+        if revision > CHANGE_LOG_REVISIONS:
+            tx.run(_PRUNE_CHANGES, horizon=revision - CHANGE_LOG_REVISIONS).consume()
+
+    def changes(self, since: int) -> ChangeSet:
+        """What the writes committed after revision `since` changed; `ChangesExpired` beyond the log."""
+        (record,) = self._read(_CHANGES, since=since)
+        if since < record["oldest"]:
+            raise ChangesExpired(since, record["oldest"])
+        folded = ChangeSet.fold(since, [ChangeSet.decode(text) for text in record["records"]])
+        return ChangeSet(
+            max(int(record["revision"]), since),
+            folded.nodes_changed,
+            folded.nodes_removed,
+            folded.edges_added,
+            folded.edges_removed,
+            folded.vectors_changed,
+        )
 
     @staticmethod
     def _stored_nodes(tx: ManagedTransaction, node_ids: list[str]) -> dict[str, Node]:
@@ -371,11 +502,123 @@ class Neo4jStore(OpensAsContext):
         with self._translated(f"deleting {node_id!r}"), self._db.session(database=self.database) as session:
             session.execute_write(self._delete, node_id)
 
-    @staticmethod
-    def _delete(tx: ManagedTransaction, node_id: str) -> None:
-        tx.run(_BUMP_REVISION).consume()
+    @classmethod
+    def _delete(cls, tx: ManagedTransaction, node_id: str) -> None:
+        revision = tx.run(_BUMP_REVISION).single(strict=True)["revision"]
+        touching = frozenset(tuple(record["key"]) for record in tx.run(_TOUCHING_KEYS, id=node_id))
         if tx.run(_DELETE_NODE, id=node_id).single(strict=True)["deleted"] == 0:
             raise NodeNotFound(node_id)
+        change = ChangeSet(revision, nodes_removed=frozenset({node_id}), edges_removed=touching)  # type: ignore[arg-type]
+        cls._log(tx, revision, change)
+
+    # ------------------------------------------------------------------ vectors
+    def put_vectors(self, model: str, vectors: Mapping[str, StoredVectors]) -> None:
+        """Store the vectors of existing nodes under `model` in one transaction (see `GraphStore`)."""
+        check_vectors(model, vectors)
+        if not vectors:
+            return
+        types = {record["id"]: _node_type(record["labels"]) for record in self._read(_NODE_TYPES, ids=list(vectors))}
+        missing = sorted(set(vectors) - types.keys())
+        if missing:
+            raise Conflict(f"vectors name {missing[0]!r}, which does not exist")
+        dimension = next(iter(vectors.values())).dimension
+        for node_type in set(types.values()):
+            self._ensure_vector_index(node_type, dimension)
+        rows: dict[NodeType, list[dict[str, Any]]] = defaultdict(list)
+        for node_id, stored in vectors.items():
+            rows[types[node_id]].append(
+                {
+                    "key": f"{model}\u001f{node_id}",
+                    "node_id": node_id,
+                    "text_hash": stored.text_hash,
+                    "rows": stored.rows,
+                    "dimension": stored.dimension,
+                    "data": stored.to_bytes(),
+                    "embedding": [float(value) for value in stored.own],
+                }
+            )
+        with self._translated("storing vectors"), self._db.session(database=self.database) as session:
+            session.execute_write(self._write_vectors, model, rows, frozenset(vectors))
+
+    def _write_vectors(
+        self, tx: ManagedTransaction, model: str, rows: dict[NodeType, list[dict[str, Any]]], node_ids: frozenset[str]
+    ) -> None:
+        revision = tx.run(_BUMP_REVISION).single(strict=True)["revision"]
+        if len(tx.run(_NODE_TYPES, ids=sorted(node_ids)).fetch(len(node_ids) + 1)) != len(node_ids):
+            raise Conflict("a node named by the vectors was deleted meanwhile")
+        for node_type, typed in rows.items():
+            for chunk in _chunks(typed, self.rows_per_statement):
+                tx.run(_put_vectors(node_type), rows=chunk, model=model).consume()
+        self._log(tx, revision, ChangeSet(revision, vectors_changed=node_ids))
+
+    def _ensure_vector_index(self, node_type: NodeType, dimension: int) -> None:
+        """Create the vector index of a node type (or recreate it for a new dimension); schema runs alone."""
+        if self._vector_dimensions.get(node_type) == dimension:
+            return
+        name = vector_index(node_type)
+        with self._translated("creating a vector index"), self._db.session(database=self.database) as session:
+            found = {record["name"]: record["dimension"] for record in session.run(_VECTOR_DIMENSIONS, names=[name])}
+            if name in found and found[name] != dimension:
+                session.run(_cypher(f"DROP INDEX {name} IF EXISTS")).consume()
+                log.info("dropped %s in Neo4j at %s: vectors now have %s dimensions", name, self.location, dimension)
+            if found.get(name) != dimension:
+                session.run(
+                    _cypher(
+                        f"CREATE VECTOR INDEX {name} IF NOT EXISTS FOR (v:{_vector_label(node_type)}) ON v.embedding "
+                        f"OPTIONS {{indexConfig: {{`vector.dimensions`: {int(dimension)}, "
+                        "`vector.similarity_function`: 'cosine'}}"
+                    )
+                ).consume()
+                session.run(_cypher(f"CALL db.awaitIndex('{name}')")).consume()
+                log.info("created %s in Neo4j at %s", name, self.location)
+        self._vector_dimensions[node_type] = dimension
+
+    def vectors(self, model: str, node_ids: Collection[str]) -> dict[str, StoredVectors]:
+        """The stored vectors under `model` of those among `node_ids` that have them."""
+        return {
+            record["id"]: StoredVectors.from_bytes(record["text_hash"], record["rows"], record["dimension"], record["data"])
+            for record in self._read(_VECTORS, ids=list(node_ids), model=model)
+        }
+
+    def nearest(self, model: str, query: np.ndarray, *, node_type: NodeType, k: int) -> list[tuple[str, float]]:
+        """Up to `k` nodes whose own vector is closest to `query` by cosine, best first (Neo4j's vector index)."""
+        if k <= 0:
+            return []
+        name = vector_index(node_type)
+        found = {record["name"]: record["dimension"] for record in self._read(_VECTOR_DIMENSIONS, names=[name])}
+        if name not in found:
+            return []
+        if len(query) != found[name]:
+            raise Conflict(f"the query has {len(query)} dimensions; stored {node_type.value} vectors have {found[name]}")
+        records = self._read(
+            _cypher(
+                "CALL db.index.vector.queryNodes($index, $k, $vector) YIELD node, score "
+                "WHERE node.model = $model RETURN node.node_id AS id, score"
+            ),
+            index=name,
+            k=int(k),
+            vector=[float(value) for value in query],
+            model=model,
+        )
+        hits = [(record["id"], 2.0 * float(record["score"]) - 1.0) for record in records]
+        return sorted(hits, key=lambda hit: (-hit[1], hit[0]))
+
+    def text_matches(self, text: str, *, node_type: NodeType, k: int) -> list[tuple[str, float]]:
+        """Up to `k` nodes whose indexed text shares words with `text`, best first (Neo4j's full-text index)."""
+        words = query_words(text)
+        if not words or k <= 0 or node_type not in TEXT_FIELDS:
+            return []
+        records = self._read(
+            _cypher(
+                "CALL db.index.fulltext.queryNodes($index, $words, {limit: $k}) YIELD node, score "
+                "RETURN node.id AS id, score"
+            ),
+            index=text_index(node_type),
+            words=" OR ".join(f'"{word}"' for word in words),
+            k=int(k),
+        )
+        hits = [(record["id"], float(record["score"])) for record in records]
+        return sorted(hits, key=lambda hit: (-hit[1], hit[0]))
 
     # ------------------------------------------------------------------ reads
     def get(self, node_id: str) -> Node | None:
@@ -406,6 +649,17 @@ class Neo4jStore(OpensAsContext):
         query = _cypher(f"MATCH {_around(rel, direction, None)} RETURN {_EDGE_FIELDS}")
         edges = {edge.key: edge for edge in map(_edge, self._read(query, id=node_id))}
         return [edges[key] for key in sorted(edges)]
+
+    def edges_of_many(
+        self, node_ids: Collection[str], *, rel: RelType | None = None, direction: Direction = Direction.BOTH
+    ) -> dict[str, list[Edge]]:
+        """The edges touching each of `node_ids`, each list sorted by key (one read per chunk of ids)."""
+        found: dict[str, dict[EdgeKey, Edge]] = {node_id: {} for node_id in node_ids}
+        for ids in _chunks(list(found)):
+            for record in self._read(_edges_around_many(rel, direction), ids=ids):
+                edge = _edge(record)
+                found[record["node"]][edge.key] = edge
+        return {node_id: [edges[key] for key in sorted(edges)] for node_id, edges in found.items()}
 
     def find(self, node_type: NodeType, **props: str | int | float | bool) -> Iterator[Node]:
         """Nodes of a type whose properties equal `props`, sorted by id.

@@ -17,7 +17,7 @@ PAGE = """query($first: Int!) { cases(first: $first) { edges { node {
   participants { edges { role node { name organisationType } } }
   methods { edges { node { name } } }
 } } } }"""
-READS = ("get", "get_many", "neighbours", "edges_of", "find", "edges", "stats", "revision")
+READS = ("get", "get_many", "neighbours", "edges_of", "edges_of_many", "find", "edges", "stats", "revision")
 
 
 @pytest.fixture
@@ -52,4 +52,5 @@ def test_a_page_of_100_cases_costs_the_same_few_store_calls_as_10(api: Api, stor
     hundred = _calls_for(api, store_calls, 100)
     assert hundred == ten
     assert sum(hundred.values()) <= 6, hundred
-    assert hundred["edges_of"] == hundred["neighbours"] == hundred["get"] == 0
+    assert hundred["edges_of"] == hundred["neighbours"] == hundred["get"] == hundred["edges"] == 0
+    assert hundred["edges_of_many"] == 2, "one call for participants, one for methods, only of the parents asked for"
