@@ -7,6 +7,8 @@ error and returned to the client in place of the error's details.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 import uuid
@@ -22,6 +24,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
 from api.deps import StoreProvider, identify
@@ -30,7 +33,11 @@ from api.schema import build_schema
 from api.schema.context import Context
 from api.schema.errors import ErrorCode
 from api.settings import Settings, get_settings
+from api.watches import routes as watch_routes
+from api.watches.service import WatchService
+from api.watches.store import WatchStore
 from graph.errors import StoreError
+from graph.ranking.embedding import default_embedder
 from visualisation.pages import install, internal_error_page
 
 __all__ = ["create_app", "serve"]
@@ -171,26 +178,46 @@ def _graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:
             stores=request.app.state.stores,
             caller=identify(settings, request.headers.get("authorization")),
             request_id=_request_id_of(request.scope),
+            watches=request.app.state.watch_service,
         )
 
     return _GraphQLRouter(
         build_schema(settings),
         context_getter=context_getter,
         graphql_ide="graphiql" if settings.graphiql else None,
-        subscription_protocols=(),
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Open the store at start (a failure only logs: /readyz reports it), close it at the end."""
+    """Open the store at start (a failure only logs: /readyz reports it), run the watches, close at the end."""
     stores: StoreProvider = app.state.stores
     try:
         await anyio.to_thread.run_sync(stores.get)
     except StoreError as exc:
         log.warning("the store is unavailable at start; retrying on each request: %s", exc)
+    service: WatchService | None = app.state.watch_service
+    running = asyncio.create_task(service.run()) if service else None
     yield
+    if running is not None:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+    if service is not None:
+        service.watches.close()
     await anyio.to_thread.run_sync(stores.close)
+
+
+def _watch_service(settings: Settings, stores: StoreProvider) -> WatchService | None:
+    if not settings.watches:
+        return None
+    return WatchService(
+        WatchStore(settings.watch_store_path),
+        stores.get,
+        default_embedder(),
+        allow_private_targets=settings.allow_private_webhooks,
+    )
 
 
 def _ready(stores: StoreProvider) -> bool:
@@ -295,7 +322,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.stores = StoreProvider(settings)
+    app.state.watch_service = _watch_service(settings, app.state.stores)
     app.include_router(_graphql_router(settings), prefix="/graphql")
+    app.include_router(watch_routes.router)
     app.add_api_route("/healthz", _healthz, methods=["GET"])
     app.add_api_route("/readyz", _readyz, methods=["GET"])
     install(app)

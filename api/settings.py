@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 from enum import Enum
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from graph.backends import is_neo4j_location
 
 __all__ = ["ApiKey", "Scope", "Settings", "get_settings"]
 
@@ -97,9 +100,31 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         1_048_576, ge=1024, le=64 * 1_048_576, description="Largest request body accepted, in bytes."
     )
+    watch_store: str | None = Field(
+        None,
+        description="SQLite file of watches, matches and the webhook outbox; beside an embedded store by default "
+        "(`graph.db` -> `graph.watches.db`), `data/watches.db` with Neo4j.",
+    )
+    watches: bool = Field(True, description="Run watch matching and deliveries in `behovsgraf serve`.")
+    allow_private_webhooks: bool = Field(
+        False, description="Let watches call webhooks on private, loopback or reserved addresses (intranet receivers)."
+    )
+    public_url: str | None = Field(
+        None, description="The address users reach the service at, for links in feeds (the request's when unset)."
+    )
     max_neighbourhood_nodes: int = Field(
         300, ge=10, le=5000, description="Most nodes a `neighbourhood` query returns before it is cut."
     )
+
+    @property
+    def watch_store_path(self) -> Path:
+        """Where the watch store lives."""
+        if self.watch_store:
+            return Path(self.watch_store)
+        if is_neo4j_location(self.store):
+            return Path("data/watches.db")
+        path = Path(self.store)
+        return path.with_name(f"{path.stem}.watches.db")
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -21,6 +21,7 @@ from strawberry.fastapi import BaseContext
 from api.deps import Caller, StoreProvider
 from api.schema.errors import NotFound, StoreUnavailableError
 from api.settings import Settings
+from api.watches.service import WatchService
 from graph.errors import NodeNotFound, StoreUnavailable
 from graph.model import Direction, Edge, Node, RelType
 from graph.store import GraphStore
@@ -59,12 +60,21 @@ def _edges_of(store: GraphStore, queries: Sequence[EdgeQuery]) -> list[list[Edge
 class Context(BaseContext):
     """What resolvers of one request share."""
 
-    def __init__(self, *, settings: Settings, stores: StoreProvider, caller: Caller, request_id: str) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        stores: StoreProvider,
+        caller: Caller,
+        request_id: str,
+        watches: WatchService | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.stores = stores
         self.caller = caller
         self.request_id = request_id
+        self.watches = watches
         self.loaders = Loaders(self)
 
     async def call(self, fn: Callable[..., R], /, *args: object, **kwargs: object) -> R:
