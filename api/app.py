@@ -179,6 +179,7 @@ def _graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:
             caller=identify(settings, request.headers.get("authorization")),
             request_id=_request_id_of(request.scope),
             watches=request.app.state.watch_service,
+            accept_language=request.headers.get("accept-language"),
         )
 
     return _GraphQLRouter(

@@ -27,13 +27,18 @@ from rich.text import Text
 
 from api.json_input import JsonInputError, parse_json
 from api.settings import get_settings
-from graph.algorithms.evaluation import Query, evaluate, mean
-from graph.algorithms.ranking import CaseFilter, Hit, prior_work
+from graph.ranking.evaluation import Query, evaluate
+from graph.ranking.embedding import default_embedder
+from graph.ranking.peers import bm25_index
+from graph.ranking.report import evaluation_tables
+from graph.ranking.source import source_for
+from graph.ranking import CaseFilter, PriorWork, prior_work
+from graph.ranking.explain import CONFIDENCE_LABELS, explain, no_match_message
 from graph.backends import open_store
 from graph.backends.embedded import EmbeddedStore
 from graph.errors import BehovsgrafError, IngestError
 from graph.exchange import copy_graph, export_graph, import_graph, write_graphml
-from graph.model import NodeType
+from graph.model import LANGUAGES, NodeType
 from graph.store import GraphStore
 from ingest.generate import write_generated
 from ingest.readers.documents import ReadError, read_document
@@ -51,6 +56,8 @@ app = typer.Typer(
 )
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+REASONS_SHOWN = 6
+"""The table shows this many reasons per case (`--json` has them all)."""
 
 StoreOption = Annotated[
     str | None,
@@ -106,13 +113,27 @@ def ingest(
     raise typer.Exit(report.exit_code)
 
 
-def _hit_json(hit: Hit) -> dict[str, object]:
+def _prior_json(found: PriorWork) -> dict[str, object]:
     return {
-        "id": hit.case.id,
-        "title": hit.case.label,
-        "score": hit.score,
-        "reasons": [{"kind": r.kind, "label": r.label, "weight": r.weight} for r in hit.reasons],
-        "matched_terms": list(hit.matched_terms),
+        "language": found.language,
+        "total": found.total,
+        "strong": found.strong,
+        "no_match": found.is_no_match,
+        "message": no_match_message(found.language) if found.is_no_match and found.total else None,
+        "hits": [
+            {
+                "id": hit.case.id,
+                "title": hit.case.label,
+                "score": hit.score,
+                "confidence": hit.confidence.value,
+                "reasons": [
+                    {"kind": r.kind.value, "label": r.label, "problem_part": r.problem_part, "inferred": r.is_inferred,
+                     "weight": r.weight, "text": explain(r, found.language)}
+                    for r in hit.reasons
+                ],
+            }
+            for hit in found.hits
+        ],
     }
 
 
@@ -121,29 +142,35 @@ def prior(
     problem: Annotated[str, typer.Argument(help="The problem, in your own words (sv, nb, nn, da or en).")],
     top: Annotated[int, typer.Option("--top", min=1, max=100, help="How many cases to list.")] = 10,
     country: Annotated[list[str], typer.Option("--country", help="Only cases from this country (SE, NO, DK); repeatable.")] = [],  # noqa: B006
-    as_json: Annotated[bool, typer.Option("--json", help="Print [{id, title, score, reasons}] as JSON.")] = False,
+    language: Annotated[str | None, typer.Option("--lang", help="Language of the reasons: sv, nb, nn, da or en (default: the problem's).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print {language, total, strong, no_match, message, hits} as JSON.")] = False,
     store: StoreOption = None,
 ) -> None:
-    """List earlier cases that worked on a problem like yours, with the reasons each was chosen."""
+    """List earlier cases that worked on a problem like yours, with how well each matches and why."""
+    if language is not None and language not in LANGUAGES:
+        raise typer.BadParameter(f"{language!r} is not one of {', '.join(LANGUAGES)}", param_hint="--lang")
     case_filter = CaseFilter(countries=tuple(c.upper() for c in country)) if country else None
     with _store(store) as graph:
-        hits = prior_work(graph, problem, top=top, case_filter=case_filter)
+        found = prior_work(graph, problem, top=top, case_filter=case_filter, lang=language)
     if as_json:
-        out.print_json(json.dumps([_hit_json(hit) for hit in hits], ensure_ascii=False))
+        out.print_json(json.dumps(_prior_json(found), ensure_ascii=False))
         return
-    if not hits:
-        out.print("No earlier work matches this problem. / Inget tidigare arbete matchar. / Ingen tidligere arbeid passer.")
+    if not found.hits:
+        out.print(no_match_message(found.language).rstrip(":") + ".")
         return
+    if found.is_no_match:
+        out.print(no_match_message(found.language), markup=False, highlight=False)
     table = Table(show_lines=True)
     table.add_column("#", justify="right")
-    table.add_column("score", justify="right")
+    table.add_column("match")
     table.add_column("case", min_width=36, overflow="fold")
     table.add_column("why")
-    for rank, hit in enumerate(hits, start=1):
+    for rank, hit in enumerate(found.hits, start=1):
         where = " · ".join(str(v) for v in (hit.case.props.get("country"), hit.case.props.get("year")) if v)
-        reasons = "\n".join(f"{r.kind}: {r.label} (+{r.weight:.2f})" for r in hit.reasons[:6])
+        reasons = "\n".join(explain(r, found.language) for r in hit.reasons[:REASONS_SHOWN])
         case = Text.assemble((hit.case.label, "bold"), f"\n{hit.case.id}  {where}")
-        table.add_row(str(rank), f"{hit.score:.2f}", case, Text(reasons))
+        match = CONFIDENCE_LABELS[hit.confidence.value][found.language]
+        table.add_row(str(rank), f"{match}\n{hit.score:.2f}", case, Text(reasons))
     out.print(table)
 
 
@@ -289,7 +316,8 @@ def _queries(paths: list[Path]) -> list[Query]:
             relevant = item["relevant"]
             if not isinstance(relevant, dict) or not all(grade in (0, 1, 2) for grade in relevant.values()):
                 raise IngestError(f"{where}.relevant: map case ids to grades 0, 1 or 2")
-            queries.append(Query(str(item["id"]), str(item["language"]), str(item["problem"]), relevant))
+            domain = item.get("domain")
+            queries.append(Query(str(item["id"]), str(item["language"]), str(item["problem"]), relevant, None if domain is None else str(domain)))
     if not queries:
         raise IngestError("no `queries:` found in the files given")
     return queries
@@ -298,41 +326,33 @@ def _queries(paths: list[Path]) -> list[Query]:
 @app.command("eval")
 def eval_(
     paths: Annotated[list[Path], typer.Argument(help="Files with `cases:` and `queries:` (e.g. data/eval/).")],
-    markdown: Annotated[Path | None, typer.Option("--markdown", help="Also write the table to this Markdown file.")] = None,
+    markdown: Annotated[Path | None, typer.Option("--markdown", help="Also write the tables to this Markdown file.")] = None,
 ) -> None:
-    """Measure the ranking (NDCG@10, recall@10, MRR) against a plain BM25 baseline on graded queries."""
+    """Leave-one-domain-out NDCG@10, recall@10, MRR and cross-language hit@5, beside BM25 and dense-only peers."""
     queries = _queries(paths)
     with tempfile.TemporaryDirectory() as folder, EmbeddedStore(Path(folder) / "eval.db") as graph:
         report = ingest_paths(graph, paths)
         if not report.ok:
             _print_report(report, partial=False)
             raise typer.Exit(ExitCode.REJECTED)
-        ranking, baseline = evaluate(graph, queries)
-        languages = {n.id: n.props.get("language") for n in graph.find(NodeType.CASE)}
-    rows = []
-    for ours, base in zip(ranking, baseline, strict=True):
-        query = ours.query
-        foreign = [c for c, g in query.relevant.items() if g > 0 and languages.get(c) != query.language]
-        cross = "-" if not foreign else ("yes" if set(foreign) & set(ours.ranked[:5]) else "NO")
-        rows.append((query.id, query.language, ours.ndcg, base.ndcg, ours.recall, base.recall, ours.mrr, base.mrr, cross))
-    overall = tuple(mean(results, metric) for metric in ("ndcg", "recall", "mrr") for results in (ranking, baseline))
-    rows.append(("all", "", *overall, ""))
-    header = ("query", "lang", "NDCG@10", "BM25 NDCG@10", "recall@10", "BM25 recall@10", "MRR", "BM25 MRR", "cross-lingual in top 5")
-    table = Table(*header)
-    for row in rows:
-        table.add_row(*(f"{cell:.3f}" if isinstance(cell, float) else str(cell) for cell in row))
-    out.print(table)
-    ratio = overall[0] / overall[1] if overall[1] else float("inf")
-    out.print(f"NDCG@10 {overall[0]:.3f} vs BM25 {overall[1]:.3f}: {ratio:.2f}x")
+        source = source_for(graph, default_embedder())
+        languages = {n.id: str(n.props.get("language", "")) for n in graph.find(NodeType.CASE)}
+        result = evaluate(source, queries, bm25=bm25_index(source), languages=languages)
+    tables = evaluation_tables(result)
+    for title, header, rows in tables:
+        table = Table(*header, title=title)
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
     if markdown:
-        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(f"{c:.3f}" if isinstance(c, float) else str(c) for c in row) + " |" for row in rows]
         markdown.parent.mkdir(parents=True, exist_ok=True)
-        markdown.write_text(
-            f"# Ranking evaluation\n\n`behovsgraf eval {' '.join(map(str, paths))}` on {dt.date.today().isoformat()}\n\n"
-            + "\n".join(lines) + f"\n\nNDCG@10 {overall[0]:.3f} vs BM25 {overall[1]:.3f}: {ratio:.2f}x\n",
-            encoding="utf-8",
-        )
+        lines = [f"# Ranking evaluation\n\n`behovsgraf eval {' '.join(map(str, paths))}` on {dt.date.today().isoformat()}"]
+        for title, header, rows in tables:
+            lines.append(f"\n## {title}\n")
+            lines.append("| " + " | ".join(header) + " |")
+            lines.append("|" + "---|" * len(header))
+            lines += ["| " + " | ".join(row) + " |" for row in rows]
+        markdown.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> None:

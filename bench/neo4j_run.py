@@ -15,7 +15,9 @@ import time
 from pathlib import Path
 
 from bench.run import PROBLEMS, write_section
-from graph.algorithms.ranking import index_for, prior_work
+from graph.ranking import prior_work
+from graph.ranking.embedding import default_embedder
+from graph.ranking.source import source_for
 from graph.backends.embedded import EmbeddedStore
 from graph.backends.neo4j import Neo4jStore
 from graph.exchange import export_graph, import_graph
@@ -33,7 +35,7 @@ def _timed_import(store: GraphStore, graph: dict[str, object]) -> float:
 
 
 def _latency_ms(store: GraphStore, rounds: int) -> float:
-    index_for(store)
+    source_for(store, default_embedder())
     timings = []
     for round_ in range(rounds):
         started = time.perf_counter()

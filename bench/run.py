@@ -19,7 +19,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.algorithms.ranking import index_for, prior_work
+from graph.ranking import prior_work
+from graph.ranking.embedding import default_embedder
+from graph.ranking.source import source_for
 from graph.backends.embedded import EmbeddedStore
 from ingest.generate import generate_cases
 from ingest.readers.documents import Document
@@ -69,7 +71,7 @@ def measure(cases: int, queries: int, seed: int = 1) -> Row:
         ingest_seconds = time.perf_counter() - started
         assert report.ok, report.problems[:3]
         started = time.perf_counter()
-        index_for(store)
+        source_for(store, default_embedder())
         index_seconds = time.perf_counter() - started
         rng = random.Random(seed)
         timings = []

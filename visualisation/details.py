@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from graph.algorithms.ranking import related_cases
+from graph.ranking import related_cases
 from graph.model import Edge, Node, NodeType, RelType
 from graph.store import GraphStore
 from visualisation.hits import Link
@@ -113,7 +113,7 @@ def case_details(store: GraphStore, case: Node, *, texts: Texts, node_url: Calla
         facts.append((texts["case.language"], texts.optional(f"content_language.{language}", language)))
     similar = [
         Link(hit.case.label, node_url(hit.case), _text(hit.case, "language"))
-        for hit in related_cases(store, case.id, top=_SIMILAR)
+        for hit in related_cases(store, case.id, top=_SIMILAR, lang=texts.lang).hits
     ]
     return CaseDetails(
         title=case.label,

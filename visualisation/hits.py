@@ -1,31 +1,22 @@
-"""What the planner page shows for each prior case: who, when, how, why it matched, where it is described.
+"""What the planner page shows for each prior case: who, when, how, how well and why it matched, where it is described.
 
-The ranking gives reasons as stemmed, folded terms; `matched_words` maps them back
-to the words the planner typed, so "Why it matches" quotes the planner's own text.
-
-Examples
---------
->>> matched_words("Elevene slutter etter skolebyttet", ("elev", "skolebytt"), lang="nb")
-['Elevene', 'skolebyttet']
+Reasons and confidence are worded by `graph.ranking.explain`, the same lines the CLI and GraphQL give.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from graph.algorithms.ranking import Hit
-from graph.algorithms.text import analyse, guess_language
+from graph.ranking import Hit, ReasonKind
+from graph.ranking.explain import CONFIDENCE_LABELS, detail, kind_label
 from graph.model import Edge, Node, NodeType, RelType
 from graph.store import GraphStore
 from visualisation.i18n import Texts
 from visualisation.templating import safe_url
 
-__all__ = ["HitView", "Link", "ReasonView", "describe_hits", "matched_words"]
+__all__ = ["HitView", "Link", "ReasonView", "describe_hits"]
 
-_WORDS_SHOWN = 8
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _ROLES = ("owner", "partner", "funder", "facilitator", "participant")
 
 
@@ -45,6 +36,7 @@ class ReasonView:
 
     kind: str
     label: str
+    is_main: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,21 +55,7 @@ class HitView:
     methods: tuple[Link, ...]
     reasons: tuple[ReasonView, ...]
     sources: tuple[Link, ...]
-
-
-def matched_words(problem: str, terms: Sequence[str], *, lang: str | None = None) -> list[str]:
-    """The words of `problem` whose analysed form is one of `terms`, first occurrence each, in text order."""
-    wanted = set(terms)
-    lang = lang or guess_language(problem)
-    seen: set[str] = set()
-    words = []
-    for match in _WORD.finditer(problem):
-        word = match.group()
-        folded = word.casefold()
-        if folded not in seen and any(term in wanted for term in analyse(word, lang)):
-            seen.add(folded)
-            words.append(word)
-    return words
+    confidence: str | None = None
 
 
 def describe_hits(
@@ -97,18 +75,17 @@ def describe_hits(
     hits
         Ranked cases, best first.
     problem
-        The planner's text (matched words are quoted from it).
+        The planner's text (an empty text lists filtered cases without reasons).
     texts
         Interface texts of the page language.
     node_url
         The page of a node (organisations and methods link to theirs).
     """
-    lang = guess_language(problem) if problem.strip() else None
     views = []
     for rank, hit in enumerate(hits, start=1):
         edges = store.edges_of(hit.case.id)
         others = store.get_many(sorted({_other_end(edge, hit.case.id) for edge in edges}))
-        views.append(_hit_view(rank, hit, edges, others, problem=problem, lang=lang, texts=texts, node_url=node_url))
+        views.append(_hit_view(rank, hit, edges, others, is_ranked=bool(problem.strip()), texts=texts, node_url=node_url))
     return views
 
 
@@ -122,8 +99,7 @@ def _hit_view(
     edges: Sequence[Edge],
     others: dict[str, Node],
     *,
-    problem: str,
-    lang: str | None,
+    is_ranked: bool,
     texts: Texts,
     node_url: Callable[[Node], str],
 ) -> HitView:
@@ -161,22 +137,15 @@ def _hit_view(
         country=texts.optional(f"country.{country.upper()}", country) if isinstance(country, str) and country else None,
         organisations=tuple(link for *_, link in sorted(organisations, key=lambda item: item[:2])),
         methods=tuple(sorted(methods, key=lambda item: item.label.casefold())),
-        reasons=tuple(_reasons(hit, problem=problem, lang=lang, texts=texts)),
+        reasons=tuple(_reasons(hit, texts.lang)) if is_ranked else (),
         sources=tuple(sources),
+        confidence=CONFIDENCE_LABELS[hit.confidence.value][texts.lang] if is_ranked else None,
     )
 
 
-def _reasons(hit: Hit, *, problem: str, lang: str | None, texts: Texts) -> list[ReasonView]:
-    """One line per kind of reason, in the ranking's order, labels of the same kind joined."""
-    grouped: dict[str, list[str]] = {}
-    for reason in hit.reasons:
-        label = reason.label
-        if reason.kind == "words":
-            words = matched_words(problem, hit.matched_terms, lang=lang)
-            label = ", ".join(words[:_WORDS_SHOWN]) if words else label
-        elif reason.kind == "country":
-            label = texts.optional(f"country.{label.upper()}", label)
-        labels = grouped.setdefault(reason.kind, [])
-        if label not in labels:
-            labels.append(label)
-    return [ReasonView(texts.optional(f"reason.{kind}", kind), ", ".join(labels)) for kind, labels in grouped.items()]
+def _reasons(hit: Hit, lang: str) -> list[ReasonView]:
+    """One line per reason, in the ranking's order: the quoted sentence pair first, then concepts and words."""
+    return [
+        ReasonView(kind_label(reason.kind, lang), detail(reason, lang), reason.kind is ReasonKind.SENTENCE)
+        for reason in hit.reasons
+    ]

@@ -24,7 +24,8 @@ from fastapi.staticfiles import StaticFiles
 from api.deps import get_store, identify
 from api.settings import Settings
 from graph.algorithms.neighbourhood import MAX_DEPTH, Subgraph, neighbourhood, subgraph_of
-from graph.algorithms.ranking import CaseFilter, Hit, filter_cases, prior_work
+from graph.ranking import CaseFilter, Confidence, Hit, PriorWork, filter_cases, prior_work
+from graph.ranking.explain import no_match_message
 from graph.errors import StoreError
 from graph.model import Node, NodeType, RelType
 from graph.store import GraphStore
@@ -203,12 +204,19 @@ def _problem(q: str) -> str:
     return q.strip()[:MAX_PROBLEM_LENGTH]
 
 
-def _hits(store: GraphStore, problem: str, filters: Filters) -> list[Hit]:
+def _ranked(store: GraphStore, problem: str, filters: Filters, lang: str) -> PriorWork | None:
+    """The ranked prior work for a problem (None without one)."""
+    return prior_work(store, problem, case_filter=filters.case_filter(), top=RESULTS, lang=lang) if problem else None
+
+
+def _hits(store: GraphStore, problem: str, filters: Filters, lang: str) -> list[Hit]:
+    """The ranked hits for a problem, or the filtered cases (unranked) when only filters are given."""
+    found = _ranked(store, problem, filters, lang)
+    if found is not None:
+        return list(found.hits)
     case_filter = filters.case_filter()
-    if problem:
-        return prior_work(store, problem, case_filter=case_filter, top=RESULTS)
     if case_filter is not None:
-        return [Hit(case, 0.0, (), ()) for case in filter_cases(store, case_filter)[:FILTER_RESULTS]]
+        return [Hit(case, 0.0, Confidence.WEAK, ()) for case in filter_cases(store, case_filter)[:FILTER_RESULTS]]
     return []
 
 
@@ -232,7 +240,8 @@ def planner_page(
 ) -> Response:
     """The planner's page: describe a problem, get prior cases ranked with their reasons."""
     problem = _problem(q)
-    hits = _hits(store, problem, filters)
+    found = _ranked(store, problem, filters, page.texts.lang)
+    hits = list(found.hits) if found is not None else _hits(store, problem, filters, page.texts.lang)
     searched = bool(problem) or filters.case_filter() is not None
     cases = filter_cases(store)
     return page.html(
@@ -245,6 +254,8 @@ def planner_page(
         searched=searched,
         is_empty_graph=not cases,
         hits=describe_hits(store, hits, problem=problem, texts=page.texts, node_url=page.node_url),
+        strong_count=found.strong if found is not None else None,
+        no_match=no_match_message(page.texts.lang) if found is not None and found.is_no_match else None,
         network_url=page.url("/network", [("q", problem), *filters.params()]) if hits else None,
         focus_url=lambda case_id: page.url("/network", [("focus", case_id)]),
     )
@@ -348,7 +359,7 @@ def network_page(
         hidden: tuple[tuple[str, str], ...] = (("focus", node.id), ("lang", texts.lang))
         controls = Controls("/network", hidden, steps, MAX_DEPTH, chosen, all_types)
     elif problem or filters.case_filter() is not None:
-        hits = _hits(store, problem, filters)
+        hits = _hits(store, problem, filters, texts.lang)
         view = build_view(
             _result_subgraph(store, hits, chosen),
             texts=texts,

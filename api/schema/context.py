@@ -23,7 +23,7 @@ from api.schema.errors import NotFound, StoreUnavailableError
 from api.settings import Settings
 from api.watches.service import WatchService
 from graph.errors import NodeNotFound, StoreUnavailable
-from graph.model import Direction, Edge, Node, RelType
+from graph.model import LANGUAGES, Direction, Edge, Node, RelType
 from graph.store import GraphStore
 
 __all__ = ["Context", "EdgeQuery", "Loaders"]
@@ -68,6 +68,7 @@ class Context(BaseContext):
         caller: Caller,
         request_id: str,
         watches: WatchService | None = None,
+        accept_language: str | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -75,7 +76,27 @@ class Context(BaseContext):
         self.caller = caller
         self.request_id = request_id
         self.watches = watches
+        self.accept_language = accept_language
         self.loaders = Loaders(self)
+
+    def preferred_language(self) -> str | None:
+        """The caller's most wanted language among sv, nb, nn, da and en (Accept-Language), or None.
+
+        `no` counts as bokmål; a tag with q=0 is refused.
+        """
+        ranked: list[tuple[float, int, str]] = []
+        for position, part in enumerate((self.accept_language or "").split(",")):
+            tag, _, params = part.strip().partition(";")
+            quality = 1.0
+            if params.strip().startswith("q="):
+                try:
+                    quality = float(params.strip()[2:])
+                except ValueError:
+                    continue
+            code = {"no": "nb"}.get(base := tag.strip().lower().split("-")[0], base)
+            if code in LANGUAGES and quality > 0:
+                ranked.append((-quality, position, code))
+        return min(ranked)[2] if ranked else None
 
     async def call(self, fn: Callable[..., R], /, *args: object, **kwargs: object) -> R:
         """`fn(store, *args, **kwargs)` in a worker thread, with store failures made client errors.

@@ -24,8 +24,8 @@ from api.schema.errors import BadUserInput, LimitExceeded, NotFound
 from api.schema.queries import case_hits, need_hits, node_of, required_text
 from api.schema.types import Case, CaseHit, Language, Need, NeedHit
 from api.settings import Scope
-from graph.algorithms import ranking
-from graph.algorithms.text import guess_language
+from graph import ranking
+from graph.ranking.language import detect_language
 from graph.ids import node_id
 from graph.model import Batch, Edge, Node, NodeType, RelType
 from graph.store import GraphStore
@@ -312,12 +312,11 @@ class Mutation:
             raise BadUserInput(f"`input.text`: {exc.errors()[0]['msg']}", field="input.text") from exc
         top = page_size(input.first, context.settings, name="input.first")
         similar = await context.call(ranking.similar_needs, need.text, top=top) if top else []
-        cases = await context.call(ranking.prior_work, need.text, top=top) if top else []
+        found = await context.call(ranking.prior_work, need.text, top=top, lang=context.preferred_language()) if top else None
+        cases = case_hits(found.hits, found.language) if found else []
         if not input.confirm:
-            return ProposeNeedPayload(
-                similar_needs=need_hits(similar), similar_cases=case_hits(cases), need=None, created=False
-            )
-        language = input.language.value if input.language else guess_language(need.text)
+            return ProposeNeedPayload(similar_needs=need_hits(similar), similar_cases=cases, need=None, created=False)
+        language = input.language.value if input.language else detect_language(need.text)
         node = Node(node_id(NodeType.NEED, need.text), NodeType.NEED, {"text": need.text, "language": language})
         created = await context.call(_store_need, node, tuple(group_ids))
         context.loaders.forget()
@@ -325,7 +324,7 @@ class Mutation:
         log.info("request %s: proposeNeed by key %s: %s", context.request_id, context.caller.key_name, node.id)
         return ProposeNeedPayload(
             similar_needs=need_hits(similar),
-            similar_cases=case_hits(cases),
+            similar_cases=cases,
             need=Need(node_id=stored.id, node=stored) if stored else None,
             created=created,
         )

@@ -1,11 +1,14 @@
 """The read side: nodes by id, case lists, search, prior-work ranking, neighbourhoods, pickers, stats.
 
-Rankings come from `graph.algorithms.ranking`, the same functions the CLI calls, so
+Rankings come from `graph.ranking`, the same functions the CLI calls, so
 `priorWork` and `behovsgraf prior` rank alike.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+from collections.abc import Sequence
 from typing import Annotated
 
 import strawberry
@@ -13,6 +16,7 @@ from strawberry import relay
 
 from api.schema.access import CanRead
 from api.schema.connections import After, Connection, First, page_size, window
+from api.schema.connections import Edge as ListEdge
 from api.schema.context import Context
 from api.schema.errors import BadUserInput, LimitExceeded, NotFound
 from api.schema.types import (
@@ -25,6 +29,7 @@ from api.schema.types import (
     NeedHit,
     Neighbourhood,
     NodeKind,
+    PriorWorkConnection,
     Reason,
     SearchHit,
     Stats,
@@ -33,10 +38,11 @@ from api.schema.types import (
     VocabularyTerm,
     entity,
 )
-from graph.algorithms import ranking
+from graph import ranking
 from graph.algorithms.neighbourhood import MAX_DEPTH, neighbourhood
-from graph.algorithms.text import fold_term
 from graph.model import LANGUAGES, Node, NodeType
+from graph.ranking.explain import explain, no_match_message
+from graph.ranking.language import fold
 from graph.store import GraphStore
 from ingest.reference import country_place
 
@@ -121,17 +127,64 @@ async def node_of(info: Info, global_id: relay.GlobalID) -> Node | None:
     return node if node is not None and node.type.value == global_id.type_name else None
 
 
-def case_hits(hits: list[ranking.Hit]) -> list[CaseHit]:
-    """GraphQL hits for ranking hits."""
+def case_hits(hits: Sequence[ranking.Hit], lang: str) -> list[CaseHit]:
+    """GraphQL hits for ranking hits, reasons worded in `lang`."""
     return [
         CaseHit(
             case=Case(node_id=hit.case.id, node=hit.case),
             score=hit.score,
-            reasons=[Reason(kind=r.kind, label=r.label, weight=r.weight) for r in hit.reasons],
-            matched_terms=list(hit.matched_terms),
+            confidence=hit.confidence,
+            reasons=[
+                Reason(
+                    kind=r.kind,
+                    label=r.label,
+                    problem_part=r.problem_part,
+                    is_inferred=r.is_inferred,
+                    text=explain(r, lang),
+                    weight=r.weight,
+                )
+                for r in hit.reasons
+            ],
+            matched_terms=list(hit.matched_words),
         )
         for hit in hits
     ]
+
+
+def _rank_cursor(rank: int) -> str:
+    return base64.urlsafe_b64encode(f"rank:{rank}".encode()).decode()
+
+
+def _rank_after(after: str | None) -> int:
+    """The rank a cursor of `priorWork` stands for (0 when absent)."""
+    if after is None:
+        return 0
+    try:
+        kind, _, number = base64.urlsafe_b64decode(after.encode()).decode().partition(":")
+        if kind == "rank" and number.isdigit():
+            return int(number)
+    except (binascii.Error, UnicodeError, ValueError):
+        pass
+    raise BadUserInput("`after` is not a cursor this list gave out.", field="after")
+
+
+def prior_work_page(found: ranking.PriorWork, offset: int) -> PriorWorkConnection:
+    """A `PriorWorkConnection` for one ranked page starting at rank `offset`."""
+    edges = [ListEdge(cursor=_rank_cursor(offset + i + 1), node=hit) for i, hit in enumerate(case_hits(found.hits, found.language))]
+    return PriorWorkConnection(
+        edges=edges,
+        page_info=relay.PageInfo(
+            has_next_page=offset + len(edges) < found.total,
+            has_previous_page=offset > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=found.total,
+        strong_count=found.strong,
+        is_no_match=found.is_no_match,
+        message=no_match_message(found.language) if found.is_no_match and found.total else None,
+        language=Language(found.language),
+    )
 
 
 def _newest_first(node: Node) -> tuple[str, str]:
@@ -175,7 +228,7 @@ def _terms(store: GraphStore, kind: VocabularyKind, lang: str | None) -> list[tu
 
 
 def _folded(text: str) -> str:
-    return fold_term(text.casefold())
+    return fold(text.casefold())
 
 
 @strawberry.type(description="Read the graph. Open to all unless the server requires an API key for reads.")
@@ -237,7 +290,8 @@ class Query:
         return [SearchHit(node=entity(hit.node), score=hit.score) for hit in hits]
 
     @strawberry.field(
-        description="Cases that most likely worked on the problem described, best first, with reasons.",
+        description="Cases that most likely worked on the problem described, best first, with confidence and reasons; "
+        "says so when no case matches strongly.",
         permission_classes=[CanRead],
     )
     async def prior_work(
@@ -246,13 +300,23 @@ class Query:
         problem: Annotated[str, strawberry.argument(description="The problem, in any Nordic language or English.")],
         filter: Annotated[CaseFilter | None, strawberry.argument(description="Rank only these cases.")] = None,  # noqa: A002
         first: Annotated[int, strawberry.argument(description="How many hits (at most 100).")] = 10,
-    ) -> list[CaseHit]:
+        after: After = None,
+        language: Annotated[
+            Language | None,
+            strawberry.argument(description="The language of reasons; else Accept-Language, else the problem's."),
+        ] = None,
+    ) -> PriorWorkConnection:
         text = required_text(problem, "problem")
         case_filter = case_filter_of(filter)
         top = page_size(first, info.context.settings)
+        offset = _rank_after(after)
+        lang = language.value if language else info.context.preferred_language()
+        found = await info.context.call(
+            ranking.prior_work, text, case_filter=case_filter, top=max(top, 1), offset=offset, lang=lang
+        )
         if top == 0:
-            return []
-        return case_hits(await info.context.call(ranking.prior_work, text, case_filter=case_filter, top=top))
+            found = ranking.PriorWork((), found.total, found.strong, found.language)
+        return prior_work_page(found, offset)
 
     @strawberry.field(description="Cases most like a stored case, best first.", permission_classes=[CanRead])
     async def related_cases(
@@ -267,7 +331,9 @@ class Query:
             raise NotFound("No case has this id.", field="id")
         if top == 0:
             return []
-        return case_hits(await info.context.call(ranking.related_cases, case.id, top=top))
+        lang = info.context.preferred_language()
+        found = await info.context.call(ranking.related_cases, case.id, top=top, lang=lang)
+        return case_hits(found.hits, found.language)
 
     @strawberry.field(
         description="The nodes within `depth` steps of a node and the edges between them.", permission_classes=[CanRead]

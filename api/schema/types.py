@@ -15,8 +15,10 @@ import strawberry
 from strawberry import relay
 
 from api.schema.connections import After, Connection, First, window
+from api.schema.connections import Edge as ListEdge
 from api.schema.context import Context, EdgeQuery
 from graph.model import Direction, Edge, Node, NodeType, RelatedKind, RelType, Role
+from graph.ranking import Confidence, ReasonKind
 
 __all__ = [
     "Case",
@@ -31,6 +33,7 @@ __all__ = [
     "Neighbourhood",
     "NodeKind",
     "Organisation",
+    "PriorWorkConnection",
     "Place",
     "Reason",
     "RelationshipKind",
@@ -567,25 +570,49 @@ def entity(node: Node) -> Entity:
     return _TYPES[node.type](node_id=node.id, node=node)
 
 
-@strawberry.type(description="Why a case was ranked where it is: one signal and what it added.")
+ReasonKindEnum = strawberry.enum(ReasonKind, name="ReasonKind", description="What kind of evidence a reason is.")
+ConfidenceEnum = strawberry.enum(Confidence, name="Confidence", description="How well a case matches: strong, possible or weak.")
+
+
+@strawberry.type(description="Why a case was ranked where it is: one piece of evidence and what it added.")
 class Reason:
     """One contribution to a ranking score."""
 
-    kind: str = strawberry.field(
-        description="words, target_group, topic, method, organisation, need, place, graph, country or recency."
+    kind: ReasonKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="SENTENCE (a case sentence says what part of the problem says), WORDS, TITLE, TARGET_GROUP, "
+        "TOPIC, METHOD or ORGANISATION."
     )
-    label: str = strawberry.field(description="What matched: words, a concept's label, a country, a year.")
+    label: str = strawberry.field(description="What matched: the quoted case sentence, the words, a concept's label.")
+    problem_part: str | None = strawberry.field(description="For SENTENCE: the part of the problem it matched.")
+    is_inferred: bool = strawberry.field(description="The concept was linked by similarity of meaning, not by name.")
+    text: str = strawberry.field(description="The reason as one line in the answer's language.")
     weight: float = strawberry.field(description="How much this added to the score.")
 
 
-@strawberry.type(description="A ranked case: its score, why, and which words of the text it matched.")
+@strawberry.type(description="A ranked case: its score, confidence and why.")
 class CaseHit:
     """A case ranked by `priorWork` or `relatedCases`."""
 
     case: Case = strawberry.field(description="The case.")
     score: float = strawberry.field(description="Higher is more relevant; comparable within one answer only.")
-    reasons: list[Reason] = strawberry.field(description="The signals behind the score, largest first.")
-    matched_terms: list[str] = strawberry.field(description="Analysed words of the text that the case matched.")
+    confidence: ConfidenceEnum = strawberry.field(description="How well the case matches.")  # type: ignore[valid-type]
+    reasons: list[Reason] = strawberry.field(description="The evidence, the best sentence pair first.")
+    matched_terms: list[str] = strawberry.field(description="Uncommon words of the text, as written, that the case uses.")
+
+
+@strawberry.type(description="A page of prior work: ranked cases, how many matched and how many match strongly.")
+class PriorWorkConnection:
+    """Ranked cases for a problem, paged."""
+
+    edges: list[ListEdge[CaseHit]] = strawberry.field(description="The cases of this page, best first.")
+    page_info: relay.PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
+    total_count: int = strawberry.field(description="How many cases matched at all.")
+    strong_count: int = strawberry.field(description="How many cases match strongly.")
+    is_no_match: bool = strawberry.field(description="No case matches strongly: the hits are only the closest.")
+    message: str | None = strawberry.field(
+        description="When no case matches strongly: 'no earlier case matches this well; the closest are' in the language."
+    )
+    language: Language = strawberry.field(description="The language of reasons and message.")
 
 
 @strawberry.type(description="An existing need worded like a text.")

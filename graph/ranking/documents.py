@@ -39,6 +39,7 @@ __all__ = [
     "own_text",
     "passages_hash",
     "sentences",
+    "texts_hash",
 ]
 
 MAX_PASSAGE_CHARS = 600
@@ -147,9 +148,14 @@ def own_text(case: Node) -> str:
     return _cut(text, MAX_OWN_CHARS)
 
 
+def texts_hash(texts: Sequence[str]) -> str:
+    """A hash of a sequence of texts."""
+    digest = hashlib.sha256()
+    for text in texts:
+        digest.update(text.encode() + b"\x00")
+    return digest.hexdigest()[:32]
+
+
 def passages_hash(own: str, passages: Sequence[Passage]) -> str:
     """A hash of everything embedded for a node; stored vectors with another hash are stale."""
-    digest = hashlib.sha256(own.encode())
-    for passage in passages:
-        digest.update(b"\x00" + passage.text.encode())
-    return digest.hexdigest()[:32]
+    return texts_hash([own, *(passage.text for passage in passages)])

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.model import Edge, Node, NodeType, RelType
-from graph.ranking.documents import CaseDoc, Link, case_passages, own_text, passages_hash
+from graph.ranking.documents import CaseDoc, Link, case_passages, own_text, passages_hash, texts_hash
 from graph.ranking.embedding import Embedder
 from graph.ranking.problem import Problem
 from graph.store import GraphStore
@@ -40,8 +40,8 @@ CANDIDATES = 300
 """At most this many cases are reranked for one problem."""
 CONCEPT_TYPES = (NodeType.TARGET_GROUP, NodeType.TOPIC, NodeType.METHOD)
 """Concept types that are linked by similarity (organisations are linked by name only)."""
-LINK_TYPES = (*CONCEPT_TYPES, NodeType.ORGANISATION)
-_CASE_RELS = {RelType.TARGETS, RelType.ABOUT, RelType.USED, RelType.PARTICIPATED_IN, RelType.ADDRESSES}
+LINK_TYPES = (*CONCEPT_TYPES, NodeType.ORGANISATION, NodeType.PLACE)
+_CASE_RELS = {RelType.TARGETS, RelType.ABOUT, RelType.USED, RelType.PARTICIPATED_IN, RelType.ADDRESSES, RelType.LOCATED_IN}
 _CONCEPT_ALIASES_EMBEDDED = 4
 """A concept's vector is of its labels and its first few aliases, in one text."""
 
@@ -55,6 +55,7 @@ class ConceptCatalogue:
     nodes: tuple[Node, ...]
     vectors: Matrix
     position: Mapping[str, int] = field(default_factory=dict)
+    organisations: tuple[Node, ...] = ()
 
     def similar(self, vectors: Matrix, threshold: float) -> dict[str, float]:
         """Concepts whose vector is at least `threshold` similar to any of `vectors`, with the best similarity."""
@@ -121,12 +122,12 @@ _VECTORS: dict[tuple[str, str], Matrix] = {}
 _VECTORS_LOCK = threading.Lock()
 
 
-def embed_cached(embedder: Embedder, texts: Sequence[str], *, key: str) -> Matrix:
-    """Passage vectors of `texts`, embedded once per model and text hash `key` in this process."""
+def embed_cached(embedder: Embedder, texts: Sequence[str], *, key: str, as_queries: bool = False) -> Matrix:
+    """Passage (or query) vectors of `texts`, embedded once per model and text hash `key` in this process."""
     with _VECTORS_LOCK:
         found = _VECTORS.get((embedder.model, key))
     if found is None:
-        found = embedder.embed_passages(list(texts))
+        found = embedder.embed_queries(list(texts)) if as_queries else embedder.embed_passages(list(texts))
         with _VECTORS_LOCK:
             _VECTORS[(embedder.model, key)] = found
     return found
@@ -169,8 +170,9 @@ class StoreCaseSource:
             )
         )
         texts = [concept_text(node) for node in nodes]
-        vectors = embed_cached(self.embedder, texts, key=passages_hash("concepts", ()) + str(hash(tuple(texts))))
-        return ConceptCatalogue(nodes, vectors, {node.id: i for i, node in enumerate(nodes)})
+        vectors = embed_cached(self.embedder, texts, key=texts_hash(texts))
+        organisations = tuple(sorted((n for n in self._nodes.values() if n.type is NodeType.ORGANISATION), key=lambda n: n.id))
+        return ConceptCatalogue(nodes, vectors, {node.id: i for i, node in enumerate(nodes)}, organisations)
 
     def _document(self, case_id: str, edges: Mapping[str, list[Edge]]) -> CaseDoc:
         case = self._nodes[case_id]
@@ -190,10 +192,29 @@ class StoreCaseSource:
         passages = tuple(case_passages(case, needs))
         texts = [own_text(case), *(passage.text for passage in passages)]
         vectors = embed_cached(self.embedder, texts, key=passages_hash(texts[0], passages))
-        links = tuple(Link(self._nodes[node_id], via) for node_id, via in sorted(linked.items()))
+        stated = [Link(self._nodes[node_id], via) for node_id, via in sorted(linked.items())]
+        links = tuple(stated + self._inferred(stated))
         broader_ids = {b for link in links for b in self._ancestors(link.node.id)} - set(linked)
         broader = tuple(Link(self._nodes[b], case_id) for b in sorted(broader_ids))
         return CaseDoc(case, passages, links, broader, vectors)
+
+    def _inferred(self, stated: Sequence[Link]) -> list[Link]:
+        """Vocabulary concepts similar to the case's free-text target groups and topics (not already stated)."""
+        from graph.ranking.concepts import CONCEPT_SIMILARITY
+
+        free = [link.node for link in stated if link.node.type in CONCEPT_TYPES and not is_vocabulary(link.node)]
+        if not free or not self._catalogue.nodes:
+            return []
+        texts = [node.label for node in free]
+        vectors = embed_cached(self.embedder, texts, key="q" + texts_hash(texts), as_queries=True)
+        have = {link.node.id for link in stated}
+        best: dict[str, tuple[float, str]] = {}
+        for row, node in zip(vectors @ self._catalogue.vectors.T, free, strict=True):
+            for i in np.flatnonzero(row >= CONCEPT_SIMILARITY):
+                concept = self._catalogue.nodes[int(i)].id
+                if concept not in have and float(row[i]) > best.get(concept, (0.0, ""))[0]:
+                    best[concept] = (round(float(row[i]), 4), node.id)
+        return [Link(self._nodes[c], via, similarity) for c, (similarity, via) in sorted(best.items())]
 
     def _ancestors(self, concept: str) -> set[str]:
         seen: set[str] = set()
@@ -208,7 +229,7 @@ class StoreCaseSource:
     def _build_needs(self) -> list[NeedDoc]:
         needs = sorted((n for n in self._nodes.values() if n.type is NodeType.NEED), key=lambda n: n.id)
         texts = [str(need.props.get("text", "")) or need.label for need in needs]
-        vectors = embed_cached(self.embedder, texts, key=passages_hash("needs", ()) + str(hash(tuple(texts))))
+        vectors = embed_cached(self.embedder, texts, key=texts_hash(texts))
         return [NeedDoc(need, vectors[i]) for i, need in enumerate(needs)]
 
     @staticmethod

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from graph.algorithms.ranking import prior_work
+from graph.ranking import prior_work
 from graph.backends import open_store
 from graph.backends.embedded import EmbeddedStore
 from graph.exchange import copy_graph, export_graph
@@ -22,6 +22,8 @@ pytestmark = pytest.mark.neo4j
 
 PROBLEMS = [query["problem"] for query in yaml.safe_load((DATA_DIR / "eval" / "dev.yaml").read_text())["queries"]]
 PROBLEMS += ["Elevane våre vel feil utdanningsprogram og fell frå i vidaregåande"]
+GENERATED_CASES = 400
+"""More cases than the ranking reranks at once (`CANDIDATES`), few enough to embed in a minute."""
 
 
 @pytest.fixture
@@ -31,7 +33,7 @@ def neo4j(neo4j_url: str) -> Iterator[GraphStore]:
 
 
 def top10(store: GraphStore, problem: str) -> list[tuple[str, float]]:
-    return [(hit.case.id, hit.score) for hit in prior_work(store, problem, top=10)]
+    return [(hit.case.id, hit.score) for hit in prior_work(store, problem, top=10).hits]
 
 
 def test_sync_round_trip_is_lossless(tmp_path: Path, neo4j: GraphStore) -> None:
@@ -56,7 +58,7 @@ def test_both_backends_rank_the_samples_alike(tmp_path: Path, neo4j: GraphStore)
 
 @pytest.mark.slow
 def test_both_backends_rank_a_generated_graph_alike(tmp_path: Path, neo4j: GraphStore) -> None:
-    documents = [Document(file="generated", data={"cases": generate_cases(3000, seed=11)})]
+    documents = [Document(file="generated", data={"cases": generate_cases(GENERATED_CASES, seed=11)})]
     with EmbeddedStore(tmp_path / "a.db") as embedded:
         assert ingest_documents(embedded, documents).ok
         copy_graph(embedded, neo4j)
