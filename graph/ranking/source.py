@@ -282,17 +282,23 @@ def _title_words(case: Node) -> list[str]:
     return lemmas(case.label)
 
 
-_SOURCES: dict[tuple[str, str], StoreCaseSource] = {}
+_SOURCES: dict[tuple[str, str], CaseSource] = {}
 _SOURCES_LOCK = threading.Lock()
+NETWORK_REFRESH_SECONDS = 0.25
+"""A source over a networked store (Neo4j) asks for changes at most this often; an embedded one on every query."""
 
 
 def source_for(store: GraphStore, embedder: Embedder) -> CaseSource:
-    """The in-memory source of the store's current revision (built on first use after a write)."""
-    revision = store.revision()
+    """The store's source for this model: made once per open store, then kept fresh by its change feed."""
+    from graph.backends import is_neo4j_location
+    from graph.ranking.stored import StoredCaseSource
+
     key = (store.location, embedder.model)
     with _SOURCES_LOCK:
         source = _SOURCES.get(key)
-        if source is None or source.revision != revision:
-            source = StoreCaseSource(store, embedder)
+        if not isinstance(source, StoredCaseSource) or source.store is not store:
+            refresh = NETWORK_REFRESH_SECONDS if is_neo4j_location(store.location) else 0.0
+            source = StoredCaseSource(store, embedder, refresh_seconds=refresh)
             _SOURCES[key] = source
-        return source
+    source.sync()
+    return source

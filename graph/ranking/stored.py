@@ -1,0 +1,334 @@
+"""A `CaseSource` over any store's bounded calls, kept fresh through the store's change feed.
+
+Nothing here reads the whole graph for a query. Candidates come from the store's own
+indexes: nearest case vectors (`GraphStore.nearest`: the embedded store's in-memory
+matrix, Neo4j's vector index), full-text matches (`text_matches`: FTS5, Neo4j's
+full-text index) and the cases linked to the concepts the problem names
+(`edges_of_many`). Documents are built from `get_many`, `edges_of_many` and the stored
+vectors of the candidates, and cached; the vocabulary catalogue (a few hundred concepts)
+is held in memory.
+
+`sync` applies what was committed since the source's revision: it drops the cached
+documents the change touches and rebuilds the catalogue when a concept changed, then
+swaps the new state in. Readers never wait for it: a reader that finds another thread
+syncing answers from the current state. On a store reached over the network, `sync`
+asks at most every `refresh_seconds`.
+
+Vectors are never computed here except for vocabulary concepts that have none yet
+(few, stored at once so they are embedded only once); cases and needs are embedded
+after their write by `graph.ranking.worker`, and until then a document has no vectors
+(findable by its words, not yet by meaning).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict, defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from graph.changes import ChangeSet, ChangesExpired
+from graph.model import Direction, Edge, Node, NodeType, RelType
+from graph.ranking.documents import CaseDoc, Link, case_passages
+from graph.ranking.embedding import Embedder
+from graph.ranking.problem import Problem
+from graph.ranking.source import CANDIDATES, CONCEPT_TYPES, LINK_TYPES, ConceptCatalogue, NeedDoc, is_vocabulary
+from graph.ranking.texts import case_texts, concept_texts, need_text
+from graph.store import GraphStore
+from graph.vectors import StoredVectors
+
+__all__ = ["DOCUMENT_CACHE", "StoredCaseSource"]
+
+DOCUMENT_CACHE = 20_000
+"""Case documents kept in memory per source (least recently used dropped first)."""
+_CASE_RELS = (RelType.TARGETS, RelType.ABOUT, RelType.USED, RelType.PARTICIPATED_IN, RelType.ADDRESSES)
+_CANDIDATE_SHARES = (0.5, 0.3)
+"""Of the candidate budget: nearest vectors first, then full-text matches, the rest for concept-linked cases."""
+_CONCEPT_CASES = 64
+"""At most this many cases per named concept join the candidates."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Catalogue:
+    """The vocabulary as the source holds it: concepts with vectors, broader links, needs."""
+
+    concepts: ConceptCatalogue
+    broader: dict[str, frozenset[str]]
+
+
+class StoredCaseSource:
+    """Candidates and documents read from the store on demand, cached and kept fresh by `sync`."""
+
+    def __init__(self, store: GraphStore, embedder: Embedder, *, refresh_seconds: float = 0.0) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.refresh_seconds = refresh_seconds
+        self.revision = store.revision()
+        self._docs: OrderedDict[str, CaseDoc] = OrderedDict()
+        self._dependents: dict[str, set[str]] = defaultdict(set)
+        self._case_ids: list[str] | None = None
+        self._cases_total: int | None = None
+        self._needs: list[NeedDoc] | None = None
+        self._catalogue = self._read_catalogue()
+        self._docs_lock = threading.Lock()
+        self._sync_lock = threading.Lock()
+        self._synced_at = time.monotonic()
+
+    # ------------------------------------------------------------------ freshness
+    def sync(self) -> None:
+        """Apply the changes committed since `revision` (returns at once when another thread is at it)."""
+        if time.monotonic() - self._synced_at < self.refresh_seconds:
+            return
+        if not self._sync_lock.acquire(blocking=False):
+            return
+        try:
+            self._synced_at = time.monotonic()
+            try:
+                change = self.store.changes(self.revision)
+            except ChangesExpired:
+                self._reset(self.store.revision())
+                return
+            if change.revision != self.revision:
+                self._apply(change)
+        finally:
+            self._sync_lock.release()
+
+    def _reset(self, revision: int) -> None:
+        catalogue = self._read_catalogue()
+        with self._docs_lock:
+            self._docs.clear()
+            self._dependents.clear()
+            self._case_ids = None
+            self._cases_total = None
+            self._needs = None
+            self._catalogue = catalogue
+            self.revision = revision
+
+    def _apply(self, change: ChangeSet) -> None:
+        touched = set(change.nodes_changed | change.nodes_removed | change.vectors_changed)
+        for key in change.edges_added | change.edges_removed:
+            touched.update((key[0], key[2]))
+        concepts = {node.id for node in self._catalogue.concepts.nodes}
+        changed = self.store.get_many(sorted(change.nodes_changed - concepts)) if change.nodes_changed else {}
+        catalogue_changed = bool(touched & concepts) or any(
+            node.type in CONCEPT_TYPES and is_vocabulary(node) for node in changed.values()
+        )
+        catalogue = self._read_catalogue() if catalogue_changed else self._catalogue
+        case_ids_changed = bool(change.nodes_removed) or any(n.type is NodeType.CASE for n in changed.values())
+        needs_changed = bool(change.nodes_removed) or any(
+            n.type is NodeType.NEED for n in changed.values()
+        ) or any(key[1] == RelType.ADDRESSES.value for key in change.edges_added | change.edges_removed)
+        with self._docs_lock:
+            for node_id in touched:
+                self._docs.pop(node_id, None)
+                for case_id in self._dependents.pop(node_id, ()):
+                    self._docs.pop(case_id, None)
+            if catalogue_changed:
+                self._docs.clear()
+                self._dependents.clear()
+            if case_ids_changed and self._case_ids is not None:
+                ids = set(self._case_ids) - change.nodes_removed
+                ids.update(node.id for node in changed.values() if node.type is NodeType.CASE)
+                self._case_ids = sorted(ids)
+            if case_ids_changed:
+                self._cases_total = len(self._case_ids) if self._case_ids is not None else None
+            if needs_changed or touched & {need.need.id for need in self._needs or ()}:
+                self._needs = None
+            self._catalogue = catalogue
+            self.revision = change.revision
+
+    # ------------------------------------------------------------------ catalogue
+    def _read_catalogue(self) -> _Catalogue:
+        """The vocabulary concepts with their stored vectors (embedding and storing the few that lack one)."""
+        nodes = tuple(
+            sorted(
+                (node for node_type in CONCEPT_TYPES for node in self.store.find(node_type) if is_vocabulary(node)),
+                key=lambda node: node.id,
+            )
+        )
+        ids = [node.id for node in nodes]
+        texts = concept_texts(nodes)
+        stored = self.store.vectors(self.embedder.model, ids)
+        missing = [node.id for node in nodes if stored.get(node.id) is None or stored[node.id].text_hash != texts[node.id][0]]
+        if missing:
+            fresh = self.embedder.embed_passages([texts[node_id][1] for node_id in missing])
+            new = {node_id: StoredVectors(texts[node_id][0], fresh[i : i + 1]) for i, node_id in enumerate(missing)}
+            self.store.put_vectors(self.embedder.model, new)
+            stored.update(new)
+        vectors = (
+            np.stack([stored[node_id].own for node_id in ids]).astype(np.float32)
+            if ids
+            else np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        )
+        broader: dict[str, set[str]] = defaultdict(set)
+        for node_id, edges in self.store.edges_of_many(ids, rel=RelType.BROADER, direction=Direction.OUT).items():
+            broader[node_id].update(edge.target for edge in edges)
+        return _Catalogue(
+            ConceptCatalogue(nodes, vectors, {node_id: i for i, node_id in enumerate(ids)}),
+            {key: frozenset(value) for key, value in broader.items()},
+        )
+
+    def concepts(self) -> ConceptCatalogue:
+        """The vocabulary concepts with their vectors."""
+        self.sync()
+        return self._catalogue.concepts
+
+    def _ancestors(self, concept: str) -> set[str]:
+        broader = self._catalogue.broader
+        seen: set[str] = set()
+        todo = list(broader.get(concept, ()))
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(broader.get(current, ()))
+        return seen
+
+    # ------------------------------------------------------------------ candidates
+    def _case_count(self) -> int:
+        total = self._cases_total
+        if total is None:
+            total = self._cases_total = int(self.store.stats().nodes.get(NodeType.CASE.value, 0))
+        return total
+
+    def candidates(self, problem: Problem, *, limit: int = CANDIDATES) -> list[str]:
+        """Every case when there are at most `limit`; else nearest vectors, text matches and concept-linked cases."""
+        self.sync()
+        if self._case_count() <= limit:
+            return self.all_case_ids()
+        chosen: dict[str, None] = {}
+        by_vector, by_text = (int(limit * share) for share in _CANDIDATE_SHARES)
+        for case_id, _ in self.store.nearest(self.embedder.model, problem.vector, node_type=NodeType.CASE, k=by_vector):
+            chosen.setdefault(case_id, None)
+        for case_id, _ in self.store.text_matches(problem.text, node_type=NodeType.CASE, k=by_text):
+            chosen.setdefault(case_id, None)
+        named = sorted(problem.concepts, key=lambda concept: (-problem.concepts[concept], concept))
+        linked = self.store.edges_of_many(named, direction=Direction.IN) if named else {}
+        for concept in named:
+            for edge in linked.get(concept, ())[:_CONCEPT_CASES]:
+                if len(chosen) >= limit:
+                    break
+                if edge.type in _CASE_RELS and edge.source not in chosen:
+                    chosen[edge.source] = None
+        return list(chosen)[:limit]
+
+    def all_case_ids(self) -> list[str]:
+        """Every case id, sorted (read once, then kept by the change feed)."""
+        self.sync()
+        ids = self._case_ids
+        if ids is None:
+            ids = sorted(node.id for node in self.store.find(NodeType.CASE))
+            with self._docs_lock:
+                self._case_ids = ids
+        return list(ids)
+
+    # ------------------------------------------------------------------ documents
+    def documents(self, case_ids: Collection[str]) -> dict[str, CaseDoc]:
+        """The documents of the ids that name cases (read from the store on a cache miss)."""
+        self.sync()
+        found: dict[str, CaseDoc] = {}
+        with self._docs_lock:
+            for case_id in case_ids:
+                doc = self._docs.get(case_id)
+                if doc is not None:
+                    self._docs.move_to_end(case_id)
+                    found[case_id] = doc
+        missing = [case_id for case_id in case_ids if case_id not in found]
+        if missing:
+            revision = self.revision
+            built = self._build(missing)
+            with self._docs_lock:
+                if self.revision == revision:
+                    self._remember(built)
+            found.update(built)
+        return {case_id: found[case_id] for case_id in case_ids if case_id in found}
+
+    def _remember(self, built: dict[str, CaseDoc]) -> None:
+        for case_id, doc in built.items():
+            self._docs[case_id] = doc
+            for passage in doc.passages:
+                self._dependents[passage.node_id].add(case_id)
+            for link in (*doc.links, *doc.broader):
+                self._dependents[link.node.id].add(case_id)
+        while len(self._docs) > DOCUMENT_CACHE:
+            self._docs.popitem(last=False)
+
+    def _build(self, case_ids: list[str]) -> dict[str, CaseDoc]:
+        """Documents of these ids with a handful of bounded store calls."""
+        cases = {node_id: node for node_id, node in self.store.get_many(case_ids).items() if node.type is NodeType.CASE}
+        if not cases:
+            return {}
+        edges = self.store.edges_of_many(list(cases))
+        others = {edge.target if edge.source == case_id else edge.source for case_id in cases for edge in edges[case_id]}
+        nodes = self.store.get_many(sorted(others))
+        need_ids = sorted(node_id for node_id, node in nodes.items() if node.type is NodeType.NEED)
+        need_of = self.store.edges_of_many(need_ids, rel=RelType.OF, direction=Direction.OUT) if need_ids else {}
+        need_targets = {edge.target for found in need_of.values() for edge in found}
+        nodes.update(self.store.get_many(sorted(need_targets - nodes.keys())))
+        stored = self.store.vectors(self.embedder.model, list(cases))
+        return {
+            case_id: self._document(case, edges[case_id], nodes, need_of, stored.get(case_id))
+            for case_id, case in cases.items()
+        }
+
+    def _document(
+        self,
+        case: Node,
+        edges: Iterable[Edge],
+        nodes: dict[str, Node],
+        need_of: dict[str, list[Edge]],
+        stored: StoredVectors | None,
+    ) -> CaseDoc:
+        linked: dict[str, str] = {}
+        needs: list[Node] = []
+        for edge in edges:
+            if edge.type not in _CASE_RELS:
+                continue
+            other = nodes.get(edge.target if edge.source == case.id else edge.source)
+            if other is None:
+                continue
+            if other.type is NodeType.NEED:
+                needs.append(other)
+                for need_edge in need_of.get(other.id, ()):
+                    if need_edge.target in nodes:
+                        linked.setdefault(need_edge.target, other.id)
+            elif other.type in LINK_TYPES:
+                linked.setdefault(other.id, case.id)
+        unique_needs = list({need.id: need for need in needs}.values())
+        passages = tuple(case_passages(case, unique_needs))
+        text_hash, _ = case_texts(case, unique_needs)
+        vectors = stored.matrix if stored is not None and stored.text_hash == text_hash else None
+        links = tuple(Link(nodes[node_id], via) for node_id, via in sorted(linked.items()))
+        broader_ids = {b for link in links for b in self._ancestors(link.node.id)} - set(linked)
+        concepts = self._catalogue.concepts
+        broader = tuple(
+            Link(concepts.nodes[concepts.position[b]], case.id) for b in sorted(broader_ids) if b in concepts.position
+        )
+        return CaseDoc(case, passages, links, broader, vectors)
+
+    # ------------------------------------------------------------------ needs and nodes
+    def needs(self) -> list[NeedDoc]:
+        """Every stored need with its vector (None while not embedded); read once, then kept by the feed."""
+        self.sync()
+        needs = self._needs
+        if needs is None:
+            nodes = sorted(self.store.find(NodeType.NEED), key=lambda node: node.id)
+            stored = self.store.vectors(self.embedder.model, [node.id for node in nodes])
+            needs = []
+            for node in nodes:
+                vectors = stored.get(node.id)
+                fresh = vectors is not None and vectors.text_hash == need_text(node)[0]
+                needs.append(NeedDoc(node, vectors.own if fresh and vectors is not None else None))
+            with self._docs_lock:
+                self._needs = needs
+        return list(needs)
+
+    def node(self, node_id: str) -> Node | None:
+        """Any node by id."""
+        concepts = self._catalogue.concepts
+        if node_id in concepts.position:
+            return concepts.nodes[concepts.position[node_id]]
+        return self.store.get(node_id)
