@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from enum import Enum
+from typing import Annotated
 
 import anyio.to_thread
 import strawberry
@@ -135,7 +136,10 @@ class WatchInputProblem:
     message: str = strawberry.field(description="What is wrong with it.")
 
 
-CreateWatchPayload = strawberry.union("CreateWatchPayload", (CreateWatchSuccess, WatchInputProblem))
+CreateWatchPayload = Annotated[
+    CreateWatchSuccess | WatchInputProblem,
+    strawberry.union("CreateWatchPayload", description="The new watch, or what is wrong with the input."),
+]
 
 
 def _owner(info: Info) -> str:
