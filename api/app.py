@@ -20,6 +20,7 @@ import anyio.to_thread
 import uvicorn
 from cross_web import HTTPException as TransportError
 from fastapi import FastAPI, Request
+from starlette.requests import HTTPConnection
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -172,7 +173,7 @@ class _GraphQLRouter(GraphQLRouter[Context, None]):
 
 
 def _graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:
-    async def context_getter(request: Request) -> Context:
+    async def context_getter(request: HTTPConnection) -> Context:
         return Context(
             settings=settings,
             stores=request.app.state.stores,

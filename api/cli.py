@@ -27,6 +27,7 @@ from rich.text import Text
 
 from api.json_input import JsonInputError, parse_json
 from api.settings import get_settings
+from api.watches.cli import watch_app
 from graph.ranking.evaluation import Query, evaluate
 from graph.ranking.embedding import default_embedder
 from graph.ranking.peers import bm25_index
@@ -54,6 +55,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(watch_app, name="watch")
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 REASONS_SHOWN = 6
