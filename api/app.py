@@ -33,6 +33,7 @@ from api.json_input import JsonInputError, parse_json
 from api.schema import build_schema
 from api.schema.context import Context
 from api.schema.errors import ErrorCode
+from api.search import Search
 from api.settings import Settings, get_settings
 from api.watches import routes as watch_routes
 from api.watches.service import WatchService
@@ -199,6 +200,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(stores.get)
     except StoreError as exc:
         log.warning("the store is unavailable at start; retrying on each request: %s", exc)
+    search: Search = app.state.search
+    search.start()
     service: WatchService | None = app.state.watch_service
     running = asyncio.create_task(service.run()) if service else None
     yield
@@ -208,6 +211,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             await running
     if service is not None:
         service.watches.close()
+    await anyio.to_thread.run_sync(search.stop)
     await anyio.to_thread.run_sync(stores.close)
 
 
@@ -243,10 +247,23 @@ async def _healthz() -> dict[str, str]:
 
 
 async def _readyz(request: Request) -> JSONResponse:
-    """The store can be reached: 200, else 503."""
-    if await anyio.to_thread.run_sync(_ready, request.app.state.stores):
-        return JSONResponse({"status": "ready"})
-    return JSONResponse({"status": "unavailable", "detail": "The graph store cannot be reached."}, status_code=503)
+    """200 when the store can be reached and queries can be answered, else 503; says how many embeddings wait."""
+    search: Search = request.app.state.search
+    if not await anyio.to_thread.run_sync(_ready, request.app.state.stores):
+        return JSONResponse({"status": "unavailable", "detail": "The graph store cannot be reached."}, status_code=503)
+    if not await anyio.to_thread.run_sync(search.ensure_ready):
+        return JSONResponse({"status": "starting", "detail": "The search index is being loaded."}, status_code=503)
+    pending = search.embeddings_pending
+    return JSONResponse(
+        {
+            "status": "ready",
+            "embeddings": {
+                "model": search.model,
+                "pending": pending,
+                "state": "unknown" if pending is None else "pending" if pending else "current",
+            },
+        }
+    )
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
@@ -324,6 +341,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.stores = StoreProvider(settings)
+    app.state.search = Search(app.state.stores, embed_in_background=settings.embed_in_background)
     app.state.watch_service = _watch_service(settings, app.state.stores)
     app.include_router(_graphql_router(settings), prefix="/graphql")
     app.include_router(watch_routes.router)

@@ -40,6 +40,8 @@ from graph.backends.embedded import EmbeddedStore
 from graph.errors import BehovsgrafError, IngestError
 from graph.exchange import copy_graph, export_graph, import_graph, write_graphml
 from graph.model import LANGUAGES, NodeType
+from graph.ranking.embedding import default_embedder
+from graph.ranking.worker import embed_stale, embeddable_ids, stale_work
 from graph.store import GraphStore
 from ingest.generate import write_generated
 from ingest.readers.documents import ReadError, read_document
@@ -102,17 +104,44 @@ def _print_report(report: IngestReport, partial: bool) -> None:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Case files (.yaml, .yml, .json) or folders.")],
     partial: Annotated[bool, typer.Option("--partial", help="Load the valid cases even if some are rejected.")] = False,
+    embed: Annotated[
+        bool, typer.Option("--embed/--no-embed", help="Embed the new texts after the write (else the server or `reindex` does).")
+    ] = True,
     store: StoreOption = None,
 ) -> None:
     """Validate case files and load them into the graph (all or nothing unless --partial)."""
-    with _store(store) as graph, Progress(
-        TextColumn("resolving cases"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
-    ) as bar:
-        task = bar.add_task("ingest", total=None)
-        report = ingest_paths(graph, paths, partial=partial, progress=lambda done, total: bar.update(task, completed=done, total=total))
-    _print_report(report, partial)
+    with _store(store) as graph:
+        with _progress("resolving cases") as bar:
+            task = bar.add_task("ingest", total=None)
+            report = ingest_paths(graph, paths, partial=partial, progress=lambda done, total: bar.update(task, completed=done, total=total))
+        _print_report(report, partial)
+        if report.written and embed:
+            _embed(graph)
     raise typer.Exit(report.exit_code)
+
+
+def _progress(label: str) -> Progress:
+    return Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    )
+
+
+def _embed(graph: GraphStore) -> None:
+    """Embed every case, need and concept whose vectors are missing or stale, with a progress bar."""
+    embedder = default_embedder()
+    work = stale_work(graph, embedder.model, embeddable_ids(graph))
+    with _progress(f"embedding ({embedder.model})") as bar:
+        task = bar.add_task("embed", total=len(work))
+        done = embed_stale(graph, embedder, work, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    err.print(f"embedded {done} node(s) with {embedder.model}", highlight=False)
+
+
+@app.command()
+def reindex(store: StoreOption = None) -> None:
+    """Embed whatever lacks fresh vectors for the current model (after a model change: everything)."""
+    with _store(store) as graph:
+        _embed(graph)
 
 
 def _prior_json(found: PriorWork) -> dict[str, object]:

@@ -112,6 +112,9 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         None, description="The address users reach the service at, for links in feeds (the request's when unset)."
     )
+    embed_in_background: bool = Field(
+        True, description="Embed new and changed cases, needs and concepts in a background thread after each write."
+    )
     max_neighbourhood_nodes: int = Field(
         300, ge=10, le=5000, description="Most nodes a `neighbourhood` query returns before it is cut."
     )

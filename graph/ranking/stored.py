@@ -38,7 +38,7 @@ from graph.ranking.problem import Problem
 from graph.ranking.source import CANDIDATES, CONCEPT_TYPES, LINK_TYPES, ConceptCatalogue, NeedDoc, is_vocabulary
 from graph.ranking.texts import case_texts, concept_texts, need_text
 from graph.store import GraphStore
-from graph.vectors import StoredVectors
+from graph.vectors import StoredVectors, Vector
 
 __all__ = ["DOCUMENT_CACHE", "StoredCaseSource"]
 
@@ -49,6 +49,11 @@ _CANDIDATE_SHARES = (0.5, 0.3)
 """Of the candidate budget: nearest vectors first, then full-text matches, the rest for concept-linked cases."""
 _CONCEPT_CASES = 64
 """At most this many cases per named concept join the candidates."""
+
+
+_CONCEPT_VECTORS: dict[tuple[str, str], Vector] = {}
+"""Concept vectors by (model, text hash): a vocabulary loaded into several stores is embedded once per process."""
+_CONCEPT_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +159,10 @@ class StoredCaseSource:
         stored = self.store.vectors(self.embedder.model, ids)
         missing = [node.id for node in nodes if stored.get(node.id) is None or stored[node.id].text_hash != texts[node.id][0]]
         if missing:
-            fresh = self.embedder.embed_passages([texts[node_id][1] for node_id in missing])
-            new = {node_id: StoredVectors(texts[node_id][0], fresh[i : i + 1]) for i, node_id in enumerate(missing)}
+            new = {
+                node_id: StoredVectors(texts[node_id][0], vector[None, :])
+                for node_id, vector in zip(missing, self._concept_vectors([texts[i] for i in missing]), strict=True)
+            }
             self.store.put_vectors(self.embedder.model, new)
             stored.update(new)
         vectors = (
@@ -170,6 +177,18 @@ class StoredCaseSource:
             ConceptCatalogue(nodes, vectors, {node_id: i for i, node_id in enumerate(ids)}),
             {key: frozenset(value) for key, value in broader.items()},
         )
+
+    def _concept_vectors(self, texts: list[tuple[str, str]]) -> list[Vector]:
+        """Vectors of (hash, text) concept texts, each embedded once per model in this process."""
+        model = self.embedder.model
+        with _CONCEPT_LOCK:
+            todo = list(dict.fromkeys((h, t) for h, t in texts if (model, h) not in _CONCEPT_VECTORS))
+        if todo:
+            rows = self.embedder.embed_passages([text for _, text in todo])
+            with _CONCEPT_LOCK:
+                _CONCEPT_VECTORS.update(((model, h), rows[i]) for i, (h, _) in enumerate(todo))
+        with _CONCEPT_LOCK:
+            return [_CONCEPT_VECTORS[(model, h)] for h, _ in texts]
 
     def concepts(self) -> ConceptCatalogue:
         """The vocabulary concepts with their vectors."""

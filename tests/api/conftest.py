@@ -127,7 +127,7 @@ def case_input(record: dict[str, Any]) -> dict[str, Any]:
 
 def make_settings(store: Path | str, **overrides: Any) -> Settings:
     """Settings for a test server: keys configured, nothing read from the environment or .env."""
-    values: dict[str, Any] = {"store": str(store), "api_keys": KEYS, **overrides}
+    values: dict[str, Any] = {"store": str(store), "api_keys": KEYS, "embed_in_background": False, **overrides}
     return Settings(_env_file=None, **values)
 
 

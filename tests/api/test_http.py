@@ -8,6 +8,7 @@ from pathlib import Path
 from graphql import get_introspection_query
 
 from api.settings import Settings
+from graph.ranking.embedding import DEFAULT_MODEL
 from tests.api.conftest import Api, make_settings
 
 ORIGIN = "https://intranett.example.no"
@@ -59,7 +60,8 @@ def test_graphiql_can_be_turned_off(serve: Callable[[Settings], Api], dataset: P
 def test_health_and_readiness(api: Api) -> None:
     assert api.client.get(f"{api.url}/healthz").json() == {"status": "ok"}
     ready = api.client.get(f"{api.url}/readyz")
-    assert ready.status_code == 200 and ready.json() == {"status": "ready"}
+    assert ready.status_code == 200 and ready.json()["status"] == "ready"
+    assert ready.json()["embeddings"] == {"model": DEFAULT_MODEL, "pending": None, "state": "unknown"}
     assert ready.headers["X-Request-ID"]
 
 

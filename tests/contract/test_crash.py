@@ -9,7 +9,10 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from graph.backends.embedded import EmbeddedStore
+from graph.model import NodeType
 from tests.contract.test_store_contract import seed, snapshot
 
 WRITER = """
@@ -52,3 +55,67 @@ def test_sigkill_during_a_large_batch_keeps_the_previous_state(tmp_path: Path) -
         assert snapshot(store) == before
         assert store.revision() == revision
         assert store.get("case-0") is None
+
+
+INDEX_WRITER = """
+import sys
+import numpy as np
+from graph.backends.embedded import EmbeddedStore
+from graph.model import Batch, Node, NodeType
+from graph.vectors import StoredVectors
+
+with EmbeddedStore(sys.argv[1]) as store:
+    ids = [f"case-{i}" for i in range(2_000)]
+    store.upsert(Batch(nodes=tuple(Node(i, NodeType.CASE, {"title": f"Kommitterat fall {i}"}) for i in ids)))
+    print("committed", store.revision(), flush=True)
+    texts = tuple(Node(i, NodeType.CASE, {"title": "Avbrutet " + "ord " * 200}) for i in ids)
+    big = tuple(Node(f"big-{i}", NodeType.CASE, {"title": "Avbrutet", "summary": "x " * 300}) for i in range(200_000))
+    print("writing", flush=True)
+    while True:
+        store.put_vectors("m", {i: StoredVectors("h", np.ones((3, 384), dtype=np.float32)) for i in ids})
+        store.upsert(Batch(nodes=texts + big))
+"""
+
+
+def test_sigkill_while_the_index_is_written_leaves_it_consistent_with_the_store(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    with EmbeddedStore(path) as store:
+        seed(store)
+    reader = EmbeddedStore(path).open()
+    child = subprocess.Popen(
+        [sys.executable, "-c", INDEX_WRITER, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert child.stdout is not None
+    committed = child.stdout.readline().split()
+    assert committed[0] == "committed"
+    assert child.stdout.readline().strip() == "writing"
+    time.sleep(3.0)
+    assert child.poll() is None
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=30)
+
+    with EmbeddedStore(path) as store:
+        revision = store.revision()
+        assert store.changes(revision).is_empty
+        cases = {node.id: node for node in store.find(NodeType.CASE)}
+        vectors = store.vectors("m", list(cases))
+        interrupted = store.text_matches("avbrutet", node_type=NodeType.CASE, k=300_000)
+        committed_text = store.text_matches("kommitterat", node_type=NodeType.CASE, k=300_000)
+        retitled = {node_id for node_id, node in cases.items() if node.label.startswith("Avbrutet")}
+        assert {node_id for node_id, _ in interrupted} == retitled
+        assert {node_id for node_id, _ in committed_text} == {
+            node_id for node_id, node in cases.items() if node.label.startswith("Kommitterat")
+        }
+        assert len(retitled) + len(committed_text) >= 2_000
+        assert set(vectors) <= set(cases)
+        if vectors:
+            nearest = store.nearest("m", np.ones(384, dtype=np.float32), node_type=NodeType.CASE, k=5_000)
+            assert {node_id for node_id, _ in nearest} == set(vectors)
+        expected = snapshot(store)
+    # A reader open across the crash catches up from the change log to the same state.
+    assert snapshot(reader) == expected
+    assert reader.text_matches("avbrutet", node_type=NodeType.CASE, k=300_000) == interrupted
+    reader.close()

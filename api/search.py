@@ -1,0 +1,86 @@
+"""The server's search readiness and its embedding worker.
+
+At start the search is warmed in a background thread: the embedder is loaded and the
+store's case source built (vocabulary catalogue, change-feed position), so `/readyz`
+says ready only once a query can be answered. Then, unless turned off, the embedding
+worker keeps case, need and concept vectors fresh after every write.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from api.deps import StoreProvider
+from graph.errors import StoreError
+from graph.ranking.embedding import default_embedder
+from graph.ranking.source import source_for
+from graph.ranking.worker import EmbeddingWorker
+
+__all__ = ["Search"]
+
+log = logging.getLogger(__name__)
+
+RETRY_SECONDS = 1.0
+
+
+class Search:
+    """Warms the search once, then runs the embedding worker (when `embed_in_background`)."""
+
+    def __init__(self, stores: StoreProvider, *, embed_in_background: bool) -> None:
+        self._stores = stores
+        self._embed_in_background = embed_in_background
+        self._ready = threading.Event()
+        self._warming = threading.Lock()
+        self._stop = threading.Event()
+        self._worker: EmbeddingWorker | None = None
+        self._thread = threading.Thread(target=self._warm, name="search-warm-up", daemon=True)
+
+    @property
+    def is_ready(self) -> bool:
+        """Whether the embedder is loaded and the store's source built."""
+        return self._ready.is_set()
+
+    @property
+    def embeddings_pending(self) -> int | None:
+        """Nodes waiting for vectors (None while not counted yet or without a worker)."""
+        return self._worker.pending if self._worker is not None else None
+
+    @property
+    def model(self) -> str:
+        """The embedding model's name."""
+        return default_embedder().model
+
+    def start(self) -> None:
+        """Warm up in the background."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop warming and the worker."""
+        self._stop.set()
+        if self._worker is not None:
+            self._worker.stop()
+        if self._thread.is_alive():
+            self._thread.join(10)
+
+    def ensure_ready(self) -> bool:
+        """Warm up now unless done (the embedder loaded, the store's source built); whether it is ready."""
+        if self._ready.is_set():
+            return True
+        with self._warming:
+            if not self._ready.is_set():
+                try:
+                    source_for(self._stores.get(), default_embedder())
+                except StoreError as exc:
+                    log.warning("search warm-up: %s; retrying", exc)
+                    return False
+                self._ready.set()
+                log.info("search ready")
+        return True
+
+    def _warm(self) -> None:
+        while not self._stop.is_set() and not self.ensure_ready():
+            self._stop.wait(RETRY_SECONDS)
+        if self._embed_in_background and not self._stop.is_set():
+            self._worker = EmbeddingWorker(self._stores.get, default_embedder)
+            self._worker.start()
