@@ -87,6 +87,9 @@ class WatchService:
             except StoreError as exc:
                 log.warning("watches: the store is unavailable, matching waits: %s", exc)
                 fresh = []
+            except Exception:
+                log.exception("watches: matching failed; it is tried again")
+                fresh = []
             for match in fresh:
                 for queue in list(self._subscribers.get(match.watch_id, ())):
                     if queue.full():

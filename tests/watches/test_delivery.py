@@ -71,7 +71,7 @@ def receiver() -> Iterator[Receiver]:
 
 
 def _settings(store: Path, watches: Path) -> Settings:
-    return make_settings(store, allow_private_webhooks=True, watch_store=str(watches))
+    return make_settings(store, allow_private_webhooks=True, watch_store=str(watches), embed_in_background=True)
 
 
 def _create_watch(api: Api, webhook: str) -> dict[str, Any]:
