@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
+import numpy as np
+
+from api.watches.store import Match, Watch, match_id
 from graph.changes import ChangeSet
 from graph.model import NodeType, RelType
 from graph.ranking.embedding import Embedder
@@ -21,10 +24,15 @@ from graph.ranking.problem import Problem
 from graph.ranking.rank import read_problem, rank
 from graph.ranking.source import CaseSource, source_for
 from graph.store import GraphStore
-from api.watches.store import Match, Watch, match_id
 
 __all__ = ["Matcher", "changed_cases"]
 
+SHORTLIST = 50
+"""Each changed case is ranked for at most this many watches: those whose problem is closest to it.
+
+A bound on the work of one write, not a relevance threshold: a case close to more
+than this many watches reaches the closest ones.
+"""
 VOCABULARY_PREFIXES = ("method:", "topic:", "target-group:", "organisation:")
 """Ids whose change can alter how a watch's problem is read (its concepts)."""
 
@@ -53,6 +61,30 @@ def changed_cases(store: GraphStore, change: ChangeSet) -> list[str]:
     return sorted(cases - change.nodes_removed)
 
 
+def _shortlist(
+    store: GraphStore, model: str, problems: Mapping[str, Problem], case_ids: list[str]
+) -> dict[str, list[str]]:
+    """For each watch, the changed cases worth ranking: each case goes to its `SHORTLIST` closest watches.
+
+    One matrix product of the watches' problem vectors with the cases' own vectors
+    bounds the work per write, however many watches there are.
+    """
+    stored = store.vectors(model, case_ids)
+    cases = [case_id for case_id in case_ids if case_id in stored]
+    if not cases:
+        return {}
+    watch_ids = list(problems)
+    watch_vectors = np.stack([problems[watch_id].vector for watch_id in watch_ids])
+    case_vectors = np.stack([stored[case_id].matrix[0] for case_id in cases])
+    similarity = case_vectors @ watch_vectors.T
+    keep = min(SHORTLIST, len(watch_ids))
+    chosen: dict[str, list[str]] = {}
+    for row, case_id in enumerate(cases):
+        for column in np.argsort(-similarity[row], kind="stable")[:keep]:
+            chosen.setdefault(watch_ids[column], []).append(case_id)
+    return chosen
+
+
 def _own_cases(store: GraphStore, need_ids: list[str]) -> dict[str, set[str]]:
     """The cases that state each watched need: a planner watching her own need is not told of her own case."""
     if not need_ids:
@@ -79,6 +111,12 @@ class Matcher:
             with self._lock:
                 self._problems.clear()
 
+    def read_problems(self, store: GraphStore, watches: Iterable[Watch]) -> None:
+        """Read every watch's problem now (the first write after a start would do it otherwise)."""
+        source = source_for(store, self.embedder)
+        for watch in watches:
+            self._problem(watch, source)
+
     def _problem(self, watch: Watch, source: CaseSource) -> Problem:
         key = (watch.id, watch.problem)
         with self._lock:
@@ -96,14 +134,21 @@ class Matcher:
         if not case_ids:
             return []
         source = source_for(store, self.embedder)
-        only = _OnlyThese(source, sorted(case_ids))
         active = [watch for watch in watches if not watch.paused]
+        if not active:
+            return []
+        problems = {watch.id: self._problem(watch, source) for watch in active}
+        shortlist = _shortlist(store, self.embedder.model, problems, sorted(case_ids))
         own = _own_cases(store, [watch.need_id for watch in active if watch.need_id])
         found: list[Match] = []
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         for watch in active:
-            problem = self._problem(watch, source)
-            result = rank(problem, only, top=len(case_ids), lang=problem.language)  # type: ignore[arg-type]
+            candidates = shortlist.get(watch.id)
+            if not candidates:
+                continue
+            problem = problems[watch.id]
+            only = _OnlyThese(source, candidates)
+            result = rank(problem, only, top=len(candidates), lang=problem.language)  # type: ignore[arg-type]
             for hit in result.hits:
                 if hit.case.id in own.get(watch.need_id or "", ()) or not watch.sensitivity.accepts(hit.confidence.value):
                     continue
