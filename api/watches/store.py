@@ -19,7 +19,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -92,8 +92,8 @@ class Watch:
     sensitivity: Sensitivity
     paused: bool
     webhook_url: str | None
-    webhook_secret: str | None
-    feed_token: str
+    webhook_secret: str | None = field(repr=False)
+    feed_token: str = field(repr=False)
     created_at: str
 
 
