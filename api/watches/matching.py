@@ -24,6 +24,7 @@ from graph.ranking.problem import Problem
 from graph.ranking.rank import read_problem, rank
 from graph.ranking.source import CaseSource, source_for
 from graph.store import GraphStore
+from graph.vectors import StoredVectors
 
 __all__ = ["Matcher", "changed_cases"]
 
@@ -62,15 +63,14 @@ def changed_cases(store: GraphStore, change: ChangeSet) -> list[str]:
 
 
 def _shortlist(
-    store: GraphStore, model: str, problems: Mapping[str, Problem], case_ids: list[str]
+    problems: Mapping[str, Problem], stored: Mapping[str, StoredVectors]
 ) -> dict[str, list[str]]:
-    """For each watch, the changed cases worth ranking: each case goes to its `SHORTLIST` closest watches.
+    """For each watch, the embedded cases worth ranking: each case goes to its `SHORTLIST` closest watches.
 
     One matrix product of the watches' problem vectors with the cases' own vectors
     bounds the work per write, however many watches there are.
     """
-    stored = store.vectors(model, case_ids)
-    cases = [case_id for case_id in case_ids if case_id in stored]
+    cases = sorted(stored)
     if not cases:
         return {}
     watch_ids = list(problems)
@@ -138,7 +138,8 @@ class Matcher:
         if not active:
             return []
         problems = {watch.id: self._problem(watch, source) for watch in active}
-        shortlist = _shortlist(store, self.embedder.model, problems, sorted(case_ids))
+        stored = store.vectors(self.embedder.model, sorted(case_ids))
+        shortlist = _shortlist(problems, stored)
         own = _own_cases(store, [watch.need_id for watch in active if watch.need_id])
         found: list[Match] = []
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -154,7 +155,7 @@ class Matcher:
                     continue
                 found.append(
                     Match(
-                        id=match_id(watch.id, hit.case.id, revision),
+                        id=match_id(watch.id, hit.case.id, stored[hit.case.id].text_hash),
                         watch_id=watch.id,
                         case_id=hit.case.id,
                         case_title=hit.case.label,

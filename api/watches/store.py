@@ -99,7 +99,7 @@ class Watch:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """A case that matched a watch at one revision of the case."""
+    """A case that matched a watch, as the case read at store revision `revision`."""
 
     id: str
     watch_id: str
@@ -123,9 +123,13 @@ class Delivery:
     last_error: str | None
 
 
-def match_id(watch_id: str, case_id: str, revision: int) -> str:
-    """The idempotency key of a match: the same watch, case and revision always give the same key."""
-    return hashlib.sha256(f"{watch_id}\x00{case_id}\x00{revision}".encode()).hexdigest()[:32]
+def match_id(watch_id: str, case_id: str, version: str) -> str:
+    """The idempotency key of a match: the same watch, case and case text always give the same key.
+
+    `version` is the hash of the case's embedded texts, so a case is reported again
+    when what it says changes, and never twice for the same words.
+    """
+    return hashlib.sha256(f"{watch_id}\x00{case_id}\x00{version}".encode()).hexdigest()[:32]
 
 
 def _now() -> str:

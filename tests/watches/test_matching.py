@@ -57,3 +57,20 @@ def test_paused_and_strict_watches_stay_quiet(samples: Path, tmp_path: Path) -> 
 def test_sensitivity_orders_the_confidence_bands(sensitivity: Sensitivity) -> None:
     accepted = [level for level in ("strong", "possible", "weak") if sensitivity.accepts(level)]
     assert accepted == ["strong", "possible", "weak"][: list(Sensitivity).index(sensitivity) + 1]
+
+
+def test_a_case_is_reported_again_only_when_what_it_says_changes(samples: Path, tmp_path: Path) -> None:
+    watches = WatchStore(tmp_path / "watches.db")
+    service = _service(samples, watches)
+    service.match_once()
+    watch = watches.create(owner="intake", problem=WATCHED_PROBLEM_SV, sensitivity=Sensitivity.WEAK)
+    with open_store(samples) as store:
+        add_case(store, SAME_NEED_NB)
+        first = service.match_once()
+        add_case(store, {**SAME_NEED_NB, "year": 2027})  # new properties, the same words
+        assert service.match_once() == []
+        add_case(store, {**SAME_NEED_NB, "summary": SAME_NEED_NB["summary"] + " Foreldrene intervjues også."})
+        again = service.match_once()
+    assert [m.case_id for m in first] == [m.case_id for m in again] == [SAME_NEED_NB["id"]]
+    assert first[0].id != again[0].id
+    assert len(watches.matches(watch.id)) == 2
