@@ -7,6 +7,8 @@ error and returned to the client in place of the error's details.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 import uuid
@@ -18,10 +20,12 @@ import anyio.to_thread
 import uvicorn
 from cross_web import HTTPException as TransportError
 from fastapi import FastAPI, Request
+from starlette.requests import HTTPConnection
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
 from api import auth, graphiql, intake
@@ -36,8 +40,12 @@ from api.schema.context import Context
 from api.schema.errors import ErrorCode
 from api.search import Search
 from api.settings import Settings, get_settings
+from api.watches import routes as watch_routes
+from api.watches.service import WatchService
+from api.watches.store import WatchStore
 from graph.errors import StoreError
 from api.pages import install, internal_error_page
+from graph.ranking.embedding import default_embedder
 
 __all__ = ["create_app", "serve"]
 
@@ -182,12 +190,13 @@ class _GraphQLRouter(GraphQLRouter[Context, None]):
 
 
 def _graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:
-    async def context_getter(request: Request) -> Context:
+    async def context_getter(request: HTTPConnection) -> Context:
         return Context(
             settings=settings,
             stores=request.app.state.stores,
             caller=caller_of(request),
             request_id=_request_id_of(request.scope),
+            watches=request.app.state.watch_service,
             accept_language=request.headers.get("accept-language"),
         )
 
@@ -195,13 +204,13 @@ def _graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:
         build_schema(settings),
         context_getter=context_getter,
         graphql_ide="graphiql" if settings.graphiql else None,
-        subscription_protocols=(),
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Open the store at start (a failure only logs: /readyz reports it), close it at the end."""
+    """Open the store at start (a failure only logs: /readyz reports it), run the watches, close at the end."""
     stores: StoreProvider = app.state.stores
     try:
         await anyio.to_thread.run_sync(stores.get)
@@ -209,9 +218,28 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         log.warning("the store is unavailable at start; retrying on each request: %s", exc)
     search: Search = app.state.search
     search.start()
+    service: WatchService | None = app.state.watch_service
+    running = asyncio.create_task(service.run()) if service else None
     yield
+    if running is not None:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+    if service is not None:
+        service.watches.close()
     await anyio.to_thread.run_sync(search.stop)
     await anyio.to_thread.run_sync(stores.close)
+
+
+def _watch_service(settings: Settings, stores: StoreProvider) -> WatchService | None:
+    if not settings.watches:
+        return None
+    return WatchService(
+        WatchStore(settings.watch_store_path),
+        stores.get,
+        default_embedder(),
+        allow_private_targets=settings.allow_private_webhooks,
+    )
 
 
 def _ready(stores: StoreProvider) -> bool:
@@ -305,7 +333,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.stores = StoreProvider(settings)
     app.state.search = Search(app.state.stores, embed_in_background=settings.embed_in_background)
+    app.state.watch_service = _watch_service(settings, app.state.stores)
     app.include_router(_graphql_router(settings), prefix="/graphql")
+    app.include_router(watch_routes.router)
     app.add_api_route("/healthz", _healthz, methods=["GET"])
     app.add_api_route("/readyz", _readyz, methods=["GET"])
     graphiql.install(app)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from graph.errors import BehovsgrafError, Conflict, IngestError, NodeNotFound
+from api.watches.cli import watch_app
 from ingest.report import ExitCode
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app.add_typer(watch_app, name="watch")
 REASONS_SHOWN = 6
 """The table shows this many reasons per case (`--json` has them all)."""
 

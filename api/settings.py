@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from graph.backends import is_neo4j_location
 from ingest.vocabulary import DATA_DIR
 
 __all__ = ["ApiKey", "Oidc", "Scope", "Settings", "get_settings"]
@@ -148,13 +149,21 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         1_048_576, ge=1024, le=64 * 1_048_576, description="Largest request body accepted, in bytes."
     )
+    watch_store: str | None = Field(
+        None,
+        description="SQLite file of watches, matches and the webhook outbox; beside an embedded store by default "
+        "(`graph.db` -> `graph.watches.db`), `data/watches.db` with Neo4j.",
+    )
+    watches: bool = Field(True, description="Run watch matching and deliveries in `behovsgraf serve`.")
+    allow_private_webhooks: bool = Field(
+        False, description="Let watches call webhooks on private, loopback or reserved addresses (intranet receivers)."
+    )
     embed_in_background: bool = Field(
         True, description="Embed new and changed cases, needs and concepts in a background thread after each write."
     )
     max_neighbourhood_nodes: int = Field(
         300, ge=10, le=5000, description="Most nodes a `neighbourhood` query returns before it is cut."
     )
-
     oidc: Oidc | None = Field(
         None, description="OpenID Connect sign-in and bearer JWTs, as JSON; off when unset (API keys only)."
     )
@@ -178,6 +187,16 @@ class Settings(BaseSettings):
     backup_dir: str = Field(
         "data/backups", description="Where `import` puts the backup it takes before it replaces the graph."
     )
+
+    @property
+    def watch_store_path(self) -> Path:
+        """Where the watch store lives."""
+        if self.watch_store:
+            return Path(self.watch_store)
+        if is_neo4j_location(self.store):
+            return Path("data/watches.db")
+        path = Path(self.store)
+        return path.with_name(f"{path.stem}.watches.db")
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -10,12 +10,14 @@ from functools import partial
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from api.schema.errors import ErrorCodes, TokenLimit, is_unexpected
 from api.schema.limits import OffLoopValidation, QueryLimits
 from api.schema.mutations import Mutation
 from api.schema.queries import Query
+from api.schema.watches import WatchMutation, WatchQuery, WatchSubscription
 from api.settings import Settings
 
 __all__ = ["BehovsgrafSchema", "build_schema"]
@@ -50,7 +52,8 @@ def build_schema(settings: Settings) -> BehovsgrafSchema:
         max_page=settings.max_page_size,
     )
     return BehovsgrafSchema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", (Query, WatchQuery)),
+        mutation=merge_types("Mutation", (Mutation, WatchMutation)),
+        subscription=WatchSubscription,
         extensions=[ErrorCodes, partial(TokenLimit, settings.max_query_tokens), partial(OffLoopValidation, limits)],
     )

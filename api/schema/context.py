@@ -21,6 +21,7 @@ from strawberry.fastapi import BaseContext
 from api.deps import Caller, StoreProvider
 from api.schema.errors import NotFound, StoreUnavailableError
 from api.settings import Settings
+from api.watches.service import WatchService
 from graph.errors import NodeNotFound, StoreUnavailable
 from graph.model import LANGUAGES, Direction, Edge, Node, RelType
 from graph.ranking.embedding import default_embedder
@@ -75,6 +76,7 @@ class Context(BaseContext):
         stores: StoreProvider,
         caller: Caller,
         request_id: str,
+        watches: WatchService | None = None,
         accept_language: str | None = None,
     ) -> None:
         super().__init__()
@@ -82,6 +84,7 @@ class Context(BaseContext):
         self.stores = stores
         self.caller = caller
         self.request_id = request_id
+        self.watches = watches
         self.accept_language = accept_language
         self.loaders = Loaders(self)
 
