@@ -58,18 +58,19 @@ class Authenticator:
 
 
 class IdentityMiddleware:
-    """Put the header caller and the page session of each HTTP request in its state."""
+    """Put the header caller of each HTTP request and WebSocket (subscriptions), and the page session of each
+    HTTP request, in its state. GraphQL goes by the header alone, so a socket never carries a page session."""
 
     def __init__(self, app: ASGIApp, *, authenticator: Authenticator) -> None:
         self.app = app
         self.authenticator = authenticator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            headers = Headers(scope=scope)
+        if scope["type"] in ("http", "websocket"):
             state = scope.setdefault("state", {})
-            state["caller"] = await self.authenticator.identify(headers.get("authorization"))
-            state["session"] = self.authenticator.sessions.get(HTTPConnection(scope).cookies.get(SESSION_COOKIE))
+            state["caller"] = await self.authenticator.identify(Headers(scope=scope).get("authorization"))
+            if scope["type"] == "http":
+                state["session"] = self.authenticator.sessions.get(HTTPConnection(scope).cookies.get(SESSION_COOKIE))
         await self.app(scope, receive, send)
 
 
