@@ -107,7 +107,7 @@ def test_strict_refuses_a_possible_match_and_writes_nothing(store: EmbeddedStore
     [
         ("Falu kommun", "organisation:falun-kommun", None),
         ("Falun kommun", "organisation:falun-kommun", "alias 'Falun kommun'"),
-        ("Faluns kommun", "organisation:falun-kommun", "same name without kommun/kommune/stad or genitive s"),
+        ("Faluns kommun", "organisation:falun-kommun", "same name without its type words or genitive s"),
         ("Stokholms stad", "organisation:stockholm-kommun", "similar spelling"),
     ],
 )
