@@ -25,7 +25,7 @@ from graph.algorithms.merge import MERGED_ALIASES
 from graph.ids import fold, normalise_name, transliterate
 from graph.model import LANGUAGES, Node, NodeType
 
-__all__ = ["FORMER_NAMES", "AliasIndex", "names_of", "variants"]
+__all__ = ["FORMER_NAMES", "AliasIndex", "former_names_of", "names_of", "variants"]
 
 FORMER_NAMES = "former_names"
 """The property with the names a body, or one merged into it, had before ("Kristiania kommune")."""
@@ -43,6 +43,12 @@ def names_of(node: Node) -> Iterator[str]:
         aliases = node.props.get(key)
         if isinstance(aliases, list):
             yield from (alias for alias in aliases if alias)
+
+
+def former_names_of(node: Node) -> list[str]:
+    """The names the node's body, or one merged into it, had before; none for most nodes."""
+    value = node.props.get(FORMER_NAMES)
+    return [name for name in value if name] if isinstance(value, list) else []
 
 
 def variants(name: str) -> list[str]:

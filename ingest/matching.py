@@ -48,7 +48,7 @@ from rapidfuzz import fuzz, process
 
 from graph.ids import fold, normalise_name, transliterate
 from graph.model import Edge, Node, NodeType, RelType
-from ingest.aliases import FORMER_NAMES, AliasIndex, names_of
+from ingest.aliases import AliasIndex, former_names_of, names_of
 
 __all__ = ["MATCH", "POSSIBLE", "Candidate", "Context", "Matcher", "Resolution", "core_name", "spell"]
 
@@ -118,8 +118,7 @@ def _forms(name: str) -> tuple[str, str] | None:
 def _former_met(node: Node, name: str) -> str | None:
     """The former name of `node` that `name` is, as the alias index compares names, or None."""
     keys = (normalise_name, fold, transliterate)
-    formers = node.props.get(FORMER_NAMES) or ()
-    return next((f for f in formers if any(key(f) == key(name) for key in keys)), None)  # type: ignore[attr-defined]
+    return next((f for f in former_names_of(node) if any(key(f) == key(name) for key in keys)), None)
 
 
 def _type_said(name: str) -> str | None:
@@ -190,7 +189,7 @@ class Matcher:
         self.index.add(node)
         if node.type not in FUZZY_TYPES:
             return
-        former = set(node.props.get(FORMER_NAMES) or ())  # type: ignore[call-overload]
+        former = set(former_names_of(node))
         for name in names_of(node):
             forms = _forms(name)
             if forms is None:

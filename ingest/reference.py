@@ -38,7 +38,7 @@ from pathlib import Path
 from graph.errors import IngestError
 from graph.ids import fold, node_id
 from graph.model import Edge, Node, NodeType, Props, RelType
-from ingest.aliases import FORMER_NAMES
+from ingest.aliases import former_names_of
 
 __all__ = [
     "OfficialName",
@@ -331,7 +331,7 @@ def _refuse_former_names_in_use(data: ReferenceData) -> None:
             for name in (node.props["name"], *node.props.get("aliases", [])):  # type: ignore[misc]
                 owners.setdefault(fold(str(name)), set()).add(node.id)
     for node in data.nodes.values():
-        for former in node.props.get(FORMER_NAMES, []):  # type: ignore[attr-defined]
+        for former in former_names_of(node):
             others = owners.get(fold(former), set()) - {node.id}
             if others:
                 raise IngestError(

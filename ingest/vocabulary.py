@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from graph.errors import IngestError
 from graph.ids import fold, node_id, normalise_name
 from graph.model import COUNTRIES, LANGUAGES, ORGANISATION_TYPES, Batch, Edge, Node, NodeType, Props, RelType
-from ingest.aliases import FORMER_NAMES, AliasIndex
+from ingest.aliases import FORMER_NAMES, AliasIndex, former_names_of
 from ingest.readers.documents import ReadError, read_document
 from ingest.reference import ASSERTER, load_reference
 from ingest.report import format_path
@@ -155,8 +155,9 @@ def _extending(node: Node, registry: AliasIndex, nodes: dict[str, Node]) -> Node
 def _release_former_name(node: Node, registry: AliasIndex, nodes: dict[str, Node]) -> None:
     """A body of its own ("Sund kommune", valid_to 2019) takes its name from a successor's former names."""
     for body_id in registry.lookup(node.type, node.label)[0] - {node.id}:
-        props = dict(nodes[body_id].props)
-        kept = [name for name in props.pop(FORMER_NAMES, []) if fold(name) != fold(node.label)]  # type: ignore[attr-defined]
+        body = nodes[body_id]
+        kept = [name for name in former_names_of(body) if fold(name) != fold(node.label)]
+        props = {key: value for key, value in body.props.items() if key != FORMER_NAMES}
         nodes[body_id] = Node(body_id, node.type, {**props, FORMER_NAMES: kept} if kept else props)
 
 
