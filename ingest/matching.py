@@ -194,11 +194,12 @@ class Matcher:
             forms = _forms(name)
             if forms is None:
                 continue
+            spelled, core = forms
             if name in former:  # in full only: "Aker kommune" is Oslo's, "Aker" is not
-                self._former[node.type][forms[0]][node.id] = name
+                self._former[node.type][spelled][node.id] = name
             else:
-                self._cores[node.type][forms[1]].add(node.id)
-            for key in {forms[0]} if name in former else set(forms):
+                self._cores[node.type][core].add(node.id)
+            for key in {spelled} if name in former else {spelled, core}:
                 if key not in self._keys[node.type]:
                     self._choices[node.type].append(key)
                 self._keys[node.type][key].add(node.id)
