@@ -25,21 +25,30 @@ from graph.algorithms.merge import MERGED_ALIASES
 from graph.ids import fold, normalise_name, transliterate
 from graph.model import LANGUAGES, Node, NodeType
 
-__all__ = ["AliasIndex", "names_of", "variants"]
+__all__ = ["FORMER_NAMES", "AliasIndex", "former_names_of", "names_of", "variants"]
+
+FORMER_NAMES = "former_names"
+"""The property with the names a body, or one merged into it, had before ("Kristiania kommune")."""
 
 _PARENTHESIS = re.compile(r"^(?P<base>.*?)\s*\((?P<inner>[^()]+)\)\s*$")
 
 
 def names_of(node: Node) -> Iterator[str]:
-    """Every name the node is known by: name/title/text, labels per language, aliases and merged names."""
+    """Every name the node is known by: name/title/text, labels per language, aliases, merged and former names."""
     for key in ("name", "title", "text", *(f"label_{lang}" for lang in LANGUAGES)):
         value = node.props.get(key)
         if isinstance(value, str) and value:
             yield value
-    for key in ("aliases", MERGED_ALIASES):
+    for key in ("aliases", MERGED_ALIASES, FORMER_NAMES):
         aliases = node.props.get(key)
         if isinstance(aliases, list):
             yield from (alias for alias in aliases if alias)
+
+
+def former_names_of(node: Node) -> list[str]:
+    """The names the node's body, or one merged into it, had before; none for most nodes."""
+    value = node.props.get(FORMER_NAMES)
+    return [name for name in value if name] if isinstance(value, list) else []
 
 
 def variants(name: str) -> list[str]:

@@ -2,8 +2,11 @@
 
 A name is compared the way a registrar would: as written (names, labels, aliases),
 case- and diacritic-folded and with Nordic letters spelled out (`AliasIndex`), then by
-its core, without "kommun", "kommune", "stad", "Kommune" and a genitive s
-(`core_name`), and last by edit distance (rapidfuzz). A body of another type than the
+its core, without "kommun", "kommune", "stad", "Kommune", the English "City of" and
+"Municipality" and a genitive s, with "X Region" read as "Region X" (`core_name`), and
+last by edit distance (rapidfuzz). A former name ("Kristiania kommune") meets today's
+successor as written or by its spelling, never by its core alone, and the candidate
+says so (`Candidate.former_name`). A body of another type than the
 name says ("fylkeskommune", "kommun", "region"; a place, for such a name) or of
 another country than the case's loses score; names with other numbers in them
 ("Bydel 4", "Bydel 14") never meet by spelling. When candidates tie, the case's
@@ -17,12 +20,19 @@ Examples
 ...                         {"name": "Ängelholms kommun", "org_type": "municipality", "country": "SE"})], [])
 >>> found = matcher.resolve(NodeType.ORGANISATION, "Ängelholm kommun")
 >>> found.chosen.node_id, found.chosen.score, found.chosen.reasons[0]
-('organisation:aengelholm-kommun', 0.95, 'same name without kommun/kommune/stad or genitive s')
+('organisation:aengelholm-kommun', 0.95, 'same name without its type words or genitive s')
 >>> found = matcher.resolve(NodeType.ORGANISATION, "Ängelholms komun")
 >>> found.chosen.score, found.chosen.reasons[0]
 (0.942, 'similar spelling (97 % alike)')
 >>> found = matcher.resolve(NodeType.ORGANISATION, "Ängelholms skola")
 >>> found.chosen is None and found.is_possible
+True
+>>> matcher.add(Node("organisation:oslo-kommune", NodeType.ORGANISATION,
+...                  {"name": "Oslo kommune", "org_type": "municipality", "former_names": ["Kristiania kommune"]}))
+>>> found = matcher.resolve(NodeType.ORGANISATION, "Kristiana kommune")
+>>> found.chosen.node_id, found.chosen.former_name, found.chosen.reasons
+('organisation:oslo-kommune', 'Kristiania kommune', ('similar spelling (97 % alike)', "former name 'Kristiania kommune'"))
+>>> matcher.resolve(NodeType.ORGANISATION, "Kristiania").chosen is None
 True
 """
 
@@ -31,14 +41,14 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from graph.ids import normalise_name, transliterate
+from graph.ids import fold, normalise_name, transliterate
 from graph.model import Edge, Node, NodeType, RelType
-from ingest.aliases import AliasIndex, names_of
+from ingest.aliases import AliasIndex, former_names_of, names_of
 
 __all__ = ["MATCH", "POSSIBLE", "Candidate", "Context", "Matcher", "Resolution", "core_name", "spell"]
 
@@ -55,12 +65,15 @@ _SPELLING, _CORE, _FUZZY = 0.98, 0.95, 0.97
 _TYPE_PENALTY = 0.1
 _COUNTRY_PENALTY = 0.05  # a hint only: cases name partners abroad
 _GENERIC = frozenset({"regionskommune", "kommune", "kommun", "stad", "municipality"})
+_LEADING = (("the",), ("city", "of"), ("municipality", "of"))
 _TYPE_WORDS = (
     ("fylkeskommune", "county"),
     ("regionskommune", "municipality"),
     ("kommune", "municipality"),
     ("kommun", "municipality"),
     ("stad", "municipality"),
+    ("municipality", "municipality"),
+    ("city", "municipality"),
     ("region", "region"),
     ("landsting", "region"),
 )
@@ -69,14 +82,20 @@ _NUMBER = re.compile(r"[0-9]+")
 
 
 def core_name(name: str) -> str:
-    """The part of a name that tells bodies apart: no generic last words, no genitive s.
+    """The part of a name that tells bodies apart: no type words around it, no genitive s, "Region" first.
 
     >>> core_name("Ängelholms kommun"), core_name("Ängelholm"), core_name("Københavns Kommune")
     ('aengelholm', 'aengelholm', 'koebenhavn')
+    >>> core_name("The City of Gothenburg"), core_name("Bergen Municipality"), core_name("Skåne Region")
+    ('gothenburg', 'bergen', 'region skaane')
     """
     words = _WORD.findall(transliterate(name))
+    while prefix := next((p for p in _LEADING if len(words) > len(p) and tuple(words[: len(p)]) == p), None):
+        del words[: len(prefix)]
     while len(words) > 1 and words[-1] in _GENERIC:
         words.pop()
+    if len(words) > 1 and words[-1] == "region":
+        words = ["region", *words[:-1]]
     if words and len(words[-1]) > 3 and words[-1].endswith("s"):
         words[-1] = words[-1][:-1]
     return " ".join(words)
@@ -96,6 +115,12 @@ def _forms(name: str) -> tuple[str, str] | None:
     return " ".join(_WORD.findall(spelled)), core_name(name)
 
 
+def _former_met(node: Node, name: str) -> str | None:
+    """The former name of `node` that `name` is, as the alias index compares names, or None."""
+    keys = (normalise_name, fold, transliterate)
+    return next((f for f in former_names_of(node) if any(key(f) == key(name) for key in keys)), None)
+
+
 def _type_said(name: str) -> str | None:
     words = set(_WORD.findall(transliterate(name)))
     return next((org_type for word, org_type in _TYPE_WORDS if word in words), None)
@@ -110,6 +135,8 @@ class Candidate:
     matched: str
     score: float
     reasons: tuple[str, ...]
+    former_name: str | None = None
+    """The former name of the node the name met, when it met one ("Kristiania kommune")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +173,7 @@ class Matcher:
         self.nodes: dict[str, Node] = {}
         self._cores: dict[NodeType, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self._keys: dict[NodeType, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self._former: dict[NodeType, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
         self._choices: dict[NodeType, list[str]] = defaultdict(list)
         self._parents: dict[str, set[str]] = defaultdict(set)
         self._areas: dict[str, frozenset[str]] = {}
@@ -161,12 +189,17 @@ class Matcher:
         self.index.add(node)
         if node.type not in FUZZY_TYPES:
             return
+        former = set(former_names_of(node))
         for name in names_of(node):
             forms = _forms(name)
             if forms is None:
                 continue
-            self._cores[node.type][forms[1]].add(node.id)
-            for key in set(forms):
+            spelled, core = forms
+            if name in former:  # in full only: "Aker kommune" is Oslo's, "Aker" is not
+                self._former[node.type][spelled][node.id] = name
+            else:
+                self._cores[node.type][core].add(node.id)
+            for key in {spelled} if name in former else {spelled, core}:
                 if key not in self._keys[node.type]:
                     self._choices[node.type].append(key)
                 self._keys[node.type][key].add(node.id)
@@ -202,7 +235,7 @@ class Matcher:
         supported = sorted(((self._support(c, context), c) for c in tied), key=lambda pair: -pair[0][0])
         (best, why), first = supported[0]
         if best > 0 and supported[1][0][0] < best:
-            chosen = Candidate(first.node_id, first.name, first.matched, first.score, (*first.reasons, why))
+            chosen = replace(first, reasons=(*first.reasons, why))
             rest = [c for c in ranked if c.node_id != chosen.node_id]
             return Resolution(name, (chosen, *rest[: limit - 1]), chosen)
         return Resolution(name, tuple(ranked[:limit]), None, is_ambiguous=True)
@@ -226,16 +259,19 @@ class Matcher:
                 score, reason = 1.0, f"alias {names[key]!r}"
             else:
                 score, reason = _SPELLING, "same name spelled without diacritics or with å, ä, ö, ø, æ spelled out"
-            found[node_id] = Candidate(node_id, node.label, matched or name, score, (reason,))
+            former = _former_met(node, matched or name)
+            if former is not None:
+                reason = f"former name {former!r}"
+            found[node_id] = Candidate(node_id, node.label, matched or name, score, (reason,), former)
         return found
 
     def _similar(self, node_type: NodeType, name: str, context: Context) -> dict[str, Candidate]:
-        scored: dict[str, tuple[float, str]] = {}
+        scored: dict[str, tuple[float, str, str | None]] = {}
         forms = _forms(name)
         if forms is None:
             return {}
         for node_id in self._cores[node_type].get(forms[1], ()):
-            scored[node_id] = (_CORE, "same name without kommun/kommune/stad or genitive s")
+            scored[node_id] = (_CORE, "same name without its type words or genitive s", None)
         for query in set(forms):
             for key, ratio, _ in process.extract(
                 query, self._choices[node_type], scorer=fuzz.ratio, limit=10, score_cutoff=100 * POSSIBLE
@@ -244,13 +280,14 @@ class Matcher:
                     continue
                 for node_id in self._keys[node_type][key]:
                     score = round(_FUZZY * ratio / 100, 3)
-                    if score > scored.get(node_id, (0.0, ""))[0]:
-                        scored[node_id] = (score, f"similar spelling ({ratio:.0f} % alike)")
+                    if score > scored.get(node_id, (0.0, "", None))[0]:
+                        former = self._former[node_type].get(key, {}).get(node_id)
+                        scored[node_id] = (score, f"similar spelling ({ratio:.0f} % alike)", former)
         said = _type_said(name)
         found = {}
-        for node_id, (score, reason) in scored.items():
+        for node_id, (score, reason, former) in scored.items():
             node = self.nodes[node_id]
-            reasons = [reason]
+            reasons = [reason, f"former name {former!r}"] if former else [reason]
             org_type, country = node.props.get("org_type"), node.props.get("country")
             if said and node_type is NodeType.PLACE:
                 score, reasons = score - _TYPE_PENALTY, [*reasons, f"a place, while the name says {said}"]
@@ -258,7 +295,7 @@ class Matcher:
                 score, reasons = score - _TYPE_PENALTY, [*reasons, f"a {org_type}, while the name says {said}"]
             if context.country and country and country != context.country:
                 score, reasons = score - _COUNTRY_PENALTY, [*reasons, f"in {country}, the case in {context.country}"]
-            found[node_id] = Candidate(node_id, node.label, name, round(score, 3), tuple(reasons))
+            found[node_id] = Candidate(node_id, node.label, name, round(score, 3), tuple(reasons), former)
         return found
 
     def _support(self, candidate: Candidate, context: Context) -> tuple[int, str]:

@@ -12,6 +12,13 @@ form of a name with Sami and Kven forms as aliases. The rules are in code, their
 exceptions in `official_names.csv`. Organisation ids stay those of the first
 generated form ("organisation:falun-kommun"), so links made before keep working.
 
+English forms are aliases too: the English exonym of a place ("Gothenburg") and the
+official English name of a Danish region from `english_names.csv`, and "X County
+Council" for a Swedish region or a Norwegian county authority ("X County
+Municipality" too). A municipality's former names ("Kristiania", "Nærøy") from
+`former_names.csv` become `former_names` of its successor today; one that is the
+name of another body today is refused.
+
 Examples
 --------
 >>> swedish_legal_name("Ängelholm"), swedish_legal_name("Uppsala"), swedish_legal_name("Grums")
@@ -29,10 +36,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import IngestError
-from graph.ids import node_id
+from graph.ids import fold, node_id
 from graph.model import Edge, Node, NodeType, Props, RelType
+from ingest.aliases import former_names_of
 
-__all__ = ["OfficialName", "ReferenceData", "load_reference", "norwegian_forms", "official_names", "swedish_legal_name"]
+__all__ = [
+    "OfficialName",
+    "ReferenceData",
+    "english_names",
+    "former_names",
+    "load_reference",
+    "norwegian_forms",
+    "official_names",
+    "swedish_legal_name",
+]
 
 ASSERTER = "vocabulary"
 
@@ -90,6 +107,19 @@ def official_names(folder: Path) -> dict[tuple[str, str], OfficialName]:
     }
 
 
+def english_names(folder: Path) -> dict[tuple[str, str], str]:
+    """`english_names.csv` by (country, code): an English exonym or a body's official English name."""
+    return {(row["country"], row["code"]): row["name_en"] for row in _rows(folder, "english_names.csv")}
+
+
+def former_names(folder: Path) -> dict[tuple[str, str], list[str]]:
+    """`former_names.csv` by the (country, code) of today's successor: the names it, or a body merged into it, had."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for row in _rows(folder, "former_names.csv"):
+        found.setdefault((row["country"], row["code"]), []).append(row["former_name"])
+    return found
+
+
 def norwegian_forms(name: str) -> list[str]:
     """The official forms of a Norwegian name (Norwegian, Sami, Kven), split on " - " only."""
     return [part.strip() for part in name.split(" - ") if part.strip()]
@@ -143,7 +173,31 @@ def _place(data: ReferenceData, country: str, kind: str, code: str, names: list[
     return place
 
 
-def _sweden(data: ReferenceData, folder: Path, official: dict[tuple[str, str], OfficialName]) -> None:
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """The hand-kept name tables, by (country, code)."""
+
+    official: dict[tuple[str, str], OfficialName]
+    english: dict[tuple[str, str], str]
+    former: dict[tuple[str, str], list[str]]
+
+    def english_of(self, country: str, code: str) -> list[str]:
+        """The English exonym or name of a body or place, if it has one."""
+        return [self.english[country, code]] if (country, code) in self.english else []
+
+    def former_of(self, country: str, code: str, word: str) -> list[str]:
+        """The former names of a municipality with its type word ("Kristiania kommune"), the legal form in Sweden."""
+        olds = self.former.get((country, code), [])
+        forms = [f"{old} {word}" for old in olds]
+        return forms + [swedish_legal_name(old) for old in olds] if country == "SE" else forms
+
+
+def _county_councils(name: str) -> list[str]:
+    """The English names of a county authority or a Swedish region: "Trøndelag County Council" and the like."""
+    return [f"{name} County {word}" for word in ("Council", "Municipality", "Authority")]
+
+
+def _sweden(data: ReferenceData, folder: Path, names: _Names) -> None:
     counties: dict[str, str] = {}
     one_body: dict[str, tuple[str, OfficialName]] = {}  # region name -> (municipality code, its names)
     region_names = {row["name"] for row in _rows(folder, "se_regions.csv")}
@@ -151,10 +205,11 @@ def _sweden(data: ReferenceData, folder: Path, official: dict[tuple[str, str], O
         code, county_code, short = row["code"], row["county_code"], row["name"]
         if county_code not in counties:
             county = row["county_name"]
-            names = [county, county.removesuffix(" län").removesuffix("s")]
-            counties[county_code] = _place(data, "SE", "county", county_code, names, country_place("SE"))
-        place = _place(data, "SE", "municipality", code, [short], counties[county_code])
-        own = official.get(("SE", code))
+            forms = [county, county.removesuffix(" län").removesuffix("s")]
+            counties[county_code] = _place(data, "SE", "county", county_code, forms, country_place("SE"))
+        english = names.english_of("SE", code)
+        place = _place(data, "SE", "municipality", code, [short, *english], counties[county_code])
+        own = names.official.get(("SE", code))
         legal = swedish_legal_name(short)
         if own is not None and own.name in region_names:  # Region Gotland: a municipality with a region's tasks
             one_body[own.name] = (code, OfficialName(own.name, (*own.aliases, f"{short} kommun", short), own.source))
@@ -166,7 +221,8 @@ def _sweden(data: ReferenceData, folder: Path, official: dict[tuple[str, str], O
             place,
             key=f"{short} kommun",
             code=code,
-            aliases=[*(own.aliases if own else (legal,)), f"{short} kommun", short],
+            aliases=[*(own.aliases if own else (legal,)), f"{short} kommun", short, *english],
+            former_names=names.former_of("SE", code, "kommun"),
         )
     for row in _rows(folder, "se_regions.csv"):
         county_name = str(data.nodes[counties[row["code"]]].props["name"])  # "Stockholms län"
@@ -182,7 +238,7 @@ def _sweden(data: ReferenceData, folder: Path, official: dict[tuple[str, str], O
             counties[row["code"]],
             code=row["code"],
             municipality_code=municipality_code,
-            aliases=[*aliases, *own.aliases],
+            aliases=[*aliases, *_county_councils(county_short), *own.aliases],
         )
     for row in _rows(folder, "se_agencies.csv"):
         data.organisation(
@@ -195,7 +251,7 @@ def _sweden(data: ReferenceData, folder: Path, official: dict[tuple[str, str], O
         )
 
 
-def _norway(data: ReferenceData, folder: Path, official: dict[tuple[str, str], OfficialName]) -> None:
+def _norway(data: ReferenceData, folder: Path, names: _Names) -> None:
     counties: dict[str, str] = {}
     for row in _rows(folder, "no_counties.csv"):
         forms = norwegian_forms(row["name"])
@@ -209,7 +265,7 @@ def _norway(data: ReferenceData, folder: Path, official: dict[tuple[str, str], O
                 "NO",
                 counties[row["code"]],
                 code=row["code"],
-                aliases=[f"{form} fylkeskommune" for form in forms],
+                aliases=[*(f"{form} fylkeskommune" for form in forms), *_county_councils(forms[0])],
             )
     rows = list(_rows(folder, "no_municipalities.csv"))
     first_forms = Counter(norwegian_forms(row["name"])[0] for row in rows)
@@ -217,11 +273,17 @@ def _norway(data: ReferenceData, folder: Path, official: dict[tuple[str, str], O
         forms = norwegian_forms(row["name"])
         county = norwegian_forms(row["county_name"])[0]
         qualifier = f" ({county})" if first_forms[forms[0]] > 1 else ""
-        own = official.get(("NO", row["code"]))
+        own = names.official.get(("NO", row["code"]))
         name = own.name if own else f"{forms[0]} kommune"
         place_name = name.removesuffix(" kommune")
+        english = names.english_of("NO", row["code"])
         place = _place(
-            data, "NO", "municipality", row["code"], [f"{place_name}{qualifier}", *forms], counties[row["county_code"]]
+            data,
+            "NO",
+            "municipality",
+            row["code"],
+            [f"{place_name}{qualifier}", *forms, *english],
+            counties[row["county_code"]],
         )
         data.organisation(
             f"{name}{qualifier}",
@@ -230,28 +292,51 @@ def _norway(data: ReferenceData, folder: Path, official: dict[tuple[str, str], O
             place,
             key=f"{forms[0]} kommune{qualifier}",
             code=row["code"],
-            aliases=[*(own.aliases if own else ()), *(f"{form} kommune" for form in forms), *forms],
+            aliases=[*(own.aliases if own else ()), *(f"{form} kommune" for form in forms), *forms, *english],
+            former_names=names.former_of("NO", row["code"], "kommune"),
         )
 
 
-def _denmark(data: ReferenceData, folder: Path, official: dict[tuple[str, str], OfficialName]) -> None:
+def _denmark(data: ReferenceData, folder: Path, names: _Names) -> None:
     regions: dict[str, str] = {}
     for row in _rows(folder, "dk_regions.csv"):
-        regions[row["code"]] = _place(data, "DK", "region", row["code"], [row["name"]], country_place("DK"))
-        data.organisation(row["name"], "region", "DK", regions[row["code"]], code=row["code"])
+        code, name = row["code"], row["name"]
+        english = names.english_of("DK", code)
+        regions[code] = _place(data, "DK", "region", code, [name, *english], country_place("DK"))
+        own = names.official.get(("DK", code))
+        aliases = [*(own.aliases if own else ()), *english]
+        data.organisation(own.name if own else name, "region", "DK", regions[code], key=name, code=code, aliases=aliases)
     for row in _rows(folder, "dk_municipalities.csv"):
-        name = row["name"]
-        place = _place(data, "DK", "municipality", row["code"], [name], regions[row["region_code"]])
-        own = official.get(("DK", row["code"]))
+        code, name = row["code"], row["name"]
+        english = names.english_of("DK", code)
+        place = _place(data, "DK", "municipality", code, [name, *english], regions[row["region_code"]])
+        own = names.official.get(("DK", code))
         data.organisation(
             own.name if own else f"{name} Kommune",
             "municipality",
             "DK",
             place,
             key=f"{name} Kommune",
-            code=row["code"],
-            aliases=[*(own.aliases if own else ()), f"{name} Kommune", name],
+            code=code,
+            aliases=[*(own.aliases if own else ()), f"{name} Kommune", name, *english],
+            former_names=names.former_of("DK", code, "Kommune"),
         )
+
+
+def _refuse_former_names_in_use(data: ReferenceData) -> None:
+    """Raise when a former name is today a name of another body: it would stand for two."""
+    owners: dict[str, set[str]] = {}
+    for node in data.nodes.values():
+        if node.type is NodeType.ORGANISATION:
+            for name in (node.props["name"], *node.props.get("aliases", [])):  # type: ignore[misc]
+                owners.setdefault(fold(str(name)), set()).add(node.id)
+    for node in data.nodes.values():
+        for former in former_names_of(node):
+            others = owners.get(fold(former), set()) - {node.id}
+            if others:
+                raise IngestError(
+                    f"former_names.csv: {former!r} of {node.id} is the name of {', '.join(sorted(others))} today"
+                )
 
 
 def load_reference(folder: Path) -> ReferenceData:
@@ -259,8 +344,9 @@ def load_reference(folder: Path) -> ReferenceData:
     data = ReferenceData()
     for country, props in COUNTRIES.items():
         data.node(country_place(country), NodeType.PLACE, {**props, "kind": "country", "country": country})
-    official = official_names(folder)
-    _sweden(data, folder, official)
-    _norway(data, folder, official)
-    _denmark(data, folder, official)
+    names = _Names(official_names(folder), english_names(folder), former_names(folder))
+    _sweden(data, folder, names)
+    _norway(data, folder, names)
+    _denmark(data, folder, names)
+    _refuse_former_names_in_use(data)
     return data

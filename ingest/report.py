@@ -96,7 +96,8 @@ class IngestReport:
     possible: list[PossibleMatch] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
-    """Things worth knowing that rejected nothing: invisible characters removed from free text, a file read as cp1252."""
+    """Things worth knowing that rejected nothing: invisible characters removed from free text, a file read as
+    cp1252, a former name linked to its successor."""
     rejected_cases: list[str] = field(default_factory=list)
     vocabulary_created: int = 0
     node_types: dict[str, str] = field(default_factory=dict)
@@ -128,6 +129,7 @@ class IngestReport:
             "merged": [asdict(merge) for merge in self.merged],
             "rejected_cases": sorted(set(self.rejected_cases)),
             "problems": [asdict(problem) for problem in self.problems],
+            "notices": [asdict(notice) for notice in self.notices],
         }
 
     @property

@@ -4,7 +4,8 @@ A name meets an existing node when the `Matcher` is certain (a name, label or al
 a spelling variant, the same core name, a near-identical spelling; ties decided by
 the case's context) and the report says why; otherwise it creates a node with a
 deterministic id, flagged "unconfirmed" and reported with its candidates when it
-resembles existing nodes (refused instead when `strict`). Every edge a case implies
+resembles existing nodes (refused instead when `strict`). A former name meets today's
+successor with a notice saying so. Every edge a case implies
 is asserted by the case, so ingesting a new version of the case retracts what the
 old version said.
 """
@@ -24,7 +25,10 @@ from ingest.matching import POSSIBLE, Context, Matcher, Resolution, spell
 from ingest.report import Merge, PossibleMatch, Problem, format_path
 from ingest.schema import CaseIn
 
-__all__ = ["CasePlan", "Resolver", "source_id"]
+__all__ = ["FORMER_NAME", "CasePlan", "Resolver", "source_id"]
+
+FORMER_NAME = "former-name"
+"""The code of the notice that a name in a case is a former name of a body that exists today."""
 
 INDEXED_TYPES = (NodeType.ORGANISATION, NodeType.METHOD, NodeType.TARGET_GROUP, NodeType.TOPIC, NodeType.PLACE, NodeType.NEED)
 
@@ -48,6 +52,7 @@ class CasePlan:
     merges: list[Merge] = field(default_factory=list)
     possible: list[PossibleMatch] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
 
 
 class Resolver:
@@ -95,8 +100,11 @@ class Resolver:
         base = ("cases", position)
         context = self.context(case)
 
+        def located(path: tuple[str | int, ...], code: str, message: str) -> Problem:
+            return Problem(file, format_path((*base, *path)), line_of.get((*base, *path)), code, message)
+
         def problem(path: tuple[str | int, ...], code: str, message: str) -> None:
-            plan.problems.append(Problem(file, format_path((*base, *path)), line_of.get((*base, *path)), code, message))
+            plan.problems.append(located(path, code, message))
 
         def resolve(node_type: NodeType, name: str, path: tuple[str | int, ...], props: Props) -> str | None:
             found = self.matcher.resolve(node_type, name, context)
@@ -107,6 +115,12 @@ class Resolver:
                 chosen = found.chosen
                 if chosen.reasons != ("same name",):
                     plan.merges.append(Merge(name, chosen.matched, chosen.node_id, "; ".join(chosen.reasons)))
+                if chosen.former_name is not None:
+                    message = (
+                        f"{name!r} is the former name {chosen.former_name!r}; linked to its successor today, "
+                        f"{chosen.name} ({chosen.node_id})"
+                    )
+                    plan.notices.append(located(path, FORMER_NAME, message))
                 return chosen.node_id
             if found.is_possible and self.strict:
                 problem(path, "possible-match", f"{name!r} may be {_listed(found)}; write the name as the registry does")

@@ -191,6 +191,7 @@ def ingest_documents(
     for plan in accepted:
         report.merged += plan.merges
         report.possible += plan.possible
+        report.notices += plan.notices
     _write(store, vocabulary.batch(), plans, accepted, report, written_by=written_by)
     return report
 

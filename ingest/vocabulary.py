@@ -17,9 +17,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from graph.errors import IngestError
-from graph.ids import node_id, normalise_name
+from graph.ids import fold, node_id, normalise_name
 from graph.model import COUNTRIES, LANGUAGES, ORGANISATION_TYPES, Batch, Edge, Node, NodeType, Props, RelType
-from ingest.aliases import AliasIndex
+from ingest.aliases import FORMER_NAMES, AliasIndex, former_names_of
 from ingest.readers.documents import ReadError, read_document
 from ingest.reference import ASSERTER, load_reference
 from ingest.report import format_path
@@ -152,6 +152,15 @@ def _extending(node: Node, registry: AliasIndex, nodes: dict[str, Node]) -> Node
     return node
 
 
+def _release_former_name(node: Node, registry: AliasIndex, nodes: dict[str, Node]) -> None:
+    """A body of its own ("Sund kommune", valid_to 2019) takes its name from a successor's former names."""
+    for body_id in registry.lookup(node.type, node.label)[0] - {node.id}:
+        body = nodes[body_id]
+        kept = [name for name in former_names_of(body) if fold(name) != fold(node.label)]
+        props = {key: value for key, value in body.props.items() if key != FORMER_NAMES}
+        nodes[body_id] = Node(body_id, node.type, {**props, FORMER_NAMES: kept} if kept else props)
+
+
 def _entries(folder: Path, kind: _Kind) -> list[tuple[str, BaseModel]]:
     path = folder / kind.file
     try:
@@ -251,6 +260,7 @@ def _load(folder: Path, signature: tuple[tuple[str, float, int], ...]) -> Vocabu
     for kind in KINDS:
         for where, entry in _entries(folder / "vocabulary", kind):
             node = _extending(_node(kind, entry, where), registry, nodes)
+            _release_former_name(node, registry, nodes)
             _merge(nodes, node)
             entries.append((kind, where, entry, node.id))
     index = AliasIndex(nodes.values())

@@ -116,6 +116,26 @@ def test_a_batch_reconciles_organisations_methods_and_target_groups(api: Api, sc
     assert results["q8"]["result"] == []
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Gothenburg Municipality", "organisation:goeteborg-kommun"),  # an exonym with an English type word
+        ("Uppsala Region", "organisation:region-uppsala"),
+        ("Nærøy kommune", "organisation:naeroeysund-kommune"),  # merged into Nærøysund in 2020
+        ("Farum Kommune", "organisation:furesoe-kommune"),
+        ("Region Syd", "organisation:region-syddanmark"),
+    ],
+)
+def test_english_former_and_short_names_reconcile_to_todays_body(
+    api: Api, schemas: dict[str, Draft7Validator], query: str, expected: str
+) -> None:
+    response = _reconcile(api, {"q0": {"query": query, "type": "Organisation"}})
+    assert response.status_code == 200, response.text
+    _valid(schemas["reconciliation-result-batch"], response.json())
+    (best, *_) = response.json()["q0"]["result"]
+    assert (best["id"], best["match"]) == (expected, True)
+
+
 def test_the_specification_query_examples_are_answered(api: Api, schemas: dict[str, Draft7Validator]) -> None:
     for path in _examples("reconciliation-query-batch", "valid"):
         queries = json.loads(path.read_text(encoding="utf-8"))

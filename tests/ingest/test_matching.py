@@ -9,10 +9,13 @@ import pytest
 import yaml
 
 from graph.backends.embedded import EmbeddedStore
-from graph.model import NodeType, RelType
+from graph.errors import IngestError
+from graph.model import Node, NodeType, RelType
 from ingest.matching import Context, Matcher
+from ingest.reference import load_reference
+from ingest.resolve import FORMER_NAME
 from ingest.run import ingest_records
-from ingest.vocabulary import load_vocabulary
+from ingest.vocabulary import DATA_DIR, load_vocabulary
 
 FORMS = yaml.safe_load((Path(__file__).parents[1] / "data" / "name_forms.yaml").read_text(encoding="utf-8"))["forms"]
 INNLANDET = ["Kongsvinger", "Hamar", "Lillehammer", "Gjøvik", "Ringsaker", "Løten", "Stange", "Nord-Odal",
@@ -107,7 +110,7 @@ def test_strict_refuses_a_possible_match_and_writes_nothing(store: EmbeddedStore
     [
         ("Falu kommun", "organisation:falun-kommun", None),
         ("Falun kommun", "organisation:falun-kommun", "alias 'Falun kommun'"),
-        ("Faluns kommun", "organisation:falun-kommun", "same name without kommun/kommune/stad or genitive s"),
+        ("Faluns kommun", "organisation:falun-kommun", "same name without its type words or genitive s"),
         ("Stokholms stad", "organisation:stockholm-kommun", "similar spelling"),
     ],
 )
@@ -139,3 +142,90 @@ def test_names_with_other_numbers_never_meet_by_spelling(store: EmbeddedStore) -
     assert report.ok, report.problems
     assert len({e.source for e in store.edges(RelType.PARTICIPATED_IN)}) == 3
     assert report.merged == [] and report.possible == []
+
+
+@pytest.fixture(scope="module")
+def registry() -> Matcher:
+    """The matcher over the whole vocabulary, as an ingest builds it."""
+    vocabulary = load_vocabulary()
+    return Matcher(vocabulary.nodes, vocabulary.edges)
+
+
+def _municipalities() -> list[tuple[Node, str]]:
+    """Every municipality place with the registry municipality located in it."""
+    vocabulary = load_vocabulary()
+    nodes = {node.id: node for node in vocabulary.nodes}
+    return [
+        (nodes[edge.target], edge.source)
+        for edge in vocabulary.edges
+        if edge.type is RelType.LOCATED_IN
+        and nodes[edge.source].props.get("org_type") == "municipality"
+        and "code" in nodes[edge.source].props
+        and nodes[edge.target].props.get("kind") == "municipality"
+    ]
+
+
+@pytest.mark.parametrize("form", ["City of {}", "{} Municipality", "Municipality of {}"])
+def test_english_forms_of_every_municipality_meet_it_and_no_other_body(registry: Matcher, form: str) -> None:
+    wrong, missed = [], []
+    municipalities = _municipalities()
+    assert len(municipalities) == 290 - 1 + 357 + 98  # Gotland is Region Gotland
+    for place, body in municipalities:
+        country = str(place.props["country"])
+        for name in [str(place.props["name"]), *place.props.get("aliases", [])]:  # type: ignore[misc]
+            found = registry.resolve(NodeType.ORGANISATION, form.format(name), Context(country=country))
+            chosen = found.chosen.node_id if found.chosen else None
+            if chosen not in (None, body):
+                wrong.append((form.format(name), chosen, body))
+            elif chosen is None and "(" not in name and not found.is_ambiguous:  # Våler, Herøy: two bodies
+                missed.append(form.format(name))
+    assert wrong == []
+    assert missed == []
+
+
+def test_english_names_of_county_authorities_and_reversed_regions_meet_their_body(registry: Matcher) -> None:
+    bodies = [n for n in registry.nodes.values() if n.props.get("org_type") in {"county", "region"} and "code" in n.props]
+    forms = {
+        f"{n.label.removesuffix(' fylkeskommune')} County Council": n.id
+        for n in bodies
+        if n.props["country"] == "NO"
+    } | {
+        f"{n.label.removeprefix('Region ')} Region": n.id
+        for n in bodies
+        if n.props["country"] in {"SE", "DK"} and n.label.startswith("Region ") and not n.label.endswith(" län")
+    }
+    assert len(forms) > 25
+    met = {name: registry.resolve(NodeType.ORGANISATION, name).chosen for name in forms}
+    assert {name: chosen.node_id if chosen else None for name, chosen in met.items()} == forms
+
+
+def test_a_former_name_links_the_successor_with_a_notice(store: EmbeddedStore) -> None:
+    case = _case("no-skedsmo", ["Skedsmo kommune", "Nærøy kommune"], country="NO")
+    report = ingest_records(store, [case], origin="gamle.yaml")
+    assert report.ok, report.problems
+    partners = {edge.source for edge in store.edges(RelType.PARTICIPATED_IN)}
+    assert partners == {"organisation:lillestroem-kommune", "organisation:naeroeysund-kommune"}
+    assert [key for key in report.created if key.startswith("organisation:")] == []
+    notices = [(n.path, n.code) for n in report.notices]
+    assert notices == [("cases[0].organisations[0].name", FORMER_NAME), ("cases[0].organisations[1].name", FORMER_NAME)]
+    assert "Lillestrøm kommune (organisation:lillestroem-kommune)" in report.notices[0].message
+    assert report.to_json()["notices"][1]["message"].startswith("'Nærøy kommune' is the former name")
+    assert {m.reason for m in report.merged} == {"former name 'Skedsmo kommune'", "former name 'Nærøy kommune'"}
+
+
+def test_a_bare_former_name_never_meets_the_successor(store: EmbeddedStore) -> None:
+    report = ingest_records(store, [_case("no-aker", ["Aker"], country="NO")], origin="aker.yaml")
+    assert report.ok, report.problems
+    assert {e.source for e in store.edges(RelType.PARTICIPATED_IN)} == {"organisation:aker"}
+    assert report.notices == [] and report.merged == []
+
+
+def test_a_former_name_in_use_by_another_body_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "reference"
+    folder.mkdir()
+    for path in (DATA_DIR / "reference").glob("*.csv"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    with (folder / "former_names.csv").open("a", encoding="utf-8") as handle:
+        handle.write("NO,4624,Os,2019,no-reform-2020\n")  # Hordaland's Os; Innlandet has an Os today
+    with pytest.raises(IngestError, match=r"former_names.csv: 'Os kommune' of organisation:bjoernafjorden-kommune"):
+        load_reference(folder)
