@@ -40,6 +40,7 @@ from api.schema.context import Context
 from api.schema.errors import ErrorCode
 from api.search import Search
 from api.settings import Settings, get_settings
+from api.watches import page as watch_page
 from api.watches import routes as watch_routes
 from api.watches.service import WatchService
 from api.watches.store import WatchStore
@@ -343,6 +344,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(downloads_router)
     install(app)
     app.include_router(intake.router)
+    app.include_router(watch_page.router)
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RateLimitMiddleware, settings=settings)

@@ -315,6 +315,27 @@ def _facets(store: GraphStore, filters: Filters, texts: Texts) -> Facets:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class WatchOffer:
+    """The planner page's offer to watch the problem: the form's action and token, or where to sign in first."""
+
+    action: str | None
+    csrf: str | None
+    sign_in_url: str | None
+
+
+def _watch_offer(page: Page, problem: str) -> WatchOffer | None:
+    """What the page can offer for watching `problem`: nothing without a problem or when the server runs no watches."""
+    if not problem or getattr(page.request.app.state, "watch_service", None) is None:
+        return None
+    session = session_of(page.request)
+    if session is not None:
+        return WatchOffer(f"/watches/new?lang={page.texts.lang}", session.csrf, None)
+    if _sign_in_enabled(page.request):
+        return WatchOffer(None, None, login_url(page.url("/", [("q", problem)])))
+    return None
+
+
 def _downloads(problem: str, filters: Filters, lang: str) -> tuple[tuple[str, str], ...]:
     """Links to the listed cases as CSV (`;`, for Nordic Excel) and XLSX, with the same problem and filters."""
     kind = "prior-work" if problem else "cases"
@@ -353,6 +374,7 @@ def planner_page(
         network_url=page.url("/network", [("q", problem), *filters.params()]) if hits else None,
         downloads=_downloads(problem, filters, page.texts.lang) if hits else (),
         focus_url=lambda case_id: page.url("/network", [("focus", case_id)]),
+        watch=_watch_offer(page, problem) if searched else None,
     )
 
 

@@ -146,7 +146,8 @@ def _owner(info: Info) -> str:
     require_scope(info.context, Scope.PROPOSE)
     if info.context.watches is None:
         raise WatchesOff("This server does not run watches (BEHOVSGRAF_WATCHES is off).")
-    return str(info.context.caller.key_name)
+    caller = info.context.caller
+    return str(caller.key_name if caller.key_name is not None else caller.actor)
 
 
 async def _problem_of(info: Info, data: CreateWatchInput) -> tuple[str, str | None] | WatchInputProblem:

@@ -6,19 +6,18 @@ not send them to http://127.0.0.1 (browsers do, see the chromium test).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 
 from api.settings import Settings
 from graph.backends import open_store
 from graph.model import NodeType
 from tests.api.conftest import Api, make_settings
+from tests.api.signing_in import cookie_of, provider_login, sign_in
 from tests.conftest import oidc_settings
 from tests.oidc_local import LocalOidc
 
@@ -28,37 +27,6 @@ NEED = "Foreldre trenger å vite hvem som følger opp barnet etter skolebyttet"
 @pytest.fixture
 def app(writable_dataset: Path, oidc_provider: LocalOidc, serve: Callable[[Settings], Api]) -> Api:
     return serve(make_settings(writable_dataset, oidc=oidc_settings(oidc_provider.issuer)))
-
-
-def _cookie(response: httpx.Response, name: str) -> tuple[str, str]:
-    """The value and the attributes (lowercased) of the cookie `name` the response sets."""
-    for header in response.headers.get_list("set-cookie"):
-        if header.startswith(f"{name}="):
-            value, _, attributes = header.partition(";")
-            return value.split("=", 1)[1].strip('"'), attributes.lower()
-    raise AssertionError(f"no {name} cookie in {response.headers.get_list('set-cookie')}")
-
-
-def _provider_login(client: httpx.Client, authorize_url: str, groups: list[str]) -> str:
-    """Sign in on the provider's page; the callback URL it sends the browser to."""
-    form = client.get(authorize_url)
-    assert form.status_code == 200 and 'name="username"' in form.text
-    sent = client.post(
-        authorize_url, data={"username": "saksbehandler", "claims": json.dumps({"groups": groups})}
-    )
-    assert sent.status_code == 302, sent.text
-    return sent.headers["location"]
-
-
-def _sign_in(app: Api, groups: list[str], next_path: str = "/") -> tuple[str, httpx.Response]:
-    """The session id after a full sign-in, and the callback's response."""
-    started = app.client.get(f"{app.url}/auth/login", params={"next": next_path})
-    login_id, _ = _cookie(started, "behovsgraf_login")
-    callback = _provider_login(app.client, started.headers["location"], groups)
-    finished = app.client.get(callback, headers={"Cookie": f"behovsgraf_login={login_id}"})
-    assert finished.status_code == 303, finished.text
-    session, _ = _cookie(finished, "behovsgraf_session")
-    return session, finished
 
 
 def test_login_sends_the_browser_to_the_provider_with_pkce_state_and_nonce(app: Api, oidc_provider: LocalOidc) -> None:
@@ -71,28 +39,28 @@ def test_login_sends_the_browser_to_the_provider_with_pkce_state_and_nonce(app: 
     assert params["code_challenge_method"] == "S256" and len(params["code_challenge"]) == 43
     assert len(params["state"]) >= 40 and len(params["nonce"]) >= 40
     assert params["redirect_uri"] == f"{app.url}/auth/callback"
-    _, attributes = _cookie(started, "behovsgraf_login")
+    _, attributes = cookie_of(started, "behovsgraf_login")
     assert {"httponly", "secure", "samesite=lax", "path=/auth/"} <= {part.strip() for part in attributes.split(";")}
 
 
 def test_sign_in_opens_a_session_in_a_secure_cookie_and_returns_to_the_page(app: Api) -> None:
-    session, finished = _sign_in(app, ["behovsgraf-readers"], next_path="/network?lang=en")
+    session, finished = sign_in(app, ["behovsgraf-readers"], next_path="/network?lang=en")
     assert finished.headers["location"] == "/network?lang=en"
-    _, attributes = _cookie(finished, "behovsgraf_session")
+    _, attributes = cookie_of(finished, "behovsgraf_session")
     assert {"httponly", "secure", "samesite=lax", "path=/"} <= {part.strip() for part in attributes.split(";")}
     page = app.client.get(f"{app.url}/?lang=en", headers={"Cookie": f"behovsgraf_session={session}"})
     assert "Signed in as saksbehandler" in page.text
 
 
 def test_sign_in_never_returns_to_another_site(app: Api) -> None:
-    _, finished = _sign_in(app, ["behovsgraf-readers"], next_path="https://evil.example/")
+    _, finished = sign_in(app, ["behovsgraf-readers"], next_path="https://evil.example/")
     assert finished.headers["location"] == "/"
 
 
 def test_a_callback_without_its_login_cookie_or_with_another_state_is_refused(app: Api) -> None:
     started = app.client.get(f"{app.url}/auth/login")
-    login_id, _ = _cookie(started, "behovsgraf_login")
-    callback = _provider_login(app.client, started.headers["location"], ["behovsgraf-readers"])
+    login_id, _ = cookie_of(started, "behovsgraf_login")
+    callback = provider_login(app.client, started.headers["location"], ["behovsgraf-readers"])
     assert app.client.get(callback).status_code == 400, "no login cookie: a forged or replayed callback"
     forged = re.sub(r"state=[^&]+", "state=forged", callback)
     assert app.client.get(forged, headers={"Cookie": f"behovsgraf_login={login_id}"}).status_code == 400
@@ -114,11 +82,11 @@ def _needs(writable_dataset: Path) -> list[str]:
 
 
 def test_forms_without_the_sessions_csrf_token_are_refused_and_write_nothing(app: Api, writable_dataset: Path) -> None:
-    session, _ = _sign_in(app, ["behovsgraf-intake"])
+    session, _ = sign_in(app, ["behovsgraf-intake"])
     cookie = {"Cookie": f"behovsgraf_session={session}"}
     for fields in ({"text": NEED}, {"text": NEED, "csrf": "guessed-token"}):
         assert app.client.post(f"{app.url}/needs", data=fields, headers=cookie).status_code == 403
-    other, _ = _sign_in(app, ["behovsgraf-intake"])
+    other, _ = sign_in(app, ["behovsgraf-intake"])
     another_token = {"text": NEED, "csrf": _csrf(app, other)}
     assert app.client.post(f"{app.url}/needs", data=another_token, headers=cookie).status_code == 403
     assert app.client.post(f"{app.url}/needs", data={"text": NEED, "csrf": _csrf(app, session)}).status_code == 403
@@ -129,7 +97,7 @@ def test_forms_without_the_sessions_csrf_token_are_refused_and_write_nothing(app
 
 
 def test_sign_out_ends_the_session(app: Api) -> None:
-    session, _ = _sign_in(app, ["behovsgraf-intake"])
+    session, _ = sign_in(app, ["behovsgraf-intake"])
     cookie = {"Cookie": f"behovsgraf_session={session}"}
     token = _csrf(app, session)
     assert app.client.post(f"{app.url}/auth/logout", data={"csrf": "wrong"}, headers=cookie).status_code == 403

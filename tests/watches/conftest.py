@@ -9,11 +9,10 @@ from typing import Any
 import pytest
 
 from graph.backends import open_store
-from graph.ranking.embedding import default_embedder
-from graph.ranking.worker import embed_stale, embeddable_ids, stale_work
 from graph.store import GraphStore
 from ingest.run import ingest_paths, ingest_records
 from ingest.vocabulary import DATA_DIR
+from tests.conftest import embed
 
 WATCHED_PROBLEM_SV = (
     "Många elever väljer fel program när de börjar gymnasiet och hoppar sedan av. "
@@ -49,17 +48,11 @@ UNRELATED_DA: dict[str, Any] = {
 }
 
 
-def embed_all(store: GraphStore) -> None:
-    """Give every case, need and concept its vectors, as the embedding worker does after a write."""
-    embedder = default_embedder()
-    embed_stale(store, embedder, stale_work(store, embedder.model, embeddable_ids(store)))
-
-
 def add_case(store: GraphStore, record: dict[str, Any]) -> None:
     """Ingest one case and embed it."""
     report = ingest_records(store, [record], origin="tests")
     assert report.ok, report.problems
-    embed_all(store)
+    embed(store)
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +62,7 @@ def embedded_samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with open_store(path) as store:
         report = ingest_paths(store, [DATA_DIR / "samples"])
         assert report.ok, report.problems[:3]
-        embed_all(store)
+        embed(store)
     return path
 
 
