@@ -277,15 +277,15 @@ def similar_needs(store: GraphStore, text: str, *, top: int = 10) -> list[NeedHi
     for need in needs:
         language = need.need.props.get("language")
         need_language = language if isinstance(language, str) else None
-        similarity = (
-            float(stretch(float(centred(need.vector[None, :], need_language, centres)[0] @ vector)))
-            if need.vector is not None
-            else 0.0
-        )
         need_text = str(need.need.props.get("text", ""))
         keys = {t.key for t in terms(need_text, need_language)}
         shared = [t for key, t in wanted.items() if key in keys]
         covered = sum(t.weight for t in shared) / total if total else 0.0
+        similarity = (
+            float(stretch(float(centred(need.vector[None, :], need_language, centres)[0] @ vector)))
+            if need.vector is not None
+            else covered  # until the need is embedded, its words stand in for its meaning
+        )
         score = similarity + NEED_WORD_WEIGHT * covered
         if score > 0:
             scored.append((score, need.need, tuple(t.word for t in sorted(shared, key=lambda t: -t.weight))))
