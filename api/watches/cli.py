@@ -8,6 +8,8 @@ delete watches and show their matches and deliveries. A watch made here belongs 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -40,6 +42,18 @@ def _settings() -> Settings:
 
 def _watches(path: Path | None) -> WatchStore:
     return WatchStore(path or _settings().watch_store_path)
+
+
+@contextmanager
+def _changing(key: str, watches: Path | None) -> Iterator[WatchStore]:
+    """The watch store, closed afterwards; an unknown watch `key` ends the command with exit code 2."""
+    store = _watches(watches)
+    try:
+        yield store
+    except WatchNotFound:
+        raise _missing(key) from None
+    finally:
+        store.close()
 
 
 def _missing(key: str) -> typer.Exit:
@@ -102,13 +116,8 @@ def list_(
 
 
 def _set_paused(key: str, owner: str, watches: Path | None, paused: bool) -> None:
-    store = _watches(watches)
-    try:
+    with _changing(key, watches) as store:
         store.set_paused(key, owner=owner, paused=paused)
-    except WatchNotFound:
-        raise _missing(key) from None
-    finally:
-        store.close()
     out.print(f"{'paused' if paused else 'resumed'} {key}")
 
 
@@ -127,13 +136,8 @@ def resume(key: str, owner: OwnerOption = DEFAULT_OWNER, watches: WatchesOption 
 @watch_app.command("delete")
 def delete(key: str, owner: OwnerOption = DEFAULT_OWNER, watches: WatchesOption = None) -> None:
     """Delete a watch with its matches and pending deliveries."""
-    store = _watches(watches)
-    try:
+    with _changing(key, watches) as store:
         store.delete(key, owner=owner)
-    except WatchNotFound:
-        raise _missing(key) from None
-    finally:
-        store.close()
     out.print(f"deleted {key}")
 
 
