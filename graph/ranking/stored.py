@@ -237,9 +237,10 @@ class StoredCaseSource:
         revision, cases = self.revision, self._case_count()
         rows: list[tuple[str | None, Matrix]] = []
         for language, ids in self.facets().by_language().items():
-            step = max(1, len(ids) // CENTRE_SAMPLE)
-            stored = self.store.vectors(self.embedder.model, ids[::step][:CENTRE_SAMPLE])
-            rows += [(language or None, vectors.own) for vectors in stored.values()]
+            sample = ids[::max(1, len(ids) // CENTRE_SAMPLE)][:CENTRE_SAMPLE]
+            stored = self.store.vectors(self.embedder.model, sample)
+            # in the sample's order, so that every backend sums the same floats in the same order
+            rows += [(language or None, stored[case_id].own) for case_id in sample if case_id in stored]
         found = _Centres(language_centres(rows), revision, cases, len(rows))
         with self._docs_lock:
             if self.revision == revision:
