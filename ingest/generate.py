@@ -18,9 +18,11 @@ import yaml
 from graph.model import Node, NodeType, Role
 from ingest.vocabulary import DATA_DIR, load_vocabulary
 
-__all__ = ["CASES_PER_FILE", "generate_cases", "write_generated"]
+__all__ = ["CASES_PER_FILE", "GENERATED_PREFIX", "generate_cases", "write_generated"]
 
 CASES_PER_FILE = 5000
+GENERATED_PREFIX = "gen-"
+"""Every generated case id starts with this, so generated cases are never taken for real ones."""
 
 COUNTRY_LANGUAGES = {"SE": ("sv",), "NO": ("nb", "nb", "nn"), "DK": ("da",)}
 _TEMPLATES = {
@@ -71,7 +73,7 @@ def generate_cases(
         members = {_zipf_pick(rng, organisations).label for _ in range(rng.randint(1, 4))}
         cases.append(
             {
-                "id": f"gen-{seed}-{number:07d}",
+                "id": f"{GENERATED_PREFIX}{seed}-{number:07d}",
                 "title": title[0].upper() + title[1:],
                 "language": lang,
                 "summary": summary,

@@ -13,9 +13,16 @@ shown as inferred; they are not written to the store.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import os
+import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 
@@ -27,7 +34,7 @@ from graph.ranking.reasons import Reason, ReasonKind
 from graph.ranking.signals import SignalScores
 from graph.ranking.source import CaseSource, ConceptCatalogue
 
-__all__ = ["BROADER_SHARE", "CONCEPT_SIMILARITY", "REASON_KIND", "ConceptSignal", "NameIndex", "name_index"]
+__all__ = ["BROADER_SHARE", "CONCEPT_SIMILARITY", "REASON_KIND", "ConceptSignal", "NameIndex", "cache_dir", "name_index"]
 
 CONCEPT_SIMILARITY = 0.86
 BROADER_SHARE = 0.5
@@ -69,23 +76,69 @@ class NameIndex:
 
 _INDEXES: dict[int, tuple[ConceptCatalogue, NameIndex]] = {}
 _INDEX_LOCK = threading.Lock()
+_CACHE_FORMAT = 1
+log = logging.getLogger(__name__)
 
 
-def name_index(catalogue: ConceptCatalogue) -> NameIndex:
-    """The name index of a catalogue's concepts and organisations (built once per catalogue)."""
-    with _INDEX_LOCK:
-        cached = _INDEXES.get(id(catalogue))
-        if cached is not None and cached[0] is catalogue:
-            return cached[1]
+def cache_dir() -> Path:
+    """Where derived data that is slow to make is kept between processes: `BEHOVSGRAF_CACHE_DIR`, else the user's cache."""
+    configured = os.environ.get("BEHOVSGRAF_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "behovsgraf"
+
+
+def _cache_key(names: Sequence[tuple[str, list[tuple[str, str | None]]]]) -> str:
+    """A hash of every name with its language and of the versions of the libraries that read them."""
+    versions = [metadata.version(package) for package in ("simplemma", "wordfreq", "stopwordsiso", "lingua-language-detector")]
+    text = json.dumps([_CACHE_FORMAT, versions, names], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _read_cached(path: Path) -> NameIndex | None:
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        return NameIndex({key: tuple((frozenset(words), node_id) for words, node_id in value) for key, value in rows.items()})
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _write_cached(path: Path, index: NameIndex) -> None:
+    rows = {key: [[sorted(words), node_id] for words, node_id in value] for key, value in index.by_key.items()}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as out:
+            json.dump(rows, out, ensure_ascii=False)
+        os.replace(out.name, path)
+    except OSError as exc:  # a read-only home only costs the next process the same work
+        log.info("cannot keep the name index in %s: %s", path.parent, exc)
+
+
+def _build(names: Sequence[tuple[str, list[tuple[str, str | None]]]]) -> NameIndex:
     rows: dict[str, list[tuple[frozenset[str], str]]] = {}
-    for node in (*catalogue.nodes, *catalogue.organisations):
-        for name, lang in _names(node):
+    for node_id, node_names in names:
+        for name, lang in node_names:
             found = terms(name, lang)
             if not found or sum(term.weight for term in found) < MIN_NAME_WEIGHT:
                 continue
             rarest = max(found, key=lambda term: (term.weight, term.key))
-            rows.setdefault(rarest.key, []).append((frozenset(term.key for term in found), node.id))
-    index = NameIndex({key: tuple(dict.fromkeys(value)) for key, value in rows.items()})
+            rows.setdefault(rarest.key, []).append((frozenset(term.key for term in found), node_id))
+    return NameIndex({key: tuple(dict.fromkeys(value)) for key, value in rows.items()})
+
+
+def name_index(catalogue: ConceptCatalogue) -> NameIndex:
+    """The name index of a catalogue's concepts and organisations: once per catalogue in a process, and kept in
+    `cache_dir()` for the next process (lemmatising every name in five languages takes seconds)."""
+    with _INDEX_LOCK:
+        cached = _INDEXES.get(id(catalogue))
+        if cached is not None and cached[0] is catalogue:
+            return cached[1]
+    names = [(node.id, _names(node)) for node in (*catalogue.nodes, *catalogue.organisations)]
+    path = cache_dir() / f"names-{_cache_key(names)}.json"
+    index = _read_cached(path)
+    if index is None:
+        index = _build(names)
+        _write_cached(path, index)
     with _INDEX_LOCK:
         _INDEXES[id(catalogue)] = (catalogue, index)
     return index
