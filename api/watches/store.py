@@ -24,6 +24,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from graph.errors import StoreUnavailable
+
 __all__ = ["Delivery", "Match", "Sensitivity", "Watch", "WatchNotFound", "WatchStore", "match_id"]
 
 _SCHEMA = """
@@ -141,34 +143,47 @@ class WatchStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA)
+        self._opened: sqlite3.Connection | None = None
+
+    def _db(self) -> sqlite3.Connection:
+        """The database, opened on first use (and tried again on the next use while it cannot be opened)."""
+        if self._opened is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+                db.row_factory = sqlite3.Row
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=FULL")
+                db.execute("PRAGMA foreign_keys=ON")
+                db.executescript(_SCHEMA)
+            except (OSError, sqlite3.Error) as exc:
+                raise StoreUnavailable(f"the watch store {self.path.name} cannot be opened: {exc}") from exc
+            self._opened = db
+        return self._opened
 
     def close(self) -> None:
         """Close the database; safe to call twice."""
         with self._lock:
-            self._db.close()
+            if self._opened is not None:
+                self._opened.close()
+                self._opened = None
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            db = self._db()
+            db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
+                yield db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            db.execute("COMMIT")
 
     def _rows(self, sql: str, *args: Any) -> list[sqlite3.Row]:
         with self._lock:
-            return self._db.execute(sql, args).fetchall()
+            return self._db().execute(sql, args).fetchall()
 
     # watches
 
