@@ -10,7 +10,6 @@ from functools import partial
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from api.schema.errors import ErrorCodes, TokenLimit, is_unexpected
@@ -41,6 +40,16 @@ class BehovsgrafSchema(strawberry.Schema):
                 )
 
 
+@strawberry.type(name="Query", description=Query.__strawberry_definition__.description)
+class RootQuery(Query, WatchQuery):
+    """The graph's read side with the caller's watches."""
+
+
+@strawberry.type(name="Mutation", description=Mutation.__strawberry_definition__.description)
+class RootMutation(Mutation, WatchMutation):
+    """The graph's write side with the watch mutations."""
+
+
 def build_schema(settings: Settings) -> BehovsgrafSchema:
     """The schema with error codes, masking, the token limit and the shape limits of `settings`."""
     limits = QueryLimits(
@@ -52,8 +61,8 @@ def build_schema(settings: Settings) -> BehovsgrafSchema:
         max_page=settings.max_page_size,
     )
     return BehovsgrafSchema(
-        query=merge_types("Query", (Query, WatchQuery)),
-        mutation=merge_types("Mutation", (Mutation, WatchMutation)),
+        query=RootQuery,
+        mutation=RootMutation,
         subscription=WatchSubscription,
         extensions=[ErrorCodes, partial(TokenLimit, settings.max_query_tokens), partial(OffLoopValidation, limits)],
     )

@@ -164,7 +164,7 @@ async def _problem_of(info: Info, data: CreateWatchInput) -> tuple[str, str | No
     return text, None
 
 
-@strawberry.type
+@strawberry.type(description="Your watches.")
 class WatchQuery:
     """Watch fields of the root query."""
 
@@ -176,12 +176,16 @@ class WatchQuery:
         return [WatchView.of(watch, service.watches.matches(watch.id, limit=10)) for watch in found]
 
 
-@strawberry.type
+@strawberry.type(description="Create, pause and delete your watches.")
 class WatchMutation:
     """Watch mutations; they need an API key with propose scope."""
 
     @strawberry.mutation(description="Watch a problem or a need: later cases that match it are reported.")
-    async def create_watch(self, info: Info, input: CreateWatchInput) -> CreateWatchPayload:  # noqa: A002
+    async def create_watch(
+        self,
+        info: Info,
+        input: Annotated[CreateWatchInput, strawberry.argument(description="The problem or need, sensitivity and webhook.")],  # noqa: A002
+    ) -> CreateWatchPayload:
         owner = _owner(info)
         watches = info.context.watches.watches
         problem = await _problem_of(info, input)
@@ -208,7 +212,12 @@ class WatchMutation:
         return CreateWatchSuccess(watch=WatchView.of(watch, []), webhook_secret=watch.webhook_secret)
 
     @strawberry.mutation(description="Pause (or resume, with paused: false) one of your watches.")
-    async def pause_watch(self, info: Info, key: str, paused: bool = True) -> WatchView:
+    async def pause_watch(
+        self,
+        info: Info,
+        key: Annotated[str, strawberry.argument(description="The watch's key, as `createWatch` gave it.")],
+        paused: Annotated[bool, strawberry.argument(description="True pauses, false resumes.")] = True,
+    ) -> WatchView:
         owner = _owner(info)
         watches = info.context.watches.watches
         try:
@@ -218,7 +227,9 @@ class WatchMutation:
         return WatchView.of(watch, watches.matches(watch.id, limit=10))
 
     @strawberry.mutation(description="Delete one of your watches with its matches and pending deliveries.")
-    async def delete_watch(self, info: Info, key: str) -> str:
+    async def delete_watch(
+        self, info: Info, key: Annotated[str, strawberry.argument(description="The watch's key.")]
+    ) -> str:
         owner = _owner(info)
         watches = info.context.watches.watches
         try:
@@ -228,12 +239,14 @@ class WatchMutation:
         return key
 
 
-@strawberry.type
+@strawberry.type(description="Live events: the matches of your watches as they are found.")
 class WatchSubscription:
     """Live updates over graphql-transport-ws."""
 
     @strawberry.subscription(description="Each new match of one of your watches, as it is found.")
-    async def watch_matches(self, info: Info, key: str) -> AsyncGenerator[WatchMatch, None]:
+    async def watch_matches(
+        self, info: Info, key: Annotated[str, strawberry.argument(description="The key of one of your watches.")]
+    ) -> AsyncGenerator[WatchMatch, None]:
         owner = _owner(info)
         service = info.context.watches
         try:
