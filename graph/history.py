@@ -12,7 +12,7 @@ Examples
 --------
 >>> run = Run(3, "2026-12-01T22:15:00Z", "cli", (), {"updated": 1}, None, False)
 >>> change = NodeChange("se-x", NodeType.CASE, {"title": "Old", "year": 2019}, {"title": "New", "year": 2019})
->>> batch = revert_batch(RunRecord(run, (change,), ()), later_nodes={}, later_edges={}, origin=Origin("cli"))
+>>> batch = revert_batch(RunRecord(run, (change,), ()), later_nodes={}, later_edges={}, absent=set(), origin=Origin("cli"))
 >>> batch.nodes[0].props, sorted(batch.replace_props), batch.origin.reverts
 ({'title': 'Old', 'year': 2019}, ['se-x'], 3)
 >>> [(d.key, d.before, d.after) for d in differences(change.before, change.after)]
@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 
 from graph.errors import Conflict
@@ -36,12 +36,12 @@ __all__ = [
     "NodeChange",
     "NodeHistory",
     "RevertRefused",
+    "RevertScope",
     "Run",
     "RunRecord",
     "decode_props",
     "decode_sources",
     "differences",
-    "later_scope",
     "encode_props",
     "encode_sources",
     "node_history",
@@ -141,7 +141,7 @@ def differences(before: Props | None, after: Props | None) -> list[Difference]:
     return [
         Difference(key, old.get(key), new.get(key))
         for key in sorted(old.keys() | new.keys())
-        if old.get(key) != new.get(key) or (key in old) != (key in new)
+        if old.get(key) != new.get(key)
     ]
 
 
@@ -207,13 +207,18 @@ def record_of(
     edges = [
         EdgeChange(key, edges_before.get(key), edges_after.get(key))
         for key in sorted(edges_before.keys() | edges_after.keys())
-        if edges_before.get(key) != edges_after.get(key) or (key in edges_before) != (key in edges_after)
+        if edges_before.get(key) != edges_after.get(key)
     ]
     return RunRecord(run, tuple(nodes), tuple(edges))
 
 
 def revert_batch(
-    record: RunRecord, *, later_nodes: Mapping[str, int], later_edges: Mapping[EdgeKey, int], origin: Origin
+    record: RunRecord,
+    *,
+    later_nodes: Mapping[str, int],
+    later_edges: Mapping[EdgeKey, int],
+    absent: Set[str],
+    origin: Origin,
 ) -> Batch:
     """The batch that undoes a run exactly, read in the transaction that writes it.
 
@@ -225,15 +230,18 @@ def revert_batch(
         For each node the run changed, the first later run that changed it too.
     later_edges
         For each edge the run changed, and each edge touching a node it created, the
-        first later run that changed that edge (see `later_scope`).
+        first later run that changed that edge (see `RevertScope`).
+    absent
+        The nodes among `RevertScope.ends` that no longer exist.
     origin
         Who reverts; the batch's origin names the run it reverts.
 
     Raises
     ------
     RevertRefused
-        The run replaced the whole graph, or a later run changed one of its nodes or
-        edges (or an edge of a node it created); the message names the node.
+        The run replaced the whole graph, a later run changed one of its nodes or
+        edges (or an edge of a node it created), or a node an edge it retracted
+        needs is gone; the message names the node.
     """
     run_id = record.run.id
     if record.run.is_replace:
@@ -246,26 +254,52 @@ def revert_batch(
         key, later = min(later_edges.items())
         node_id = next((end for end in (key[0], key[2]) if end in created), key[0])
         raise RevertRefused(_changed_later(run_id, later, node_id, key), node_id=node_id)
+    if absent:
+        node_id = min(absent)
+        raise RevertRefused(
+            f"run {run_id} cannot be reverted: node {node_id}, which an edge it retracted joins, was removed later",
+            node_id=node_id,
+        )
     restored = [change for change in record.nodes if change.before is not None]
     return Batch(
         nodes=tuple(Node(change.node_id, change.node_type, dict(change.before or {})) for change in restored),
-        edges=tuple(Edge(e.key[0], RelType(e.key[1]), e.key[2], e.key[3], dict(e.before)) for e in record.edges if e.before is not None),
+        edges=tuple(
+            Edge(source, RelType(rel), target, asserter, dict(change.before))
+            for change in record.edges
+            if change.before is not None
+            for source, rel, target, asserter in (change.key,)
+        ),
         replace_props=frozenset(change.node_id for change in restored),
         remove_nodes=frozenset(created),
-        remove_edges=frozenset(
-            e.key for e in record.edges if e.before is None and not created & set(e.ends)
-        ),
+        remove_edges=frozenset(e.key for e in record.edges if e.before is None and not created & set(e.ends)),
         origin=Origin(origin.actor, origin.sources, reverts=run_id),
     )
 
 
-def later_scope(record: RunRecord) -> tuple[set[str], set[str], set[EdgeKey]]:
-    """What a backend looks up before a revert: the run's node ids, the ids it created, and its edge keys."""
-    return (
-        {change.node_id for change in record.nodes},
-        {change.node_id for change in record.nodes if change.before is None},
-        {change.key for change in record.edges},
-    )
+@dataclass(frozen=True, slots=True)
+class RevertScope:
+    """What a backend reads, in the revert's transaction, before `revert_batch`.
+
+    The later changes of `node_ids` (the run's nodes), those of `edge_keys` (its
+    edges) and of edges touching `created` (the nodes it created), and which of
+    `ends` (nodes its restored edges need that the revert does not restore) are gone.
+    """
+
+    node_ids: frozenset[str]
+    created: frozenset[str]
+    edge_keys: frozenset[EdgeKey]
+    ends: frozenset[str]
+
+    @classmethod
+    def of(cls, record: RunRecord) -> RevertScope:
+        """The scope of reverting `record`."""
+        restored = {change.node_id for change in record.nodes if change.before is not None}
+        return cls(
+            node_ids=frozenset(change.node_id for change in record.nodes),
+            created=frozenset(change.node_id for change in record.nodes if change.before is None),
+            edge_keys=frozenset(change.key for change in record.edges),
+            ends=frozenset(end for change in record.edges if change.before is not None for end in change.ends) - restored,
+        )
 
 
 def _changed_later(run_id: int, later: int, node_id: str, key: EdgeKey | None = None) -> str:

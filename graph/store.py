@@ -389,10 +389,10 @@ def _check_removals(batch: Batch, stored: Mapping[str, Node]) -> None:
     for node_id in sorted(batch.remove_nodes):
         if node_id not in stored:
             raise NodeNotFound(node_id)
-    both = batch.remove_nodes & {node.id for node in batch.nodes}
-    both |= batch.remove_edges & {edge.key for edge in batch.edges}
-    if both:
-        raise Conflict(f"the batch both removes and writes {sorted(map(str, both))[0]}")
+    nodes = batch.remove_nodes & {node.id for node in batch.nodes}
+    edges = batch.remove_edges & {edge.key for edge in batch.edges}
+    if nodes or edges:
+        raise Conflict(f"the batch both removes and writes {min(nodes) if nodes else min(edges)}")
 
 
 def has_props(props: Mapping[str, PropValue], wanted: Mapping[str, PropValue]) -> bool:

@@ -56,13 +56,13 @@ from graph.history import (
     EdgeChange,
     NodeChange,
     NodeHistory,
+    RevertScope,
     Run,
     RunRecord,
     decode_props,
     decode_sources,
     encode_props,
     encode_sources,
-    later_scope,
     node_history,
     record_of,
     revert_batch,
@@ -425,16 +425,21 @@ class EmbeddedStore(OpensAsContext):
                 record = self._record(db, run_id)
                 if record is None:
                     raise NodeNotFound(f"run {run_id}")
-                node_ids, created, keys = later_scope(record)
+                scope = RevertScope.of(record)
                 later_nodes = dict(
                     db.execute(
                         "SELECT node_id, min(run) FROM run_nodes WHERE run > ? "
                         "AND node_id IN (SELECT value FROM json_each(?)) GROUP BY node_id",
-                        (run_id, json.dumps(sorted(node_ids))),
+                        (run_id, json.dumps(sorted(scope.node_ids))),
                     ).fetchall()
                 )
-                later_edges = self._later_edges(db, run_id, created, keys)
-                batch = revert_batch(record, later_nodes=later_nodes, later_edges=later_edges, origin=origin)
+                batch = revert_batch(
+                    record,
+                    later_nodes=later_nodes,
+                    later_edges=self._later_edges(db, run_id, scope.created, scope.edge_keys),
+                    absent={end for end in scope.ends if end not in graph},
+                    origin=origin,
+                )
                 plan, deleted = self._write(graph, revision, batch)
             self._apply(batch, plan, deleted - {edge.key for edge in plan.edges})
             self._revision = revision

@@ -63,13 +63,13 @@ from graph.history import (
     EdgeChange,
     NodeChange,
     NodeHistory,
+    RevertScope,
     Run,
     RunRecord,
     decode_props,
     decode_sources,
     encode_props,
     encode_sources,
-    later_scope,
     node_history,
     record_of,
     revert_batch,
@@ -554,13 +554,16 @@ class Neo4jStore(OpensAsContext):
         record = self._record(tx, run_id)
         if record is None:
             raise NodeNotFound(f"run {run_id}")
-        node_ids, created, keys = later_scope(record)
-        later_nodes = {row["id"]: row["later"] for row in tx.run(_LATER_NODES, ids=sorted(node_ids), run=run_id)}
+        scope = RevertScope.of(record)
+        later_nodes = {row["id"]: row["later"] for row in tx.run(_LATER_NODES, ids=sorted(scope.node_ids), run=run_id)}
         later_edges = {
             _key(row["key"]): row["later"]
-            for row in tx.run(_LATER_EDGES, created=sorted(created), keys=sorted(map(list, keys)), run=run_id)
+            for row in tx.run(
+                _LATER_EDGES, created=sorted(scope.created), keys=sorted(map(list, scope.edge_keys)), run=run_id
+            )
         }
-        batch = revert_batch(record, later_nodes=later_nodes, later_edges=later_edges, origin=origin)
+        absent = scope.ends - self._stored_nodes(tx, sorted(scope.ends)).keys()
+        batch = revert_batch(record, later_nodes=later_nodes, later_edges=later_edges, absent=absent, origin=origin)
         return self._write_batch(tx, revision, batch)
 
     def _write_batch(self, tx: ManagedTransaction, revision: int, batch: Batch) -> UpsertResult:
@@ -578,8 +581,8 @@ class Neo4jStore(OpensAsContext):
             retracted_count = sum(_count(tx.run(_COUNTS))["edge"].values())
         else:
             for query, name, values in self._removals(batch, _RETRACTED_ROWS, _EXACT_ROWS, _TOUCHING_ROWS):
-                rows = tx.run(query, {name: values})
-                deleted.update((_key(row["key"]), _model_props(row["props"], "asserted_by")) for row in rows)
+                found = tx.run(query, {name: values})
+                deleted.update((_key(row["key"]), _model_props(row["props"], "asserted_by")) for row in found)
             retracted_count = len(deleted)
         plan = plan_upsert(batch, stored, existing_edges=existing, edges_retracted=retracted_count)
         plan.result.run = revision

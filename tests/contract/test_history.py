@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from graph.algorithms.merge import merge_nodes
 from graph.errors import NodeNotFound
 from graph.exchange import export_graph, import_graph
 from graph.history import NodeHistory, RevertRefused, differences
 from graph.model import Batch, Edge, Node, NodeType, Origin, RelType, SourceFile
 from graph.store import GraphStore
 from ingest.run import ingest_paths
-from tests.contract.test_store_contract import CASE, INTERVIEWS, seed, snapshot
+from tests.contract.test_store_contract import BORLANGE, CASE, INTERVIEWS, OTHER_CASE, seed, snapshot
 
 VERSIONS = (
     """\
@@ -180,6 +181,34 @@ def test_reverting_a_run_that_created_a_node_later_linked_names_that_node(store:
     store.upsert(Batch(edges=(Edge(CASE, RelType.ABOUT, "topic:education", CASE),)))
     with pytest.raises(RevertRefused, match="topic:education"):
         store.revert(created.run, origin=Origin("cli"))
+
+
+def test_reverting_a_run_whose_retracted_edge_lost_an_end_later_names_that_node(store: GraphStore) -> None:
+    seed(store)
+    retracted = store.upsert(Batch(retract=frozenset({CASE})))
+    store.delete(INTERVIEWS)
+    before = snapshot(store)
+    with pytest.raises(RevertRefused, match=f"node {INTERVIEWS}, which an edge it retracted joins, was removed later"):
+        store.revert(retracted.run, origin=Origin("cli"))
+    assert snapshot(store) == before
+
+
+def test_a_merge_is_one_run_that_revert_undoes(store: GraphStore) -> None:
+    seed(store)
+    other = "organisation:borlange-kommun-2"
+    store.upsert(
+        Batch(
+            nodes=(Node(other, NodeType.ORGANISATION, {"name": "Borlänge kommun (old)"}),),
+            edges=(Edge(other, RelType.PARTICIPATED_IN, OTHER_CASE, OTHER_CASE, {"role": "partner"}),),
+        )
+    )
+    before, revision = snapshot(store), store.revision()
+    merge_nodes(store, BORLANGE, other, origin=Origin("person:curator"))
+    assert store.revision() == revision + 1 and store.get(other) is None
+    (merged,) = history_since(store, other, revision)
+    assert merged.node is not None and merged.node.after is None and merged.run.actor == "person:curator"
+    store.revert(merged.run.id, origin=Origin("cli"))
+    assert snapshot(store) == before
 
 
 def test_history_is_durable_and_outlives_the_node(open_at: Callable[[], GraphStore]) -> None:
