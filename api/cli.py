@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from api.console import Step
     from api.settings import Settings
     from graph.ranking import PriorWork
+    from graph.model import Origin
     from graph.ranking.evaluation import Query
     from graph.store import GraphStore
     from visualisation.tables import Table as SheetTable
@@ -51,6 +52,14 @@ _STORE_DEFAULT = "BEHOVSGRAF_STORE or data/behovsgraf.db"
 StoreOption = Annotated[
     str | None,
     typer.Option("--store", metavar="PATH|URL", help="Embedded store path or Neo4j URL.", show_default=_STORE_DEFAULT),
+]
+
+BackupOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--backup-to", metavar="PATH", show_default="BEHOVSGRAF_BACKUP_DIR or data/backups",
+        help="Folder or file for the backup taken before the graph is replaced or reverted.",
+    ),
 ]
 
 
@@ -443,6 +452,59 @@ def show(
 
 
 @app.command()
+def history(
+    node_id: Annotated[str, typer.Argument(metavar="ID", help="A case id or any node id.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the history as JSON.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """List the runs that changed a node or its edges, newest first, with the differences."""
+    from dataclasses import asdict
+
+    from api.console import print_history
+
+    with _store(store, create=False) as graph:
+        entries = graph.history(node_id)
+    if not entries:
+        raise _Failure(f"no run changed a node with id {node_id!r}", ExitCode.REJECTED)
+    if as_json:
+        sys.stdout.write(json.dumps([asdict(entry) for entry in entries], ensure_ascii=False, indent=1) + "\n")
+        return
+    print_history(entries)
+
+
+@app.command()
+def revert(
+    run_id: Annotated[int, typer.Argument(metavar="RUN", help="The run to undo (see `behovsgraf history`).", show_default=False)],
+    backup_to: BackupOption = None,
+    embed: Annotated[
+        bool, typer.Option("--embed/--no-embed", help="Embed the restored texts after the write (else the server or `reindex` does).")
+    ] = True,
+    store: StoreOption = None,
+) -> None:
+    """Undo one run exactly, in one transaction, after a backup; refused when a later run changed the same node."""
+    from api.console import err, out, run_summary
+    from graph.history import RevertRefused
+    from graph.model import Origin
+
+    with _store(store, create=False) as graph:
+        record = graph.run(run_id)
+        if record is None:
+            raise _Failure(f"no run {run_id} (behovsgraf history ID lists the runs of a node)", ExitCode.REJECTED)
+        saved = _backup(graph, backup_to)
+        err.print(f"backed up the current graph to {saved}", highlight=False, markup=False)
+        try:
+            result = graph.revert(run_id, origin=Origin("cli"))
+        except RevertRefused as exc:
+            raise _Failure(f"refused, nothing was changed: {exc}", ExitCode.REJECTED) from exc
+        reverted = graph.run(result.run)
+        if embed:
+            _embed(graph)
+    out.print(f"reverted run {run_id}", markup=False, highlight=False)
+    if reverted is not None:
+        out.print(run_summary(reverted.run), markup=False, highlight=False)
+
+
+@app.command()
 def stats(store: StoreOption = None) -> None:
     """Count nodes and relationships by type."""
     from rich.table import Table
@@ -496,10 +558,11 @@ def merge(
     """Move every edge and name of OTHER onto KEEP and remove OTHER; links to OTHER then show KEEP."""
     from api.console import out
     from graph.algorithms.merge import merge_nodes
+    from graph.model import Origin
 
     with _store(store, create=False) as graph:
         try:
-            result = merge_nodes(graph, keep, other, protected=_vocabulary_ids())
+            result = merge_nodes(graph, keep, other, protected=_vocabulary_ids(), origin=Origin("cli"))
         except NodeNotFound as exc:
             raise _Failure(str(exc), ExitCode.REJECTED) from exc
         except Conflict as exc:
@@ -560,8 +623,10 @@ def _backup(graph: GraphStore, destination: Path | None) -> Path:
     return backup_store(graph, destination or Path(_settings().backup_dir))
 
 
-def _replace_graph(graph: GraphStore, data: object, step: Step, backup_to: Path | None) -> tuple[int, int]:
-    """Back up a non-empty graph, then replace it with an export; (nodes, relationships) written."""
+def _replace_graph(
+    graph: GraphStore, data: object, step: Step, backup_to: Path | None, origin: Origin
+) -> tuple[int, int]:
+    """Back up a non-empty graph, then replace it with an export (a run by `origin`); (nodes, relationships) written."""
     from api.console import err
     from graph.exchange import import_graph
 
@@ -572,7 +637,7 @@ def _replace_graph(graph: GraphStore, data: object, step: Step, backup_to: Path 
         err.print(f"backed up the current graph ({before} nodes) to {saved}", highlight=False, markup=False)
     step("writing", 0, None)
     try:
-        result = import_graph(graph, data)
+        result = import_graph(graph, data, origin=origin)
     except (IngestError, Conflict) as exc:
         raise _Failure(f"rejected: {exc}; the store was not changed", ExitCode.REJECTED) from exc
     return len(result.created) + len(result.updated) + len(result.unchanged), result.edges_added
@@ -586,24 +651,22 @@ def import_(
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace a store that already holds a graph (a backup is kept first).")
     ] = False,
-    backup_to: Annotated[
-        Path | None,
-        typer.Option(
-            "--backup-to", metavar="PATH", show_default="BEHOVSGRAF_BACKUP_DIR or data/backups",
-            help="Folder or file for the backup taken before a replace.",
-        ),
-    ] = None,
+    backup_to: BackupOption = None,
     store: StoreOption = None,
 ) -> None:
     """Load an export into an empty store, or replace a graph with --replace (one transaction)."""
+    import hashlib
+
     from api.console import out, progress
+    from graph.model import Origin, SourceFile
     from api.json_input import JsonInputError, parse_json
 
     from graph.exchange import check_export
     from graph.jsonld import from_jsonld
 
     try:
-        data = parse_json(file.read_bytes())
+        content = file.read_bytes()
+        data = parse_json(content)
     except (OSError, JsonInputError) as exc:
         raise _Failure(f"{file}: cannot read the export: {exc}", ExitCode.REJECTED) from exc
     try:
@@ -617,7 +680,8 @@ def import_(
         held = graph.stats().node_total
         if held and not replace:
             raise _Failure(f"{location} already holds {held} nodes; add --replace to replace them (a backup is kept)")
-        nodes, relationships = _replace_graph(graph, data, step, backup_to)
+        origin = Origin("cli", (SourceFile(str(file), hashlib.sha256(content).hexdigest()),))
+        nodes, relationships = _replace_graph(graph, data, step, backup_to, origin)
     out.print(f"imported {nodes} nodes and {relationships} relationships")
 
 
@@ -644,6 +708,7 @@ def sync(
 ) -> None:
     """Copy a whole graph from one store to another (embedded to Neo4j and back); the target is replaced after a backup."""
     from api.console import out, progress
+    from graph.model import Origin
     from graph.exchange import copy_vectors, export_graph
     from graph.ranking.embedding import default_embedder
     from graph.ranking.source import query_model
@@ -651,7 +716,7 @@ def sync(
     with _store(source, create=False) as origin, _store(target, create=True) as destination, progress() as step:
         step("reading the source", 0, None)
         data = export_graph(origin)
-        nodes, relationships = _replace_graph(destination, data, step, None)
+        nodes, relationships = _replace_graph(destination, data, step, None, Origin("cli"))
         step("copying the vectors", 0, None)
         model = default_embedder().model
         vectors = copy_vectors(origin, destination, [model, query_model(model)])

@@ -16,10 +16,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
+from graph.history import EdgeChange, NodeHistory, Run, differences
 from ingest.report import IngestReport
 from ingest.schema import HIDDEN_STRIPPED
 
-__all__ = ["UNITS", "Step", "err", "out", "print_ingest_report", "progress"]
+__all__ = ["UNITS", "Step", "err", "out", "print_history", "print_ingest_report", "progress", "run_summary"]
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -95,3 +96,43 @@ def print_ingest_report(report: IngestReport, *, partial: bool, verbose: bool) -
     if report.problems and not report.written:
         hint = "" if partial else " (use --partial to load the valid cases)"
         err.print(f"{len(report.problems)} problem(s): nothing was written{hint}", highlight=False)
+
+
+def run_summary(run: Run) -> str:
+    """One line about a run: id, when, who, what it reverts, counts that are not zero, and its files."""
+    counts = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in run.counts.items() if count)
+    parts = [f"run {run.id}", run.at, run.actor]
+    if run.reverts is not None:
+        parts.append(f"reverts run {run.reverts}")
+    if run.is_replace:
+        parts.append("replaced the whole graph")
+    parts.append(counts or "no changes")
+    parts += [f"{source.path} (sha256 {source.sha256[:12]})" for source in run.sources]
+    return "  ".join(parts)
+
+
+def _shown(value: object) -> str:
+    return "(none)" if value is None else ", ".join(value) if isinstance(value, list) else repr(value)
+
+
+def _edge_line(change: EdgeChange) -> str:
+    source, rel, target, asserter = change.key
+    mark = "+" if change.before is None else "-" if change.after is None else "~"
+    line = f"  {mark} {source} -{rel}-> {target} (asserted by {asserter})"
+    details = [f"{d.key}: {_shown(d.before)} -> {_shown(d.after)}" for d in differences(change.before, change.after)]
+    return line + (f"  {'; '.join(details)}" if details and mark == "~" else "")
+
+
+def print_history(entries: list[NodeHistory]) -> None:
+    """A node's history, newest run first: each run, then the property differences and the edge changes."""
+    for entry in entries:
+        out.print(Text(run_summary(entry.run), style="bold"), highlight=False)
+        node = entry.node
+        if node is not None and node.before is None:
+            out.print("  created", highlight=False)
+        elif node is not None and node.after is None:
+            out.print("  removed", highlight=False)
+        for difference in differences(node.before, node.after) if node is not None else ():
+            out.print(f"  {difference.key}: {_shown(difference.before)} -> {_shown(difference.after)}", markup=False, highlight=False)
+        for change in entry.edges:
+            out.print(_edge_line(change), markup=False, highlight=False)

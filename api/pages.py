@@ -38,6 +38,7 @@ from graph.model import STATUSES, Node, NodeType, RelType
 from graph.store import GraphStore
 from visualisation.details import case_details, node_details
 from visualisation.hits import describe_hits
+from visualisation.history import case_history
 from visualisation.i18n import UI_LANGUAGES, Texts, choose_language
 from visualisation.layout import Account, Chrome, Controls, render_page
 from visualisation.network import NODE_STYLES, NetworkView, build_view
@@ -402,6 +403,7 @@ def case_page(case_id: str, page: PageDep, store: StoreDep) -> Response:
         "case.html",
         current="search",
         case=case_details(store, case, texts=page.texts, node_url=page.node_url),
+        history=case_history(store, case.id, texts=page.texts),
         view=view,
         network_url=page.url("/network", [("focus", case.id)]),
     )

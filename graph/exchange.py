@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
@@ -27,7 +28,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from graph.errors import Conflict, IngestError
-from graph.model import Batch, Edge, Node, NodeType, Props, RelType
+from graph.model import Batch, Edge, Node, NodeType, Origin, Props, RelType
 from graph.store import GraphStore, UpsertResult, check_props
 
 __all__ = [
@@ -71,15 +72,15 @@ def export_of(nodes: Iterable[Node], edges: Iterable[Edge]) -> dict[str, Any]:
     }
 
 
-def import_graph(store: GraphStore, data: Any) -> UpsertResult:
-    """Replace the store's whole graph with an export, in one transaction.
+def import_graph(store: GraphStore, data: Any, *, origin: Origin | None = None) -> UpsertResult:
+    """Replace the store's whole graph with an export, in one transaction (one run by `origin`).
 
     Every node and edge is checked first (`check_export`); nothing is written when
     one is malformed or the edges break the model.
     """
     batch = check_export(data)
     try:
-        return store.upsert(batch)
+        return store.upsert(dataclasses.replace(batch, origin=origin or Origin()))
     except Conflict as exc:
         raise IngestError(f"the export breaks the model: {exc}") from exc
 

@@ -33,11 +33,13 @@ __all__ = [
     "EdgeKey",
     "Node",
     "NodeType",
+    "Origin",
     "PropValue",
     "Props",
     "RelType",
     "Role",
     "RelatedKind",
+    "SourceFile",
     "RELATIONSHIP_ENDS",
     "role_rank",
 ]
@@ -231,14 +233,37 @@ class Edge:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file a write was read from, with the SHA-256 of its bytes (hex)."""
+
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Who made a write and from what: kept with the run the write becomes (see `graph.history`).
+
+    `actor` is an API key (`key:<name>`), a person (`person:<name>`) or `cli`;
+    `reverts` names the run a revert undoes.
+    """
+
+    actor: str = "unknown"
+    sources: tuple[SourceFile, ...] = ()
+    reverts: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Batch:
-    """One atomic write: retract the edges of some asserters, then upsert nodes and edges.
+    """One atomic write: remove and retract edges and nodes, then upsert nodes and edges.
 
     Node properties are merged into existing ones (missing keys are kept), except
     for the nodes named in `replace_props`, whose properties are replaced (a case
-    re-ingested without its summary loses the summary). Edges must join nodes that
-    exist after the batch. With `replace_all` the graph is emptied first, in the
-    same transaction (used by import and sync).
+    re-ingested without its summary loses the summary). `retract` deletes every edge
+    of some asserters, `remove_edges` exact edges, `remove_nodes` nodes with every
+    edge touching them. Edges must join nodes that exist after the batch. With
+    `replace_all` the graph is emptied first, in the same transaction (used by
+    import and sync). `origin` says who wrote the batch and from which files.
     """
 
     nodes: tuple[Node, ...] = ()
@@ -246,6 +271,9 @@ class Batch:
     retract: frozenset[str] = frozenset()
     replace_all: bool = False
     replace_props: frozenset[str] = frozenset()
+    remove_nodes: frozenset[str] = frozenset()
+    remove_edges: frozenset[EdgeKey] = frozenset()
+    origin: Origin = field(default_factory=Origin)
 
     def __len__(self) -> int:
         return len(self.nodes) + len(self.edges)

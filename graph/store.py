@@ -16,8 +16,9 @@ from typing import Protocol, Self, runtime_checkable
 import numpy as np
 
 from graph.changes import CHANGE_LOG_LIMIT, ChangeSet
-from graph.errors import Conflict
-from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, EdgeKey, Node, NodeType, Props, PropValue, RelType
+from graph.errors import Conflict, NodeNotFound
+from graph.history import NodeHistory, RunRecord
+from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, EdgeKey, Node, NodeType, Origin, Props, PropValue, RelType
 from graph.properties import property_problem
 from graph.vectors import StoredVectors
 
@@ -52,13 +53,26 @@ MAX_QUERY_WORDS = 64
 
 @dataclass(slots=True)
 class UpsertResult:
-    """What one `GraphStore.upsert` changed, node ids grouped by outcome."""
+    """What one `GraphStore.upsert` changed, node ids grouped by outcome, and the run it became."""
 
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     edges_added: int = 0
     edges_removed: int = 0
+    removed: list[str] = field(default_factory=list)
+    run: int = 0
+
+    def counts(self) -> dict[str, int]:
+        """The counts a run keeps (see `graph.history.Run`)."""
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "removed": len(self.removed),
+            "edges_added": self.edges_added,
+            "edges_removed": self.edges_removed,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +117,23 @@ class GraphStore(Protocol):
     ) -> None: ...
 
     def upsert(self, batch: Batch) -> UpsertResult:
-        """Write the batch all or nothing; raise `Conflict` when it breaks the model."""
+        """Write the batch all or nothing, recorded as one run; raise `Conflict` when it breaks the model."""
+        ...
+
+    def run(self, run_id: int) -> RunRecord | None:
+        """The run with this id and every change it made, or None."""
+        ...
+
+    def history(self, node_id: str) -> list[NodeHistory]:
+        """The runs that changed the node or an edge touching it, newest first (also after it was removed)."""
+        ...
+
+    def revert(self, run_id: int, *, origin: Origin) -> UpsertResult:
+        """Undo one run exactly, in one transaction that is itself recorded as a run.
+
+        Raises `NodeNotFound` for an unknown run and `RevertRefused` when a later run
+        changed one of its nodes or edges (see `graph.history.revert_batch`).
+        """
         ...
 
     def get(self, node_id: str) -> Node | None:
@@ -139,8 +169,8 @@ class GraphStore(Protocol):
         """Every edge (of one type), sorted by key."""
         ...
 
-    def delete(self, node_id: str) -> None:
-        """Remove the node and every edge that touched it; raise `NodeNotFound` if absent."""
+    def delete(self, node_id: str, *, origin: Origin | None = None) -> None:
+        """Remove the node and every edge that touched it (a run by `origin`); raise `NodeNotFound` if absent."""
         ...
 
     def stats(self) -> StoreStats:
@@ -269,8 +299,9 @@ def merged_props(old: Mapping[str, PropValue], new: Mapping[str, PropValue]) -> 
 
 
 def named_ids(batch: Batch) -> set[str]:
-    """Every id a batch names: its nodes and the ends of its edges."""
-    return {node.id for node in batch.nodes} | {end for edge in batch.edges for end in (edge.source, edge.target)}
+    """Every id a batch names: its nodes, the nodes it removes and the ends of its edges."""
+    ends = {end for edge in batch.edges for end in (edge.source, edge.target)}
+    return {node.id for node in batch.nodes} | set(batch.remove_nodes) | ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,7 +333,8 @@ def plan_upsert(
         The keys among the batch's edges that are stored now.
     edges_retracted
         How many stored edges the batch deletes before writing: all of them with
-        `replace_all`, else those asserted by `batch.retract`.
+        `replace_all`, else those asserted by `batch.retract`, those in
+        `batch.remove_edges` and those touching `batch.remove_nodes`.
 
     Returns
     -------
@@ -326,7 +358,8 @@ def plan_upsert(
     """
     if batch.replace_all:
         stored = {}
-    check_batch(batch, {node_id: node.type for node_id, node in stored.items()})
+    _check_removals(batch, stored)
+    check_batch(batch, {node_id: node.type for node_id, node in stored.items() if node_id not in batch.remove_nodes})
 
     nodes: dict[str, Node] = {}
     for node in batch.nodes:
@@ -335,7 +368,7 @@ def plan_upsert(
             previous = stored.get(node.id)
         base = previous.props if previous is not None else {}
         nodes[node.id] = Node(node.id, node.type, merged_props(base, node.props))
-    result = UpsertResult()
+    result = UpsertResult(removed=sorted(batch.remove_nodes))
     for node_id, node in nodes.items():
         if node_id not in stored:
             result.created.append(node_id)
@@ -349,6 +382,17 @@ def plan_upsert(
     result.edges_removed = edges_retracted - len(reasserted)
     result.edges_added = len(edges.keys() - existing_edges)
     return UpsertPlan(result, tuple(nodes.values()), tuple(edges.values()))
+
+
+def _check_removals(batch: Batch, stored: Mapping[str, Node]) -> None:
+    """Raise unless every node the batch removes is stored and nothing it removes is also written."""
+    for node_id in sorted(batch.remove_nodes):
+        if node_id not in stored:
+            raise NodeNotFound(node_id)
+    nodes = batch.remove_nodes & {node.id for node in batch.nodes}
+    edges = batch.remove_edges & {edge.key for edge in batch.edges}
+    if nodes or edges:
+        raise Conflict(f"the batch both removes and writes {min(nodes) if nodes else min(edges)}")
 
 
 def has_props(props: Mapping[str, PropValue], wanted: Mapping[str, PropValue]) -> bool:
@@ -393,6 +437,7 @@ def change_of(revision: int, plan: UpsertPlan, retracted: Set[EdgeKey], batch: B
     change = ChangeSet(
         revision,
         nodes_changed=frozenset(plan.result.created) | frozenset(plan.result.updated),
+        nodes_removed=batch.remove_nodes,
         edges_added=written,
         edges_removed=frozenset(retracted) - written,
     )

@@ -9,7 +9,7 @@ Examples
 from __future__ import annotations
 
 from graph.ids import distinct_node_id, node_id, normalise_name
-from graph.model import Batch, Edge, Node, NodeType, Props, RelType
+from graph.model import Batch, Edge, Node, NodeType, Origin, Props, RelType
 from graph.store import GraphStore
 
 __all__ = ["PROPOSAL", "PROPOSED_BY", "proposed_need", "store_proposed_need"]
@@ -46,6 +46,7 @@ def store_proposed_need(store: GraphStore, need: Node, target_groups: tuple[str,
             nodes=(need,),
             edges=tuple(Edge(need.id, RelType.OF, group, asserter) for group in target_groups),
             retract=frozenset({asserter}),
+            origin=Origin(str(need.props[PROPOSED_BY])) if PROPOSED_BY in need.props else Origin(),
         )
     )
     return need.id, True

@@ -89,6 +89,8 @@ class IngestReport:
 
     cases_seen: int = 0
     written: bool = False
+    run: int | None = None
+    """The run the write became (`graph.history`), when something was written."""
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -121,6 +123,7 @@ class IngestReport:
         return {
             "cases_read": self.cases_seen,
             "written": self.written,
+            "run": self.run,
             "counts": self.counts(),
             "vocabulary_created": self.vocabulary_created,
             "created": self.created,

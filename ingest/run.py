@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import errno
+import hashlib
+import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from typing import Any
 
 from graph.algorithms.merge import MERGED_ALIASES, MERGED_IDS
 from graph.errors import IngestError
-from graph.model import Batch, Edge, Node, NodeType, RelType
+from graph.model import Batch, Edge, Node, NodeType, Origin, RelType, SourceFile
 from graph.store import GraphStore
 from ingest import provenance
 from ingest.readers.documents import SUFFIXES, Document, ReadError, read_document
@@ -162,11 +164,13 @@ def ingest_documents(
     data_dir: Path = DATA_DIR,
     report: IngestReport | None = None,
     written_by: str | None = None,
+    origin: Origin | None = None,
 ) -> IngestReport:
     """Validate, resolve and write the cases of parsed documents (see module docstring).
 
     `written_by` (a person or API key, for writes through the API) is recorded on each case written.
     With `strict`, a name that only resembles existing nodes is a problem instead of a new unconfirmed node.
+    `origin` (who, from which files) is kept with the run the write becomes (`graph.history`).
     """
     report = report or IngestReport()
     located = [item for document in documents for item in _cases_of(document, report)]
@@ -192,7 +196,7 @@ def ingest_documents(
         report.merged += plan.merges
         report.possible += plan.possible
         report.notices += plan.notices
-    _write(store, vocabulary.batch(), plans, accepted, report, written_by=written_by)
+    _write(store, vocabulary.batch(), plans, accepted, report, written_by=written_by, origin=origin or Origin())
     return report
 
 
@@ -248,8 +252,9 @@ def _write(
     report: IngestReport,
     *,
     written_by: str | None,
+    origin: Origin,
 ) -> None:
-    """Write the vocabulary and the accepted cases as one batch, and count what changed."""
+    """Write the vocabulary and the accepted cases as one batch (one run by `origin`), and count what changed."""
     created_by_any = {node.id: node for plan in plans for node in plan.nodes if node.type is not NodeType.CASE}
     edges: list[Edge] = [edge for plan in accepted for edge in plan.edges]
     nodes: dict[str, Node] = {node.id: node for plan in accepted for node in plan.nodes}
@@ -268,8 +273,10 @@ def _write(
             edges=(*vocabulary.edges, *edges),
             retract=vocabulary.retract | cases,
             replace_props=cases | vocabulary_ids,
+            origin=origin,
         )
     )
+    report.run = result.run
     report.written = True
     report.node_types = {node.id: node.type.value for node in (*vocabulary.nodes, *nodes.values())}
     report.vocabulary_created = sum(1 for node_id in result.created if node_id in vocabulary_ids)
@@ -297,20 +304,25 @@ def ingest_paths(
     strict: bool = False,
     progress: Progress | None = None,
     data_dir: Path = DATA_DIR,
+    actor: str = "cli",
 ) -> IngestReport:
     """Ingest case files and folders; unreadable files are reported like rejected cases.
 
+    The run the write becomes names `actor` and every file read, with its SHA-256.
     Raises `IngestError` when a path does not exist (a usage error, not bad input).
     """
     report = IngestReport()
     documents = []
+    sources = []
     for path in collect_files(paths, report.problems):
         try:
             documents.append(read_document(path))
+            sources.append(SourceFile(str(path), hashlib.sha256(path.read_bytes()).hexdigest()))
         except ReadError as exc:
             report.problems.append(exc.problem)
     return ingest_documents(
-        store, documents, partial=partial, strict=strict, progress=progress, data_dir=data_dir, report=report
+        store, documents, partial=partial, strict=strict, progress=progress, data_dir=data_dir, report=report,
+        origin=Origin(actor, tuple(sources)),
     )
 
 
@@ -324,8 +336,14 @@ def ingest_records(
     written_by: str | None = None,
     data_dir: Path = DATA_DIR,
 ) -> IngestReport:
-    """Ingest cases given as plain dicts in the case-file format (the API's `upsertCases`)."""
+    """Ingest cases given as plain dicts in the case-file format (the API's `upsertCases`).
+
+    The run keeps `origin` as its source, with the SHA-256 of the records as canonical JSON.
+    """
     document = Document(file=origin, data={"cases": records})
+    canonical = json.dumps(records, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    source = SourceFile(origin, hashlib.sha256(canonical).hexdigest())
     return ingest_documents(
-        store, [document], partial=partial, strict=strict, written_by=written_by, data_dir=data_dir
+        store, [document], partial=partial, strict=strict, written_by=written_by, data_dir=data_dir,
+        origin=Origin(written_by or origin, (source,)),
     )

@@ -28,7 +28,7 @@ from api.settings import Scope
 from graph import ranking
 from graph.algorithms.merge import merge_nodes
 from graph.errors import Conflict
-from graph.model import Node, NodeType
+from graph.model import Node, NodeType, Origin
 from graph.ranking.language import detect_language
 from ingest.proposals import proposed_need, store_proposed_need
 from ingest.report import IngestReport, Problem
@@ -237,6 +237,12 @@ def _record(case: CaseInput) -> dict[str, Any]:
     return without_none(dataclasses.asdict(case))  # type: ignore[no-any-return]
 
 
+def _origin(info: Info) -> Origin:
+    """The origin of a write by this request's caller (see `graph.history`)."""
+    actor = info.context.caller.actor
+    return Origin(actor) if actor is not None else Origin()
+
+
 def _payload(report: IngestReport, cases: list[Node]) -> UpsertCasesSuccess:
     return UpsertCasesSuccess(
         cases=[Case(node_id=node.id, node=node) for node in cases],
@@ -300,7 +306,8 @@ class Mutation:
         node = await node_of(info, id, follow_merges=False)
         if node is None:
             raise NotFound("No node has this id.", field="id")
-        await info.context.call(lambda store: store.delete(node.id))
+        origin = _origin(info)
+        await info.context.call(lambda store: store.delete(node.id, origin=origin))
         info.context.loaders.forget()
         log.info("request %s: deleteNode %s by %s", info.context.request_id, node.id, info.context.caller.actor)
         return DeleteNodePayload(deleted_id=id, key=node.id)
@@ -322,7 +329,10 @@ class Mutation:
             ends[name] = node
         protected = frozenset(node.id for node in load_vocabulary(info.context.settings.data_dir).nodes)
         try:
-            result = await info.context.call(merge_nodes, ends["keep"].id, ends["other"].id, protected=protected)
+            result = await info.context.call(
+                merge_nodes, ends["keep"].id, ends["other"].id, protected=protected,
+                origin=_origin(info),
+            )
         except Conflict as exc:
             raise BadUserInput(f"Not merged: {exc}.", field="input.other") from exc
         info.context.loaders.forget()

@@ -17,6 +17,7 @@ from strawberry import relay
 from api.schema.connections import After, Connection, First, window
 from api.schema.connections import Edge as ListEdge
 from api.schema.context import Context, EdgeQuery
+from api.schema.history import HistoryEntry, history_page
 from graph.model import Direction, Edge, Node, NodeType, RelatedKind, RelType, Role
 from graph.ranking import Confidence, ReasonKind
 
@@ -186,6 +187,14 @@ class Entity(relay.Node):
     @strawberry.field(description="A human-readable name, in `lang` where the vocabulary has one.")
     def label(self, lang: LangArgument = None) -> str:
         return self.node.label_in(lang.value) if lang else self.node.label
+
+    @strawberry.field(
+        description="The runs that changed this node or the edges asserted about it, newest first, with the differences."
+    )
+    async def history(self, info: Info, first: First = None, after: After = None) -> Connection[HistoryEntry]:
+        node_id = self.node_id
+        entries = await info.context.call(lambda store: store.history(node_id))
+        return history_page(entries, first=first, after=after, settings=info.context.settings)
 
 
 @strawberry.type(description="An organisation taking part in a case, and its role there.")

@@ -1,10 +1,10 @@
 """Merge two nodes that are one thing: every edge and name of OTHER moves onto KEEP.
 
 The move is one batch: every asserter with an edge touching OTHER is retracted and
-its edges are asserted again with OTHER replaced by KEEP, and KEEP takes OTHER's
-names as `merged_aliases` and its id in `merged_ids`. OTHER is left without edges
-and deleted right after; a merge interrupted between the two steps is finished by
-running it again. `merged_into` finds KEEP by OTHER's id, so old links keep working.
+its edges are asserted again with OTHER replaced by KEEP, KEEP takes OTHER's
+names as `merged_aliases` and its id in `merged_ids`, and OTHER is removed, all in
+the same transaction: one run, which `revert` undoes. `merged_into` finds KEEP by
+OTHER's id, so old links keep working.
 
 Examples
 --------
@@ -29,7 +29,7 @@ from collections.abc import Iterable, Set
 from dataclasses import dataclass
 
 from graph.errors import Conflict, NodeNotFound
-from graph.model import LANGUAGES, Batch, Edge, Node, NodeType, Props
+from graph.model import LANGUAGES, Batch, Edge, Node, NodeType, Origin, Props
 from graph.store import GraphStore
 
 __all__ = ["MERGED_ALIASES", "MERGED_IDS", "MergeResult", "merge_nodes", "merged_into", "plan_merge"]
@@ -74,8 +74,9 @@ def _moved(edge: Edge, other: str, keep: str) -> Edge | None:
     return Edge(source, edge.type, target, edge.asserted_by, edge.props)
 
 
-def plan_merge(store: GraphStore, keep: Node, other: Node) -> tuple[Batch, int, tuple[str, ...]]:
-    """The batch that moves OTHER's edges and names onto KEEP, with the number of edges moved and the names added."""
+def plan_merge(store: GraphStore, keep: Node, other: Node, *, origin: Origin) -> tuple[Batch, int, tuple[str, ...]]:
+    """The batch that moves OTHER's edges and names onto KEEP and removes OTHER, with the number of edges moved
+    and the names added."""
     touching = store.edges_of(other.id)
     asserters = {edge.asserted_by for edge in touching}
     reasserted = [edge for edge in store.edges() if edge.asserted_by in asserters]
@@ -86,12 +87,21 @@ def plan_merge(store: GraphStore, keep: Node, other: Node) -> tuple[Batch, int, 
         MERGED_IDS: list(dict.fromkeys([*_listed(keep.props, MERGED_IDS), other.id, *_listed(other.props, MERGED_IDS)])),
         MERGED_ALIASES: [*_listed(keep.props, MERGED_ALIASES), *added],
     }
-    batch = Batch(nodes=(Node(keep.id, keep.type, props),), edges=tuple(edges.values()), retract=frozenset(asserters))
+    batch = Batch(
+        nodes=(Node(keep.id, keep.type, props),),
+        edges=tuple(edges.values()),
+        retract=frozenset(asserters),
+        remove_nodes=frozenset({other.id}),
+        origin=origin,
+    )
     return batch, len(touching), added
 
 
-def merge_nodes(store: GraphStore, keep_id: str, other_id: str, *, protected: Set[str] = frozenset()) -> MergeResult:
-    """Move every edge and name of `other_id` onto `keep_id` and delete `other_id` (see the module docstring).
+def merge_nodes(
+    store: GraphStore, keep_id: str, other_id: str, *, protected: Set[str] = frozenset(), origin: Origin | None = None
+) -> MergeResult:
+    """Move every edge and name of `other_id` onto `keep_id` and delete `other_id`, one run by `origin`
+    (see the module docstring).
 
     Raises
     ------
@@ -116,9 +126,8 @@ def merge_nodes(store: GraphStore, keep_id: str, other_id: str, *, protected: Se
         raise Conflict("cases are not merged; relate them or delete one")
     if other_id in protected:
         raise Conflict(f"{other_id!r} comes from the registry or vocabulary; merge it the other way round")
-    batch, moved, added = plan_merge(store, keep, other)
+    batch, moved, added = plan_merge(store, keep, other, origin=origin or Origin())
     store.upsert(batch)
-    store.delete(other_id)
     return MergeResult(keep_id, other_id, moved, added)
 
 

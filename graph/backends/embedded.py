@@ -9,6 +9,11 @@ the next read notices it through `PRAGMA data_version` and applies the logged
 changes to the graph in memory; only a reset in the log (a `replace_all` or a
 very large write) makes it reload everything.
 
+The change history (`graph.history`) lives in three tables beside the graph, written
+in each write's transaction: `runs`, and `run_nodes` and `run_edges` with the before
+and after properties (JSON) of what each run changed, indexed by node id and by edge
+end so a node's history is two index lookups.
+
 Beside the graph, the file holds the full-text index `node_text` (FTS5, written in
 the same transaction as the nodes) and the `vectors` table (float32 BLOBs with
 their model and text hash). Nearest-vector queries run over an in-memory matrix
@@ -47,7 +52,23 @@ import numpy as np
 from graph.backends.matrix import VectorMatrix
 from graph.changes import CHANGE_LOG_REVISIONS, ChangeSet, ChangesExpired
 from graph.errors import Conflict, NodeNotFound, StoreError, StoreUnavailable
-from graph.model import Batch, Direction, Edge, EdgeKey, Node, NodeType, Props, RelType
+from graph.history import (
+    EdgeChange,
+    NodeChange,
+    NodeHistory,
+    RevertScope,
+    Run,
+    RunRecord,
+    decode_props,
+    decode_sources,
+    encode_props,
+    encode_sources,
+    node_history,
+    record_of,
+    revert_batch,
+    timestamp,
+)
+from graph.model import Batch, Direction, Edge, EdgeKey, Node, NodeType, Origin, Props, RelType
 from graph.store import (
     TEXT_FIELDS,
     OpensAsContext,
@@ -98,6 +119,36 @@ CREATE TABLE IF NOT EXISTS vectors (
     PRIMARY KEY (model, node_id)
 );
 CREATE INDEX IF NOT EXISTS vectors_by_node ON vectors (node_id);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    sources TEXT NOT NULL,
+    counts TEXT NOT NULL,
+    reverts INTEGER,
+    is_replace INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS run_nodes (
+    run INTEGER NOT NULL,
+    node_id TEXT NOT NULL,
+    node_type TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
+    PRIMARY KEY (node_id, run)
+);
+CREATE INDEX IF NOT EXISTS run_nodes_by_run ON run_nodes (run);
+CREATE TABLE IF NOT EXISTS run_edges (
+    run INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    type TEXT NOT NULL,
+    target TEXT NOT NULL,
+    asserted_by TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
+    PRIMARY KEY (run, source, type, target, asserted_by)
+);
+CREATE INDEX IF NOT EXISTS run_edges_by_source ON run_edges (source, run);
+CREATE INDEX IF NOT EXISTS run_edges_by_target ON run_edges (target, run);
 CREATE VIRTUAL TABLE IF NOT EXISTS node_text USING fts5(
     node_type UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -358,40 +409,80 @@ class EmbeddedStore(OpensAsContext):
         self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
 
     def upsert(self, batch: Batch) -> UpsertResult:
-        """Write `batch` in one SQLite transaction, then apply it to the graph in memory."""
+        """Write `batch` in one SQLite transaction (recorded as a run), then apply it to the graph in memory."""
+        with self._lock:
+            with self._transaction("writing") as (graph, revision):
+                plan, deleted = self._write(graph, revision, batch)
+            self._apply(batch, plan, deleted - {edge.key for edge in plan.edges})
+            self._revision = revision
+            return plan.result
+
+    def revert(self, run_id: int, *, origin: Origin) -> UpsertResult:
+        """Undo one run in one transaction, refusing when a later run changed what it wrote (see `GraphStore`)."""
         with self._lock:
             db = self._db
-            with self._transaction("writing") as (graph, revision):
-                plan, result, node_rows, edge_rows, retracted = self._plan(graph, batch)
-                if batch.replace_all:
-                    db.execute("DELETE FROM edges")
-                    db.execute("DELETE FROM nodes")
-                    db.execute("DELETE FROM node_text")
-                elif batch.retract:
+            with self._transaction(f"reverting run {run_id}") as (graph, revision):
+                record = self._record(db, run_id)
+                if record is None:
+                    raise NodeNotFound(f"run {run_id}")
+                scope = RevertScope.of(record)
+                later_nodes = dict(
                     db.execute(
-                        "DELETE FROM edges WHERE asserted_by IN (SELECT value FROM json_each(?))",
-                        (json.dumps(sorted(batch.retract)),),
-                    )
-                db.executemany(
-                    "INSERT INTO nodes (id, type, props) VALUES (?, ?, ?) "
-                    "ON CONFLICT (id) DO UPDATE SET props = excluded.props",
-                    node_rows,
+                        "SELECT node_id, min(run) FROM run_nodes WHERE run > ? "
+                        "AND node_id IN (SELECT value FROM json_each(?)) GROUP BY node_id",
+                        (run_id, json.dumps(sorted(scope.node_ids))),
+                    ).fetchall()
                 )
-                self._write_text(db, plan.nodes, fresh=batch.replace_all)
-                db.executemany(
-                    "INSERT INTO edges (source, type, target, asserted_by, props) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT (source, type, target, asserted_by) DO UPDATE SET props = excluded.props",
-                    edge_rows,
+                batch = revert_batch(
+                    record,
+                    later_nodes=later_nodes,
+                    later_edges=self._later_edges(db, run_id, scope.created, scope.edge_keys),
+                    absent={end for end in scope.ends if end not in graph},
+                    origin=origin,
                 )
-                if batch.replace_all:
-                    db.execute(
-                        "DELETE FROM vectors WHERE NOT EXISTS "
-                        "(SELECT 1 FROM nodes WHERE nodes.id = vectors.node_id AND nodes.type = vectors.node_type)"
-                    )
-                self._log(db, revision, change_of(revision, plan, retracted, batch))
-            self._apply(batch, plan, retracted - {edge.key for edge in plan.edges})
+                plan, deleted = self._write(graph, revision, batch)
+            self._apply(batch, plan, deleted - {edge.key for edge in plan.edges})
             self._revision = revision
-            return result
+            return plan.result
+
+    def _write(self, graph: nx.MultiDiGraph, revision: int, batch: Batch) -> tuple[UpsertPlan, set[EdgeKey]]:
+        """Write a batch and its run inside the open transaction; the plan and the stored edges it deletes."""
+        db = self._db
+        plan, stored, before, deleted = self._plan(graph, batch)
+        plan.result.run = revision
+        if batch.replace_all:
+            db.execute("DELETE FROM edges")
+            db.execute("DELETE FROM nodes")
+            db.execute("DELETE FROM node_text")
+        else:
+            db.executemany(
+                "DELETE FROM edges WHERE source = ? AND type = ? AND target = ? AND asserted_by = ?", sorted(deleted)
+            )
+        removed = json.dumps(sorted(batch.remove_nodes))
+        db.execute(
+            "DELETE FROM node_text WHERE rowid IN (SELECT rowid FROM nodes WHERE id IN (SELECT value FROM json_each(?)))",
+            (removed,),
+        )
+        db.execute("DELETE FROM nodes WHERE id IN (SELECT value FROM json_each(?))", (removed,))
+        db.execute("DELETE FROM vectors WHERE node_id IN (SELECT value FROM json_each(?))", (removed,))
+        db.executemany(
+            "INSERT INTO nodes (id, type, props) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET props = excluded.props",
+            [(node.id, node.type.value, _dump(node.props)) for node in plan.nodes],
+        )
+        self._write_text(db, plan.nodes, fresh=batch.replace_all)
+        db.executemany(
+            "INSERT INTO edges (source, type, target, asserted_by, props) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (source, type, target, asserted_by) DO UPDATE SET props = excluded.props",
+            [(*edge.key, _dump(edge.props)) for edge in plan.edges],
+        )
+        if batch.replace_all:
+            db.execute(
+                "DELETE FROM vectors WHERE NOT EXISTS "
+                "(SELECT 1 FROM nodes WHERE nodes.id = vectors.node_id AND nodes.type = vectors.node_type)"
+            )
+        self._log(db, revision, change_of(revision, plan, deleted, batch))
+        self._keep(db, record_of(revision, batch, plan.result.counts(), plan.nodes, stored, before, at=timestamp()))
+        return plan, deleted
 
     @staticmethod
     def _write_text(db: sqlite3.Connection, nodes: tuple[Node, ...], *, fresh: bool) -> None:
@@ -411,24 +502,33 @@ class EmbeddedStore(OpensAsContext):
 
     def _plan(
         self, graph: nx.MultiDiGraph, batch: Batch
-    ) -> tuple[Any, UpsertResult, list[tuple[str, str, str]], list[tuple[str, str, str, str, str]], set[EdgeKey]]:
-        """Check the batch and work out the rows to write and the stored edges it retracts."""
+    ) -> tuple[UpsertPlan, dict[str, Node], dict[EdgeKey, Props], set[EdgeKey]]:
+        """Check the batch: its plan, the stored nodes it names, the stored edges it rewrites or deletes
+        (with their properties) and the keys of those it deletes."""
         stored = {
             node_id: Node(node_id, graph.nodes[node_id]["type"], graph.nodes[node_id]["props"])
             for node_id in named_ids(batch)
             if node_id in graph
         }
-        old_edges: set[EdgeKey] = set()
+        deleted: set[EdgeKey] = set()
         if batch.replace_all:
-            old_edges = {(s, k[0], t, k[1]) for s, t, k in graph.edges(keys=True)}
+            deleted = {(s, k[0], t, k[1]) for s, t, k in graph.edges(keys=True)}
         else:
             for asserter in batch.retract:
-                old_edges |= self._asserted.get(asserter, set())
+                deleted |= self._asserted.get(asserter, set())
+            deleted |= {key for key in batch.remove_edges if self._has_edge(graph, key)}
+            for node_id in batch.remove_nodes & graph.nodes.keys():
+                deleted |= {(s, k[0], t, k[1]) for s, t, k in graph.in_edges(node_id, keys=True)}
+                deleted |= {(s, k[0], t, k[1]) for s, t, k in graph.out_edges(node_id, keys=True)}
         existing = {edge.key for edge in batch.edges if self._has_edge(graph, edge.key)}
-        plan = plan_upsert(batch, stored, existing_edges=existing, edges_retracted=len(old_edges))
-        node_rows = [(node.id, node.type.value, _dump(node.props)) for node in plan.nodes]
-        edge_rows = [(*edge.key, _dump(edge.props)) for edge in plan.edges]
-        return plan, plan.result, node_rows, edge_rows, old_edges
+        plan = plan_upsert(batch, stored, existing_edges=existing, edges_retracted=len(deleted))
+        before = {} if batch.replace_all else {key: self._edge_props(graph, key) for key in deleted | existing}
+        return plan, stored, before, deleted
+
+    @staticmethod
+    def _edge_props(graph: nx.MultiDiGraph, key: EdgeKey) -> Props:
+        source, rel, target, asserter = key
+        return _copy(graph.edges[source, target, (rel, asserter)]["props"])
 
     @staticmethod
     def _has_edge(graph: nx.MultiDiGraph, key: EdgeKey) -> bool:
@@ -441,6 +541,9 @@ class EmbeddedStore(OpensAsContext):
             self._reload()
             return
         self._remove_edges(removed)
+        if batch.remove_nodes:
+            self._remove_nodes(batch.remove_nodes)
+            self._refresh_matrices([], batch.remove_nodes)
         graph = self._graph
         for node in plan.nodes:
             graph.add_node(node.id, type=node.type, props=_copy(node.props))
@@ -480,27 +583,122 @@ class EmbeddedStore(OpensAsContext):
             graph.add_edge(source, target, key=(rel, asserter), props=json.loads(props))
             self._asserted[asserter].add((source, rel, target, asserter))
 
-    def delete(self, node_id: str) -> None:
-        """Remove the node, its edges, text and vectors in one transaction."""
+    def delete(self, node_id: str, *, origin: Origin | None = None) -> None:
+        """Remove the node, its edges, text and vectors in one transaction (a run)."""
+        self.upsert(Batch(remove_nodes=frozenset({node_id}), origin=origin or Origin()))
+
+    # ------------------------------------------------------------------ history
+    @staticmethod
+    def _keep(db: sqlite3.Connection, record: RunRecord) -> None:
+        """Persist a run and its changes (inside the write's transaction)."""
+        run = record.run
+        db.execute(
+            "INSERT INTO runs (id, at, actor, sources, counts, reverts, is_replace) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (run.id, run.at, run.actor, encode_sources(run.sources), json.dumps(run.counts), run.reverts, run.is_replace),
+        )
+        db.executemany(
+            "INSERT INTO run_nodes (run, node_id, node_type, before, after) VALUES (?, ?, ?, ?, ?)",
+            [(run.id, c.node_id, c.node_type.value, encode_props(c.before), encode_props(c.after)) for c in record.nodes],
+        )
+        db.executemany(
+            "INSERT INTO run_edges (run, source, type, target, asserted_by, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(run.id, *c.key, encode_props(c.before), encode_props(c.after)) for c in record.edges],
+        )
+
+    @staticmethod
+    def _runs(db: sqlite3.Connection, run_ids: Collection[int]) -> list[Run]:
+        rows = db.execute(
+            "SELECT id, at, actor, sources, counts, reverts, is_replace FROM runs "
+            "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (json.dumps(sorted(run_ids)),),
+        )
+        return [
+            Run(run_id, at, actor, decode_sources(sources), json.loads(counts), reverts, bool(is_replace))
+            for run_id, at, actor, sources, counts, reverts, is_replace in rows
+        ]
+
+    @staticmethod
+    def _node_change(row: tuple[Any, ...]) -> tuple[int, NodeChange]:
+        run_id, node_id, type_name, before, after = row
+        return run_id, NodeChange(node_id, NodeType(type_name), decode_props(before), decode_props(after))
+
+    @staticmethod
+    def _edge_change(row: tuple[Any, ...]) -> tuple[int, EdgeChange]:
+        run_id, source, rel, target, asserter, before, after = row
+        return run_id, EdgeChange((source, rel, target, asserter), decode_props(before), decode_props(after))
+
+    def _record(self, db: sqlite3.Connection, run_id: int) -> RunRecord | None:
+        runs = self._runs(db, [run_id])
+        if not runs:
+            return None
+        nodes = db.execute(
+            "SELECT run, node_id, node_type, before, after FROM run_nodes WHERE run = ? ORDER BY node_id", (run_id,)
+        )
+        edges = db.execute(
+            "SELECT run, source, type, target, asserted_by, before, after FROM run_edges WHERE run = ? "
+            "ORDER BY source, type, target, asserted_by",
+            (run_id,),
+        )
+        return RunRecord(
+            runs[0],
+            tuple(self._node_change(row)[1] for row in nodes),
+            tuple(self._edge_change(row)[1] for row in edges),
+        )
+
+    @staticmethod
+    def _later_edges(
+        db: sqlite3.Connection, run_id: int, created: Collection[str], keys: Collection[EdgeKey]
+    ) -> dict[EdgeKey, int]:
+        """The first run after `run_id` changing each edge among `keys` or touching a node in `created`."""
+        rows = db.execute(
+            "SELECT source, type, target, asserted_by, run FROM run_edges WHERE run > ?1 "
+            "AND (source IN (SELECT value FROM json_each(?2)) OR target IN (SELECT value FROM json_each(?2))) "
+            "UNION ALL SELECT e.source, e.type, e.target, e.asserted_by, e.run FROM json_each(?3) AS k "
+            "JOIN run_edges AS e ON e.source = k.value ->> 0 AND e.type = k.value ->> 1 "
+            "AND e.target = k.value ->> 2 AND e.asserted_by = k.value ->> 3 AND e.run > ?1",
+            (run_id, json.dumps(sorted(created)), json.dumps(sorted(keys))),
+        )
+        later: dict[EdgeKey, int] = {}
+        for source, rel, target, asserter, run in rows:
+            key = (source, rel, target, asserter)
+            later[key] = min(run, later.get(key, run))
+        return later
+
+    def run(self, run_id: int) -> RunRecord | None:
+        """The run with this id and every change it made, or None."""
         with self._lock:
             db = self._db
-            with self._transaction(f"deleting {node_id!r}") as (graph, revision):
-                if node_id not in graph:
-                    raise NodeNotFound(node_id)
-                touching = {
-                    (source, rel, target, asserter)
-                    for source, target, (rel, asserter) in list(graph.in_edges(node_id, keys=True))
-                    + list(graph.out_edges(node_id, keys=True))
-                }
-                db.execute("DELETE FROM node_text WHERE rowid = (SELECT rowid FROM nodes WHERE id = ?)", (node_id,))
-                db.execute("DELETE FROM edges WHERE source = ? OR target = ?", (node_id, node_id))
-                db.execute("DELETE FROM nodes WHERE id = ?", (node_id,))
-                db.execute("DELETE FROM vectors WHERE node_id = ?", (node_id,))
-                change = ChangeSet(revision, nodes_removed=frozenset({node_id}), edges_removed=frozenset(touching))
-                self._log(db, revision, change)
-            self._remove_nodes(frozenset({node_id}))
-            self._refresh_matrices([], frozenset({node_id}))
-            self._revision = revision
+            db.execute("BEGIN")
+            try:
+                return self._record(db, run_id)
+            finally:
+                db.execute("COMMIT")
+
+    def history(self, node_id: str) -> list[NodeHistory]:
+        """The runs that changed the node or an edge touching it, newest first."""
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN")
+            try:
+                nodes = [
+                    self._node_change(row)
+                    for row in db.execute(
+                        "SELECT run, node_id, node_type, before, after FROM run_nodes WHERE node_id = ?", (node_id,)
+                    )
+                ]
+                edges = [
+                    self._edge_change(row)
+                    for row in db.execute(
+                        "SELECT run, source, type, target, asserted_by, before, after FROM run_edges "
+                        "WHERE source = ?1 UNION SELECT run, source, type, target, asserted_by, before, after "
+                        "FROM run_edges WHERE target = ?1",
+                        (node_id,),
+                    )
+                ]
+                runs = self._runs(db, {run_id for run_id, _ in nodes} | {run_id for run_id, _ in edges})
+            finally:
+                db.execute("COMMIT")
+        return node_history(node_id, runs, nodes, edges)
 
     # ------------------------------------------------------------------ vectors
     def put_vectors(self, model: str, vectors: Mapping[str, StoredVectors]) -> None:

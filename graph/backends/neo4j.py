@@ -13,6 +13,13 @@ whole batch back, revision included. The same transaction logs what it changed o
 `BehovsgrafChange` node (the change feed, see `graph.changes`). Reads never see these
 nodes: they match only the labels of `NodeType`.
 
+The change history (`graph.history`) is kept in the same transaction on nodes no read
+matches either: one `BehovsgrafRun` per run, and a `BehovsgrafNodeChange` or
+`BehovsgrafEdgeChange` per node or edge it changed, naming them by id and holding
+the before and after properties as JSON text (Neo4j has no map properties). They are
+linked to nothing, so `DETACH DELETE` of a node or of the whole graph leaves its
+history in place, and indexes on node id and edge ends make a node's history a seek.
+
 Vectors live on `BehovsgrafVector` nodes (one per node and model, with a label per
 node type such as `BehovsgrafCaseVector`): row 0 as a float list under Neo4j's native
 vector index (cosine), all rows as float32 bytes. Text matches use the full-text
@@ -29,6 +36,7 @@ Usage (needs a running server)::
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections import defaultdict
@@ -51,11 +59,40 @@ import numpy as np
 
 from graph.changes import CHANGE_LOG_REVISIONS, ChangeSet
 from graph.errors import Conflict, NodeNotFound, StoreError, StoreUnavailable
-from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, EdgeKey, Node, NodeType, Props, PropValue, RelType
+from graph.history import (
+    EdgeChange,
+    NodeChange,
+    NodeHistory,
+    RevertScope,
+    Run,
+    RunRecord,
+    decode_props,
+    decode_sources,
+    encode_props,
+    encode_sources,
+    node_history,
+    record_of,
+    revert_batch,
+    timestamp,
+)
+from graph.model import (
+    RELATIONSHIP_ENDS,
+    Batch,
+    Direction,
+    Edge,
+    EdgeKey,
+    Node,
+    NodeType,
+    Origin,
+    Props,
+    PropValue,
+    RelType,
+)
 from graph.store import (
     TEXT_FIELDS,
     OpensAsContext,
     StoreStats,
+    UpsertPlan,
     UpsertResult,
     change_of,
     has_props,
@@ -65,7 +102,7 @@ from graph.store import (
 )
 from graph.vectors import StoredVectors, check_vectors
 
-__all__ = ["CHANGE_LABEL", "META_LABEL", "VECTOR_LABEL", "Neo4jStore", "text_index", "vector_index"]
+__all__ = ["CHANGE_LABEL", "HISTORY_LABELS", "META_LABEL", "VECTOR_LABEL", "Neo4jStore", "text_index", "vector_index"]
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +110,11 @@ META_LABEL = "BehovsgrafMeta"
 """Label of the one node holding the revision; no read matches it."""
 CHANGE_LABEL = "BehovsgrafChange"
 """Label of the change-log nodes (one per revision); no read matches it."""
+RUN_LABEL = "BehovsgrafRun"
+NODE_CHANGE_LABEL = "BehovsgrafNodeChange"
+EDGE_CHANGE_LABEL = "BehovsgrafEdgeChange"
+HISTORY_LABELS = (RUN_LABEL, NODE_CHANGE_LABEL, EDGE_CHANGE_LABEL)
+"""Labels of the change history: runs and the node and edge changes of each; no graph read matches them."""
 VECTOR_LABEL = "BehovsgrafVector"
 """Label of the nodes holding stored vectors; no graph read matches it."""
 RETRY_SECONDS = 3.0
@@ -128,7 +170,14 @@ def _schema() -> dict[str, LiteralString]:
     statements["behovsgraf_meta_name"] = f"FOR (m:{META_LABEL}) REQUIRE m.name IS UNIQUE"
     statements["behovsgraf_change_revision"] = f"FOR (c:{CHANGE_LABEL}) REQUIRE c.revision IS UNIQUE"
     statements["behovsgraf_vector_key"] = f"FOR (v:{VECTOR_LABEL}) REQUIRE v.key IS UNIQUE"
+    statements["behovsgraf_run_id"] = f"FOR (r:{RUN_LABEL}) REQUIRE r.id IS UNIQUE"
     schema = {name: _cypher(f"CREATE CONSTRAINT {name} IF NOT EXISTS {rule}") for name, rule in statements.items()}
+    for label, field in (
+        (NODE_CHANGE_LABEL, "node_id"), (NODE_CHANGE_LABEL, "run"),
+        (EDGE_CHANGE_LABEL, "source"), (EDGE_CHANGE_LABEL, "target"), (EDGE_CHANGE_LABEL, "run"),
+    ):
+        name = f"behovsgraf_{label.lower()}_{field}"
+        schema[name] = _cypher(f"CREATE INDEX {name} IF NOT EXISTS FOR (c:{label}) ON (c.{field})")
     schema["behovsgraf_vector_node"] = _cypher(
         f"CREATE INDEX behovsgraf_vector_node IF NOT EXISTS FOR (v:{VECTOR_LABEL}) ON (v.node_id)"
     )
@@ -170,17 +219,60 @@ _REVISION = _cypher(f"OPTIONAL MATCH (m:{META_LABEL} {{name: 'revision'}}) RETUR
 _NODES_BY_ID = _cypher(f"UNWIND $ids AS id MATCH (n:{_ANY_NODE} {{id: id}}) RETURN {_node_fields('n')}")
 _RETRACTED = f"MATCH ()-[r:{_ANY_REL}]->() WHERE r.asserted_by IN $asserters"
 _EDGE_KEY = "[startNode(r).id, type(r), endNode(r).id, r.asserted_by] AS key"
-_RETRACTED_KEYS = _cypher(f"{_RETRACTED} RETURN {_EDGE_KEY}")
+_RETRACTED_ROWS = _cypher(f"{_RETRACTED} RETURN {_EDGE_KEY}, properties(r) AS props")
 _DELETE_RETRACTED = _cypher(f"{_RETRACTED} DELETE r")
+_EXACT = (
+    f"UNWIND $keys AS k MATCH (:{_ANY_NODE} {{id: k[0]}})-[r:{_ANY_REL}]->(:{_ANY_NODE} {{id: k[2]}}) "
+    "WHERE type(r) = k[1] AND r.asserted_by = k[3]"
+)
+_EXACT_ROWS = _cypher(f"{_EXACT} RETURN {_EDGE_KEY}, properties(r) AS props")
+_DELETE_EXACT = _cypher(f"{_EXACT} DELETE r")
+_TOUCHING_ROWS = _cypher(
+    f"UNWIND $ids AS id MATCH (:{_ANY_NODE} {{id: id}})-[r:{_ANY_REL}]-(:{_ANY_NODE}) "
+    f"RETURN DISTINCT {_EDGE_KEY}, properties(r) AS props"
+)
+_DELETE_NODES = _cypher(f"UNWIND $ids AS id MATCH (n:{_ANY_NODE} {{id: id}}) DETACH DELETE n")
+_DELETE_VECTORS = _cypher(f"UNWIND $ids AS id MATCH (v:{VECTOR_LABEL} {{node_id: id}}) DELETE v")
+_KEEP_RUN = _cypher(
+    f"CREATE (:{RUN_LABEL} {{id: $id, at: $at, actor: $actor, sources: $sources, counts: $counts, "
+    "reverts: $reverts, is_replace: $is_replace})"
+)
+_KEEP_NODE_CHANGES = _cypher(f"UNWIND $rows AS row CREATE (c:{NODE_CHANGE_LABEL}) SET c = row")
+_KEEP_EDGE_CHANGES = _cypher(f"UNWIND $rows AS row CREATE (c:{EDGE_CHANGE_LABEL}) SET c = row")
+_RUNS = _cypher(
+    f"UNWIND $ids AS id MATCH (r:{RUN_LABEL} {{id: id}}) RETURN r.id AS id, r.at AS at, r.actor AS actor, "
+    "r.sources AS sources, r.counts AS counts, r.reverts AS reverts, r.is_replace AS is_replace ORDER BY id"
+)
+_NODE_CHANGE_FIELDS = "c.run AS run, c.node_id AS node_id, c.node_type AS node_type, c.before AS before, c.after AS after"
+_EDGE_CHANGE_FIELDS = (
+    "c.run AS run, c.source AS source, c.type AS type, c.target AS target, c.asserted_by AS asserted_by, "
+    "c.before AS before, c.after AS after"
+)
+_RUN_NODE_CHANGES = _cypher(f"MATCH (c:{NODE_CHANGE_LABEL} {{run: $run}}) RETURN {_NODE_CHANGE_FIELDS} ORDER BY node_id")
+_RUN_EDGE_CHANGES = _cypher(
+    f"MATCH (c:{EDGE_CHANGE_LABEL} {{run: $run}}) RETURN {_EDGE_CHANGE_FIELDS} "
+    "ORDER BY source, type, target, asserted_by"
+)
+_NODE_CHANGES_OF = _cypher(f"MATCH (c:{NODE_CHANGE_LABEL} {{node_id: $id}}) RETURN {_NODE_CHANGE_FIELDS}")
+_EDGE_CHANGES_OF = _cypher(
+    f"MATCH (c:{EDGE_CHANGE_LABEL} {{source: $id}}) RETURN {_EDGE_CHANGE_FIELDS} "
+    f"UNION MATCH (c:{EDGE_CHANGE_LABEL} {{target: $id}}) RETURN {_EDGE_CHANGE_FIELDS}"
+)
+_LATER_NODES = _cypher(
+    f"UNWIND $ids AS id MATCH (c:{NODE_CHANGE_LABEL} {{node_id: id}}) WHERE c.run > $run "
+    "RETURN id, min(c.run) AS later"
+)
+_LATER_EDGES = _cypher(
+    f"CALL {{ UNWIND $created AS id MATCH (c:{EDGE_CHANGE_LABEL} {{source: id}}) WHERE c.run > $run RETURN c "
+    f"UNION UNWIND $created AS id MATCH (c:{EDGE_CHANGE_LABEL} {{target: id}}) WHERE c.run > $run RETURN c "
+    f"UNION UNWIND $keys AS k MATCH (c:{EDGE_CHANGE_LABEL} {{source: k[0], target: k[2]}}) "
+    "WHERE c.type = k[1] AND c.asserted_by = k[3] AND c.run > $run RETURN c } "
+    "RETURN [c.source, c.type, c.target, c.asserted_by] AS key, min(c.run) AS later"
+)
 _DELETE_ALL = _cypher(f"MATCH (n:{_ANY_NODE}) DETACH DELETE n")
 _DELETE_ORPHAN_VECTORS = _cypher(
     f"MATCH (v:{VECTOR_LABEL}) WHERE NOT EXISTS {{ MATCH (n:{_ANY_NODE} {{id: v.node_id}}) WHERE v.node_type IN labels(n) }} "
     "DELETE v"
-)
-_TOUCHING_KEYS = _cypher(f"MATCH (n:{_ANY_NODE} {{id: $id}})-[r]-() RETURN DISTINCT {_EDGE_KEY}")
-_DELETE_NODE = _cypher(
-    f"MATCH (n:{_ANY_NODE} {{id: $id}}) DETACH DELETE n WITH count(n) AS deleted "
-    f"OPTIONAL MATCH (v:{VECTOR_LABEL} {{node_id: $id}}) DELETE v RETURN deleted"
 )
 _NODE_TYPES = _cypher(f"UNWIND $ids AS id MATCH (n:{_ANY_NODE} {{id: id}}) RETURN n.id AS id, labels(n) AS labels")
 _VECTORS = _cypher(
@@ -231,7 +323,8 @@ def _edges_around_many(rel: RelType | None, direction: Direction) -> LiteralStri
 def _existing_edges(rel: RelType) -> LiteralString:
     return _cypher(
         f"UNWIND $rows AS row {_ends(rel)} MATCH (a)-[r:{rel.value} {{asserted_by: row.asserted_by}}]->(b) "
-        "RETURN DISTINCT row.source AS source, row.target AS target, row.asserted_by AS asserted_by"
+        "RETURN DISTINCT row.source AS source, row.target AS target, row.asserted_by AS asserted_by, "
+        "properties(r) AS props"
     )
 
 
@@ -299,6 +392,23 @@ def _edge(record: Record) -> Edge:
     return Edge(
         record["source"], RelType(record["type"]), record["target"], asserter, _model_props(props, "asserted_by")
     )
+
+
+def _key(value: list[str]) -> EdgeKey:
+    source, rel, target, asserter = value
+    return (source, rel, target, asserter)
+
+
+def _node_change(record: Record) -> tuple[int, NodeChange]:
+    change = NodeChange(
+        record["node_id"], NodeType(record["node_type"]), decode_props(record["before"]), decode_props(record["after"])
+    )
+    return record["run"], change
+
+
+def _edge_change(record: Record) -> tuple[int, EdgeChange]:
+    key = (record["source"], record["type"], record["target"], record["asserted_by"])
+    return record["run"], EdgeChange(key, decode_props(record["before"]), decode_props(record["after"]))
 
 
 def _chunks(items: list[_T], size: int = CHUNK) -> Iterator[list[_T]]:
@@ -426,31 +536,86 @@ class Neo4jStore(OpensAsContext):
 
     # ------------------------------------------------------------------ writes
     def upsert(self, batch: Batch) -> UpsertResult:
-        """Write `batch` in one managed transaction; `Conflict` rolls all of it back."""
+        """Write `batch` in one managed transaction, recorded as a run; `Conflict` rolls all of it back."""
         with self._translated("writing"), self._db.session(database=self.database) as session:
             return session.execute_write(self._write, batch)
 
     def _write(self, tx: ManagedTransaction, batch: Batch) -> UpsertResult:
         """The transaction body; the driver may run it again, so it reads everything it needs."""
+        return self._write_batch(tx, tx.run(_BUMP_REVISION).single(strict=True)["revision"], batch)
+
+    def revert(self, run_id: int, *, origin: Origin) -> UpsertResult:
+        """Undo one run in one transaction, refusing when a later run changed what it wrote (see `GraphStore`)."""
+        with self._translated(f"reverting run {run_id}"), self._db.session(database=self.database) as session:
+            return session.execute_write(self._revert, run_id, origin)
+
+    def _revert(self, tx: ManagedTransaction, run_id: int, origin: Origin) -> UpsertResult:
         revision = tx.run(_BUMP_REVISION).single(strict=True)["revision"]
+        record = self._record(tx, run_id)
+        if record is None:
+            raise NodeNotFound(f"run {run_id}")
+        scope = RevertScope.of(record)
+        later_nodes = {row["id"]: row["later"] for row in tx.run(_LATER_NODES, ids=sorted(scope.node_ids), run=run_id)}
+        later_edges = {
+            _key(row["key"]): row["later"]
+            for row in tx.run(
+                _LATER_EDGES, created=sorted(scope.created), keys=sorted(map(list, scope.edge_keys)), run=run_id
+            )
+        }
+        absent = scope.ends - self._stored_nodes(tx, sorted(scope.ends)).keys()
+        batch = revert_batch(record, later_nodes=later_nodes, later_edges=later_edges, absent=absent, origin=origin)
+        return self._write_batch(tx, revision, batch)
+
+    def _write_batch(self, tx: ManagedTransaction, revision: int, batch: Batch) -> UpsertResult:
+        """Write a batch and its run as revision `revision` (the write lock is held)."""
         stored = {} if batch.replace_all else self._stored_nodes(tx, list(named_ids(batch)))
-        existing: set[EdgeKey] = set()
+        before: dict[EdgeKey, Props] = {}
         for rel, rows in _edge_rows(batch.edges).items():
             for chunk in _chunks(rows):
                 for record in tx.run(_existing_edges(rel), rows=chunk):
-                    existing.add((record["source"], rel.value, record["target"], record["asserted_by"]))
-        retracted: set[EdgeKey] = set()
+                    key = (record["source"], rel.value, record["target"], record["asserted_by"])
+                    before[key] = _model_props(record["props"], "asserted_by")
+        existing = set(before)
+        deleted: dict[EdgeKey, Props] = {}
         if batch.replace_all:
             retracted_count = sum(_count(tx.run(_COUNTS))["edge"].values())
         else:
-            retracted = {tuple(record["key"]) for record in tx.run(_RETRACTED_KEYS, asserters=list(batch.retract))}  # type: ignore[misc]
-            retracted_count = len(retracted)
+            for query, name, values in self._removals(batch, _RETRACTED_ROWS, _EXACT_ROWS, _TOUCHING_ROWS):
+                found = tx.run(query, {name: values})
+                deleted.update((_key(row["key"]), _model_props(row["props"], "asserted_by")) for row in found)
+            retracted_count = len(deleted)
         plan = plan_upsert(batch, stored, existing_edges=existing, edges_retracted=retracted_count)
+        plan.result.run = revision
 
         if batch.replace_all:
             tx.run(_DELETE_ALL).consume()
-        elif batch.retract:
-            tx.run(_DELETE_RETRACTED, asserters=list(batch.retract)).consume()
+        else:
+            for query, name, values in self._removals(batch, _DELETE_RETRACTED, _DELETE_EXACT, _DELETE_VECTORS):
+                tx.run(query, {name: values}).consume()
+            if batch.remove_nodes:
+                tx.run(_DELETE_NODES, ids=sorted(batch.remove_nodes)).consume()
+        self._merge(tx, plan)
+        if batch.replace_all:
+            tx.run(_DELETE_ORPHAN_VECTORS).consume()
+        self._log(tx, revision, change_of(revision, plan, set(deleted), batch))
+        counts = plan.result.counts()
+        self._keep(tx, record_of(revision, batch, counts, plan.nodes, stored, before | deleted, at=timestamp()))
+        return plan.result
+
+    @staticmethod
+    def _removals(
+        batch: Batch, by_asserter: LiteralString, by_key: LiteralString, by_node: LiteralString
+    ) -> list[tuple[LiteralString, str, list[Any]]]:
+        """(query, parameter, values) for the asserters retracted, the edges and the nodes removed, when any."""
+        removals: list[tuple[LiteralString, str, list[Any]]] = [
+            (by_asserter, "asserters", sorted(batch.retract)),
+            (by_key, "keys", sorted(map(list, batch.remove_edges))),
+            (by_node, "ids", sorted(batch.remove_nodes)),
+        ]
+        return [removal for removal in removals if removal[2]]
+
+    def _merge(self, tx: ManagedTransaction, plan: UpsertPlan) -> None:
+        """Write the planned nodes and edges, a chunk of rows per statement."""
         node_rows: dict[NodeType, list[dict[str, Any]]] = defaultdict(list)
         for node in plan.nodes:
             node_rows[node.type].append({"id": node.id, "props": _stored_props(node.props, "id", node.id)})
@@ -460,10 +625,67 @@ class Neo4jStore(OpensAsContext):
         for rel, rows in _edge_rows(plan.edges).items():
             for chunk in _chunks(rows, self.rows_per_statement):
                 tx.run(_merge_edges(rel), rows=chunk).consume()
-        if batch.replace_all:
-            tx.run(_DELETE_ORPHAN_VECTORS).consume()
-        self._log(tx, revision, change_of(revision, plan, retracted, batch))
-        return plan.result
+
+    # ------------------------------------------------------------------ history
+    @staticmethod
+    def _keep(tx: ManagedTransaction, record: RunRecord) -> None:
+        """Persist a run and its changes (inside the write's transaction)."""
+        run = record.run
+        tx.run(
+            _KEEP_RUN, id=run.id, at=run.at, actor=run.actor, sources=encode_sources(run.sources),
+            counts=json.dumps(run.counts), reverts=run.reverts, is_replace=run.is_replace,
+        ).consume()
+        node_rows = [
+            {"run": run.id, "node_id": c.node_id, "node_type": c.node_type.value,
+             "before": encode_props(c.before), "after": encode_props(c.after)}
+            for c in record.nodes
+        ]
+        edge_rows = [
+            {"run": run.id, "source": c.key[0], "type": c.key[1], "target": c.key[2], "asserted_by": c.key[3],
+             "before": encode_props(c.before), "after": encode_props(c.after)}
+            for c in record.edges
+        ]
+        for query, rows in ((_KEEP_NODE_CHANGES, node_rows), (_KEEP_EDGE_CHANGES, edge_rows)):
+            for chunk in _chunks(rows):
+                tx.run(query, rows=chunk).consume()
+
+    @staticmethod
+    def _runs(tx: ManagedTransaction, run_ids: Collection[int]) -> list[Run]:
+        return [
+            Run(
+                row["id"], row["at"], row["actor"], decode_sources(row["sources"]), json.loads(row["counts"]),
+                row["reverts"], bool(row["is_replace"]),
+            )
+            for row in tx.run(_RUNS, ids=sorted(run_ids))
+        ]
+
+    @classmethod
+    def _record(cls, tx: ManagedTransaction, run_id: int) -> RunRecord | None:
+        runs = cls._runs(tx, [run_id])
+        if not runs:
+            return None
+        nodes = tuple(_node_change(row)[1] for row in tx.run(_RUN_NODE_CHANGES, run=run_id))
+        edges = tuple(_edge_change(row)[1] for row in tx.run(_RUN_EDGE_CHANGES, run=run_id))
+        return RunRecord(runs[0], nodes, edges)
+
+    def run(self, run_id: int) -> RunRecord | None:
+        """The run with this id and every change it made, or None."""
+        with self._translated("reading a run"), self._db.session(database=self.database) as session:
+            record: RunRecord | None = session.execute_read(self._record, run_id)
+        return record
+
+    def history(self, node_id: str) -> list[NodeHistory]:
+        """The runs that changed the node or an edge touching it, newest first."""
+
+        def read(tx: ManagedTransaction) -> list[NodeHistory]:
+            nodes = [_node_change(row) for row in tx.run(_NODE_CHANGES_OF, id=node_id)]
+            edges = [_edge_change(row) for row in tx.run(_EDGE_CHANGES_OF, id=node_id)]
+            runs = self._runs(tx, {run_id for run_id, _ in nodes} | {run_id for run_id, _ in edges})
+            return node_history(node_id, runs, nodes, edges)
+
+        with self._translated("reading history"), self._db.session(database=self.database) as session:
+            found: list[NodeHistory] = session.execute_read(read)
+        return found
 
     @staticmethod
     def _log(tx: ManagedTransaction, revision: int, change: ChangeSet | None) -> None:
@@ -488,19 +710,9 @@ class Neo4jStore(OpensAsContext):
             nodes.update((record["id"], _node(record)) for record in tx.run(_NODES_BY_ID, ids=ids))
         return nodes
 
-    def delete(self, node_id: str) -> None:
-        """Remove the node and all its relationships in one transaction."""
-        with self._translated(f"deleting {node_id!r}"), self._db.session(database=self.database) as session:
-            session.execute_write(self._delete, node_id)
-
-    @classmethod
-    def _delete(cls, tx: ManagedTransaction, node_id: str) -> None:
-        revision = tx.run(_BUMP_REVISION).single(strict=True)["revision"]
-        touching = frozenset(tuple(record["key"]) for record in tx.run(_TOUCHING_KEYS, id=node_id))
-        if tx.run(_DELETE_NODE, id=node_id).single(strict=True)["deleted"] == 0:
-            raise NodeNotFound(node_id)
-        change = ChangeSet(revision, nodes_removed=frozenset({node_id}), edges_removed=touching)  # type: ignore[arg-type]
-        cls._log(tx, revision, change)
+    def delete(self, node_id: str, *, origin: Origin | None = None) -> None:
+        """Remove the node and all its relationships and vectors in one transaction (a run)."""
+        self.upsert(Batch(remove_nodes=frozenset({node_id}), origin=origin or Origin()))
 
     # ------------------------------------------------------------------ vectors
     def put_vectors(self, model: str, vectors: Mapping[str, StoredVectors]) -> None:

@@ -57,6 +57,7 @@ def test_sigkill_during_a_large_batch_keeps_the_previous_state(tmp_path: Path) -
         assert snapshot(store) == before
         assert store.revision() == revision
         assert store.get("case-0") is None
+        assert store.run(revision + 1) is None and store.history("case-0") == []
 
 
 INDEX_WRITER = """
