@@ -12,6 +12,7 @@ import contextlib
 import logging
 import re
 import uuid
+from pathlib import Path
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -46,6 +47,7 @@ from api.watches.service import WatchService
 from api.watches.store import WatchStore
 from graph.errors import StoreError
 from api.pages import install, internal_error_page
+from graph.ranking.cache import use_cache_dir
 from graph.ranking.embedding import default_embedder
 
 __all__ = ["create_app", "serve"]
@@ -324,6 +326,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     there for other routers, such as the HTML pages.
     """
     settings = settings or get_settings()
+    use_cache_dir(Path(settings.cache_dir))
     app = FastAPI(
         title="Behovsgraf",
         lifespan=_lifespan,

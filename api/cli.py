@@ -95,7 +95,7 @@ def _settings() -> Settings:
     from api.settings import get_settings
 
     try:
-        return get_settings()
+        settings = get_settings()
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(map(str, first["loc"])) or exc.title
@@ -103,6 +103,10 @@ def _settings() -> Settings:
     except SettingsError as exc:
         cause = f": {exc.__cause__}" if exc.__cause__ else ""
         raise _Failure(f"{exc}{cause} (see BEHOVSGRAF_* and .env)") from exc
+    from graph.ranking.cache import use_cache_dir
+
+    use_cache_dir(Path(settings.cache_dir))
+    return settings
 
 
 def _location(location: str | None) -> str:

@@ -8,6 +8,7 @@ Lists and API keys are given as JSON, for example
 from __future__ import annotations
 
 import json
+import os
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
@@ -186,6 +187,10 @@ class Settings(BaseSettings):
     )
     backup_dir: str = Field(
         "data/backups", description="Where `import` puts the backup it takes before it replaces the graph."
+    )
+    cache_dir: str = Field(
+        default_factory=lambda: str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "behovsgraf"),
+        description="Where derived data that is slow to make (the vocabulary's lemmatised names) is kept; safe to delete.",
     )
 
     @property

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from graph.model import Node, NodeType
+from graph.ranking.cache import cache_dir
 from graph.ranking.documents import CaseDoc
 from graph.ranking.language import terms
 from graph.ranking.problem import Problem
@@ -34,7 +35,7 @@ from graph.ranking.reasons import Reason, ReasonKind
 from graph.ranking.signals import SignalScores
 from graph.ranking.source import CaseSource, ConceptCatalogue
 
-__all__ = ["BROADER_SHARE", "CONCEPT_SIMILARITY", "REASON_KIND", "ConceptSignal", "NameIndex", "cache_dir", "name_index"]
+__all__ = ["BROADER_SHARE", "CONCEPT_SIMILARITY", "REASON_KIND", "ConceptSignal", "NameIndex", "name_index"]
 
 CONCEPT_SIMILARITY = 0.86
 BROADER_SHARE = 0.5
@@ -80,14 +81,6 @@ _CACHE_FORMAT = 1
 log = logging.getLogger(__name__)
 
 
-def cache_dir() -> Path:
-    """Where derived data that is slow to make is kept between processes: `BEHOVSGRAF_CACHE_DIR`, else the user's cache."""
-    configured = os.environ.get("BEHOVSGRAF_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "behovsgraf"
-
-
 def _cache_key(names: Sequence[tuple[str, list[tuple[str, str | None]]]]) -> str:
     """A hash of every name with its language and of the versions of the libraries that read them."""
     versions = [metadata.version(package) for package in ("simplemma", "wordfreq", "stopwordsiso", "lingua-language-detector")]
@@ -128,17 +121,20 @@ def _build(names: Sequence[tuple[str, list[tuple[str, str | None]]]]) -> NameInd
 
 def name_index(catalogue: ConceptCatalogue) -> NameIndex:
     """The name index of a catalogue's concepts and organisations: once per catalogue in a process, and kept in
-    `cache_dir()` for the next process (lemmatising every name in five languages takes seconds)."""
+    the cache folder (`graph.ranking.cache`) for the next process (lemmatising every name in five languages
+    takes seconds)."""
     with _INDEX_LOCK:
         cached = _INDEXES.get(id(catalogue))
         if cached is not None and cached[0] is catalogue:
             return cached[1]
     names = [(node.id, _names(node)) for node in (*catalogue.nodes, *catalogue.organisations)]
-    path = cache_dir() / f"names-{_cache_key(names)}.json"
-    index = _read_cached(path)
+    folder = cache_dir()
+    path = folder / f"names-{_cache_key(names)}.json" if folder is not None else None
+    index = _read_cached(path) if path is not None else None
     if index is None:
         index = _build(names)
-        _write_cached(path, index)
+        if path is not None:
+            _write_cached(path, index)
     with _INDEX_LOCK:
         _INDEXES[id(catalogue)] = (catalogue, index)
     return index
