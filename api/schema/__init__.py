@@ -10,8 +10,7 @@ from functools import partial
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, get_object_definition
 
 from api.schema.errors import ErrorCodes, TokenLimit, is_unexpected
 from api.schema.limits import OffLoopValidation, QueryLimits
@@ -41,6 +40,16 @@ class BehovsgrafSchema(strawberry.Schema):
                 )
 
 
+@strawberry.type(name="Query", description=get_object_definition(Query, strict=True).description)
+class _RootQuery(Query, WatchQuery):
+    """The root query: graph reads and the caller's watches."""
+
+
+@strawberry.type(name="Mutation", description=get_object_definition(Mutation, strict=True).description)
+class _RootMutation(Mutation, WatchMutation):
+    """The root mutation: graph writes and watch management."""
+
+
 def build_schema(settings: Settings) -> BehovsgrafSchema:
     """The schema with error codes, masking, the token limit and the shape limits of `settings`."""
     limits = QueryLimits(
@@ -52,8 +61,8 @@ def build_schema(settings: Settings) -> BehovsgrafSchema:
         max_page=settings.max_page_size,
     )
     return BehovsgrafSchema(
-        query=merge_types("Query", (Query, WatchQuery)),
-        mutation=merge_types("Mutation", (Mutation, WatchMutation)),
+        query=_RootQuery,
+        mutation=_RootMutation,
         subscription=WatchSubscription,
         extensions=[ErrorCodes, partial(TokenLimit, settings.max_query_tokens), partial(OffLoopValidation, limits)],
     )

@@ -8,6 +8,7 @@ Relationship fields go through the request's DataLoaders.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any
 
@@ -18,6 +19,7 @@ from api.schema.connections import After, Connection, First, window
 from api.schema.connections import Edge as ListEdge
 from api.schema.context import Context, EdgeQuery
 from graph.model import Direction, Edge, Node, NodeType, RelatedKind, RelType, Role
+from graph.properties import UPDATED_AT
 from graph.ranking import Confidence, ReasonKind
 
 __all__ = [
@@ -79,6 +81,7 @@ class VocabularyKind(Enum):
     PLACE = "place"
     COUNTRY = "country"
     LANGUAGE = "language"
+    STATUS = "status"
 
 
 LangArgument = Annotated[
@@ -286,6 +289,11 @@ class Case(Entity):
     @strawberry.field(description="Country code: SE, NO, DK, FI or IS.")
     def country(self) -> str | None:
         return _text(self.node, "country")
+
+    @strawberry.field(description="When the case was last written with changes (UTC); null if stored before this was kept.")
+    def updated_at(self) -> datetime | None:
+        stamp = _text(self.node, UPDATED_AT)
+        return datetime.fromisoformat(stamp) if stamp else None
 
     @strawberry.field(description="What came out of the case, one sentence each.")
     def outcomes(self) -> list[str]:
@@ -644,4 +652,4 @@ class VocabularyTerm:
     value: str = strawberry.field(description="What to put in the matching `CaseFilter` field (a global id or a code).")
     label: str = strawberry.field(description="What to show.")
     case_count: int = strawberry.field(description="How many cases the term would find.")
-    node: Entity | None = strawberry.field(description="The term's node; none for countries and languages.")
+    node: Entity | None = strawberry.field(description="The term's node; none for countries, languages and statuses.")

@@ -164,6 +164,9 @@ async def _problem_of(info: Info, data: CreateWatchInput) -> tuple[str, str | No
     return text, None
 
 
+WatchKey = Annotated[str, strawberry.argument(description="The watch's key, as `createWatch` and `watches` give it.")]
+
+
 @strawberry.type
 class WatchQuery:
     """Watch fields of the root query."""
@@ -181,7 +184,11 @@ class WatchMutation:
     """Watch mutations; they need an API key with propose scope."""
 
     @strawberry.mutation(description="Watch a problem or a need: later cases that match it are reported.")
-    async def create_watch(self, info: Info, input: CreateWatchInput) -> CreateWatchPayload:  # noqa: A002
+    async def create_watch(
+        self,
+        info: Info,
+        input: Annotated[CreateWatchInput, strawberry.argument(description="What to watch and how to be told.")],  # noqa: A002
+    ) -> CreateWatchPayload:
         owner = _owner(info)
         watches = info.context.watches.watches
         problem = await _problem_of(info, input)
@@ -208,7 +215,12 @@ class WatchMutation:
         return CreateWatchSuccess(watch=WatchView.of(watch, []), webhook_secret=watch.webhook_secret)
 
     @strawberry.mutation(description="Pause (or resume, with paused: false) one of your watches.")
-    async def pause_watch(self, info: Info, key: str, paused: bool = True) -> WatchView:
+    async def pause_watch(
+        self,
+        info: Info,
+        key: WatchKey,
+        paused: Annotated[bool, strawberry.argument(description="true pauses the watch, false resumes it.")] = True,
+    ) -> WatchView:
         owner = _owner(info)
         watches = info.context.watches.watches
         try:
@@ -218,7 +230,7 @@ class WatchMutation:
         return WatchView.of(watch, watches.matches(watch.id, limit=10))
 
     @strawberry.mutation(description="Delete one of your watches with its matches and pending deliveries.")
-    async def delete_watch(self, info: Info, key: str) -> str:
+    async def delete_watch(self, info: Info, key: WatchKey) -> str:
         owner = _owner(info)
         watches = info.context.watches.watches
         try:
@@ -228,12 +240,12 @@ class WatchMutation:
         return key
 
 
-@strawberry.type
+@strawberry.type(description="Live updates over graphql-transport-ws.")
 class WatchSubscription:
     """Live updates over graphql-transport-ws."""
 
     @strawberry.subscription(description="Each new match of one of your watches, as it is found.")
-    async def watch_matches(self, info: Info, key: str) -> AsyncGenerator[WatchMatch, None]:
+    async def watch_matches(self, info: Info, key: WatchKey) -> AsyncGenerator[WatchMatch, None]:
         owner = _owner(info)
         service = info.context.watches
         try:
