@@ -31,7 +31,6 @@ from api.schema.types import (
     Need,
     NeedHit,
     Neighbourhood,
-    NodeKind,
     PriorWorkConnection,
     Reason,
     SearchHit,
@@ -159,7 +158,8 @@ def _statuses(values: list[str] | None, field: str) -> tuple[str, ...]:
     statuses = tuple(value.strip().lower() for value in values)
     for position, status in enumerate(statuses):
         if status not in STATUSES:
-            raise BadUserInput(f"`{field}[{position}]` is not one of {', '.join(STATUSES)}.", field=f"{field}[{position}]")
+            where = f"{field}[{position}]"
+            raise BadUserInput(f"`{where}` is not one of {', '.join(STATUSES)}.", field=where)
     return statuses
 
 
@@ -386,7 +386,7 @@ class Query:
         info: Info,
         text: Annotated[str, strawberry.argument(description="Words to look for in names, labels and aliases.")],
         types: Annotated[
-            list[NodeKind] | None, strawberry.argument(description="Only these node types; all when absent.")  # type: ignore[valid-type]
+            list[NodeType] | None, strawberry.argument(description="Only these node types; all when absent.")
         ] = None,
         first: Annotated[int, strawberry.argument(description="How many hits (at most 100).")] = 20,
     ) -> list[SearchHit]:
@@ -452,7 +452,7 @@ class Query:
         id: NodeIdArgument,  # noqa: A002
         depth: Annotated[int, strawberry.argument(description=f"Steps from the node, 0 to {MAX_DEPTH}.")] = 1,
         types: Annotated[
-            list[NodeKind] | None, strawberry.argument(description="Only nodes of these types beyond the start.")  # type: ignore[valid-type]
+            list[NodeType] | None, strawberry.argument(description="Only nodes of these types beyond the start.")
         ] = None,
     ) -> Neighbourhood:
         if depth < 0:
