@@ -257,6 +257,16 @@ def _countries(given: list[str]) -> tuple[str, ...]:
     return codes
 
 
+def _statuses(given: list[str]) -> tuple[str, ...]:
+    from graph.model import STATUSES
+
+    statuses = tuple(status.strip().lower() for status in given)
+    for status in statuses:
+        if status not in STATUSES:
+            raise _Failure(f"--status {status!r} is not one of {', '.join(STATUSES)}")
+    return statuses
+
+
 TableOutput = Annotated[
     Path | None,
     typer.Option("--output", "-o", metavar="FILE", help="Write the list as a spreadsheet instead: FILE.csv or FILE.xlsx."),
@@ -381,6 +391,7 @@ def cases(
     target_group: Annotated[list[str], typer.Option("--target-group", help="Target group id; repeatable.")] = [],  # noqa: B006
     method: Annotated[list[str], typer.Option("--method", help="Method id, e.g. method:service-design; repeatable.")] = [],  # noqa: B006
     organisation: Annotated[list[str], typer.Option("--organisation", help="Organisation id; repeatable.")] = [],  # noqa: B006
+    status: Annotated[list[str], typer.Option("--status", help="Case status, e.g. ongoing; repeatable.")] = [],  # noqa: B006
     year_from: Annotated[int | None, typer.Option("--year-from", help="Earliest year, inclusive.")] = None,
     year_to: Annotated[int | None, typer.Option("--year-to", help="Latest year, inclusive.")] = None,
     top: Annotated[int, typer.Option("--top", min=1, max=10_000, help="How many cases to list at most.")] = 1000,
@@ -399,7 +410,8 @@ def cases(
 
     case_filter = CaseFilter(
         countries=tuple(code.upper() for code in country), topics=tuple(topic), target_groups=tuple(target_group),
-        methods=tuple(method), organisations=tuple(organisation), year_from=year_from, year_to=year_to,
+        methods=tuple(method), organisations=tuple(organisation), statuses=_statuses(status),
+        year_from=year_from, year_to=year_to,
     )
     table_format = _table_format(output, separator, lang) if output is not None else None
     with _store(store, create=False) as graph:
