@@ -250,21 +250,21 @@ def _prior_json(found: PriorWork) -> dict[str, object]:
 def _countries(given: list[str]) -> tuple[str, ...]:
     from graph.model import COUNTRIES
 
-    codes = tuple(code.strip().upper() for code in given)
-    for code in codes:
-        if code not in COUNTRIES:
-            raise _Failure(f"--country {code!r} is not one of {', '.join(COUNTRIES)}")
-    return codes
+    return _one_of(tuple(code.strip().upper() for code in given), COUNTRIES, "--country")
 
 
 def _statuses(given: list[str]) -> tuple[str, ...]:
     from graph.model import STATUSES
 
-    statuses = tuple(status.strip().lower() for status in given)
-    for status in statuses:
-        if status not in STATUSES:
-            raise _Failure(f"--status {status!r} is not one of {', '.join(STATUSES)}")
-    return statuses
+    return _one_of(tuple(status.strip().lower() for status in given), STATUSES, "--status")
+
+
+def _one_of(values: tuple[str, ...], allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """`values`, unless one is not in `allowed`: then a one-line failure naming `option`."""
+    for value in values:
+        if value not in allowed:
+            raise _Failure(f"{option} {value!r} is not one of {', '.join(allowed)}")
+    return values
 
 
 TableOutput = Annotated[
