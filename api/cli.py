@@ -263,11 +263,21 @@ def _prior_json(found: PriorWork) -> dict[str, object]:
 def _countries(given: list[str]) -> tuple[str, ...]:
     from graph.model import COUNTRIES
 
-    codes = tuple(code.strip().upper() for code in given)
-    for code in codes:
-        if code not in COUNTRIES:
-            raise _Failure(f"--country {code!r} is not one of {', '.join(COUNTRIES)}")
-    return codes
+    return _one_of(tuple(code.strip().upper() for code in given), COUNTRIES, "--country")
+
+
+def _statuses(given: list[str]) -> tuple[str, ...]:
+    from graph.model import STATUSES
+
+    return _one_of(tuple(status.strip().lower() for status in given), STATUSES, "--status")
+
+
+def _one_of(values: tuple[str, ...], allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """`values`, unless one is not in `allowed`: then a one-line failure naming `option`."""
+    for value in values:
+        if value not in allowed:
+            raise _Failure(f"{option} {value!r} is not one of {', '.join(allowed)}")
+    return values
 
 
 TableOutput = Annotated[
@@ -394,6 +404,7 @@ def cases(
     target_group: Annotated[list[str], typer.Option("--target-group", help="Target group id; repeatable.")] = [],  # noqa: B006
     method: Annotated[list[str], typer.Option("--method", help="Method id, e.g. method:service-design; repeatable.")] = [],  # noqa: B006
     organisation: Annotated[list[str], typer.Option("--organisation", help="Organisation id; repeatable.")] = [],  # noqa: B006
+    status: Annotated[list[str], typer.Option("--status", help="Case status, e.g. ongoing; repeatable.")] = [],  # noqa: B006
     year_from: Annotated[int | None, typer.Option("--year-from", help="Earliest year, inclusive.")] = None,
     year_to: Annotated[int | None, typer.Option("--year-to", help="Latest year, inclusive.")] = None,
     top: Annotated[int, typer.Option("--top", min=1, max=10_000, help="How many cases to list at most.")] = 1000,
@@ -412,7 +423,8 @@ def cases(
 
     case_filter = CaseFilter(
         countries=tuple(code.upper() for code in country), topics=tuple(topic), target_groups=tuple(target_group),
-        methods=tuple(method), organisations=tuple(organisation), year_from=year_from, year_to=year_to,
+        methods=tuple(method), organisations=tuple(organisation), statuses=_statuses(status),
+        year_from=year_from, year_to=year_to,
     )
     table_format = _table_format(output, separator, lang) if output is not None else None
     with _store(store, create=False) as graph:

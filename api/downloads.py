@@ -47,7 +47,7 @@ router = APIRouter(include_in_schema=False)
 
 _LIST_FIELDS = (
     ("country", "countries"), ("topic", "topics"), ("target_group", "target_groups"), ("method", "methods"),
-    ("organisation", "organisations"), ("place", "places"), ("language", "languages"),
+    ("organisation", "organisations"), ("place", "places"), ("language", "languages"), ("status", "statuses"),
 )
 
 
@@ -91,12 +91,13 @@ def _filter(
     organisation: Annotated[list[str], Query()] = [],  # noqa: B006
     place: Annotated[list[str], Query()] = [],  # noqa: B006
     language: Annotated[list[str], Query()] = [],  # noqa: B006
+    status: Annotated[list[str], Query()] = [],  # noqa: B006
     year_from: int | None = None,
     year_to: int | None = None,
     text: Annotated[str, Query(max_length=MAX_TEXT)] = "",
 ) -> CaseFilter | None:
     lists = {"country": country, "topic": topic, "target_group": target_group, "method": method,
-             "organisation": organisation, "place": place, "language": language}
+             "organisation": organisation, "place": place, "language": language, "status": status}
     for name, values in lists.items():
         if len(values) > MAX_VALUES:
             raise HTTPException(400, f"`{name}` can be given at most {MAX_VALUES} times")
@@ -110,6 +111,7 @@ def _filter(
         countries=tuple(code.strip().upper() for code in country if code.strip()),
         topics=tuple(topic), target_groups=tuple(target_group), methods=tuple(method),
         organisations=tuple(organisation), places=tuple(place), languages=tuple(language),
+        statuses=tuple(value.strip().lower() for value in status if value.strip()),
         year_from=year_from, year_to=year_to,
     )
 

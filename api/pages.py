@@ -179,10 +179,9 @@ def _store(request: Request, page: Annotated[Page, Depends(_page)]) -> Iterator[
 
 @dataclass(frozen=True, slots=True)
 class Facets:
-    """The planner's filter choices as (value, label, cases), and the status and years of the cases they leave."""
+    """The planner's filter choices as (value, label, cases), and the years of the cases they leave."""
 
     options: dict[str, tuple[tuple[str, str, int], ...]]
-    statuses: tuple[tuple[str, int], ...]
     years: tuple[int, int] | None
     total: int
 
@@ -199,6 +198,7 @@ class Filters:
     topic: str = ""
     target_group: str = ""
     method: str = ""
+    status: str = ""
     year_from: str = ""
     year_to: str = ""
 
@@ -211,6 +211,7 @@ class Filters:
             topics=(self.topic,) if self.topic else (),
             target_groups=(self.target_group,) if self.target_group else (),
             methods=(self.method,) if self.method else (),
+            statuses=(self.status,) if self.status else (),
             year_from=int(self.year_from) if self.year_from else None,
             year_to=int(self.year_to) if self.year_to else None,
         )
@@ -226,6 +227,7 @@ class Filters:
             ("topic", self.topic),
             ("target_group", self.target_group),
             ("method", self.method),
+            ("status", self.status),
             ("year_from", self.year_from),
             ("year_to", self.year_to),
         ]
@@ -244,6 +246,7 @@ def _filters(
     topic: str = "",
     target_group: str = "",
     method: str = "",
+    status: str = "",
     year_from: str = "",
     year_to: str = "",
 ) -> Filters:
@@ -252,6 +255,7 @@ def _filters(
         topic.strip(),
         target_group.strip(),
         method.strip(),
+        status.strip(),
         _year(year_from, page.texts),
         _year(year_to, page.texts),
     )
@@ -304,13 +308,15 @@ def _facets(store: GraphStore, filters: Filters, texts: Texts) -> Facets:
         concepts = store.get_many(sorted(counts))
         labelled = [(node.id, node.label_in(texts.lang), counts[node.id]) for node in concepts.values()]
         options[name] = tuple(sorted(labelled, key=lambda item: item[1].casefold()))
+    statuses = property_counts(filter_cases(store, filters.without("status").case_filter()), "status")
+    options["status"] = tuple(
+        (status, texts[f"status.{status}"], statuses[status])
+        for status in STATUSES
+        if statuses[status] or status == filters.status
+    )
     results = filter_cases(store, filters.case_filter())
-    statuses = property_counts(results, "status")
     return Facets(
         options=options,
-        statuses=tuple(
-            (texts.optional(f"status.{status}", status), statuses[status]) for status in STATUSES if statuses[status]
-        ),
         years=year_range(results),
         total=len(results),
     )

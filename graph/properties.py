@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from graph.model import COUNTRIES, LANGUAGES, STATUSES, PropValue, Role
 
-__all__ = ["MAX_TEXT_LENGTH", "property_problem"]
+__all__ = ["MAX_TEXT_LENGTH", "UPDATED_AT", "property_problem", "timestamp"]
 
 MAX_TEXT_LENGTH = 20_000
 """Longest text property; a case summary is the longest text ingest accepts."""
+
+UPDATED_AT = "updated_at"
+"""When a node's properties last changed, set by the store on every write (see `graph.store.plan_upsert`)."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -38,6 +42,24 @@ def _year(value: PropValue) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100:
         return None
     return "must be a whole number between 1900 and 2100"
+
+
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
+
+
+def timestamp(moment: datetime) -> str:
+    """The stored form of a moment: UTC, ISO 8601 to the millisecond, so texts sort as times do.
+
+    >>> timestamp(datetime(2026, 3, 1, 12, 30, 5, 250000, tzinfo=UTC))
+    '2026-03-01T12:30:05.250Z'
+    """
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _timestamp(value: PropValue) -> str | None:
+    if isinstance(value, str) and _TIMESTAMP.fullmatch(value):
+        return None
+    return "must be a UTC time like 2026-03-01T12:30:05.250Z"
 
 
 def _text(value: PropValue) -> str | None:
@@ -75,6 +97,7 @@ _RULES: dict[str, Rule] = {
     "summary": _text,
     "aliases": _texts,
     "outcomes": _texts,
+    UPDATED_AT: _timestamp,
 }
 
 

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Set
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
@@ -19,7 +20,7 @@ from graph.changes import CHANGE_LOG_LIMIT, ChangeSet
 from graph.errors import Conflict, NodeNotFound
 from graph.history import NodeHistory, RunRecord
 from graph.model import RELATIONSHIP_ENDS, Batch, Direction, Edge, EdgeKey, Node, NodeType, Origin, Props, PropValue, RelType
-from graph.properties import property_problem
+from graph.properties import UPDATED_AT, property_problem, timestamp
 from graph.vectors import StoredVectors
 
 __all__ = [
@@ -318,7 +319,12 @@ class UpsertPlan:
 
 
 def plan_upsert(
-    batch: Batch, stored: Mapping[str, Node], *, existing_edges: Set[EdgeKey], edges_retracted: int
+    batch: Batch,
+    stored: Mapping[str, Node],
+    *,
+    existing_edges: Set[EdgeKey],
+    edges_retracted: int,
+    now: datetime | None = None,
 ) -> UpsertPlan:
     """Check a batch and work out what to write, the same way for every backend.
 
@@ -335,13 +341,18 @@ def plan_upsert(
         How many stored edges the batch deletes before writing: all of them with
         `replace_all`, else those asserted by `batch.retract`, those in
         `batch.remove_edges` and those touching `batch.remove_nodes`.
+    now
+        The time of the write (the current time when absent).
 
     Returns
     -------
     UpsertPlan
         Properties merge into the stored ones (replace them for ids in
         `batch.replace_props`); a node is unchanged when the result equals what is
-        stored. Re-asserted edges count neither as added nor as removed.
+        stored. Every node whose properties change gets `UPDATED_AT` set to `now`;
+        an unchanged one keeps its stamp, and a `replace_all` batch (a restore)
+        keeps the stamps it carries. Re-asserted edges count neither as added nor
+        as removed.
 
     Raises
     ------
@@ -352,9 +363,10 @@ def plan_upsert(
     --------
     >>> old = Node("method:interviews", NodeType.METHOD, {"name": "Interviews"})
     >>> new = Node("method:interviews", NodeType.METHOD, {"label_sv": "Intervjuer"})
-    >>> plan = plan_upsert(Batch(nodes=(new,)), {old.id: old}, existing_edges=set(), edges_retracted=0)
+    >>> plan = plan_upsert(Batch(nodes=(new,)), {old.id: old}, existing_edges=set(), edges_retracted=0,
+    ...                    now=datetime(2026, 3, 1, tzinfo=UTC))
     >>> plan.result.updated, plan.nodes[0].props
-    (['method:interviews'], {'name': 'Interviews', 'label_sv': 'Intervjuer'})
+    (['method:interviews'], {'name': 'Interviews', 'label_sv': 'Intervjuer', 'updated_at': '2026-03-01T00:00:00.000Z'})
     """
     if batch.replace_all:
         stored = {}
@@ -368,6 +380,12 @@ def plan_upsert(
             previous = stored.get(node.id)
         base = previous.props if previous is not None else {}
         nodes[node.id] = Node(node.id, node.type, merged_props(base, node.props))
+    stamp = timestamp(now or datetime.now(UTC))
+    restore = batch.replace_all
+    nodes = {
+        node_id: Node(node_id, node.type, _stamped(node.props, stored.get(node_id), stamp, is_restore=restore))
+        for node_id, node in nodes.items()
+    }
     result = UpsertResult(removed=sorted(batch.remove_nodes))
     for node_id, node in nodes.items():
         if node_id not in stored:
@@ -393,6 +411,17 @@ def _check_removals(batch: Batch, stored: Mapping[str, Node]) -> None:
     edges = batch.remove_edges & {edge.key for edge in batch.edges}
     if nodes or edges:
         raise Conflict(f"the batch both removes and writes {min(nodes) if nodes else min(edges)}")
+
+
+def _stamped(props: Props, old: Node | None, stamp: str, *, is_restore: bool) -> Props:
+    """`props` with the write stamp: the restored one, the stored one when nothing else changed, else `stamp`."""
+    if is_restore and UPDATED_AT in props:
+        return props
+    content = {key: value for key, value in props.items() if key != UPDATED_AT}
+    if old is not None and content == {key: value for key, value in old.props.items() if key != UPDATED_AT}:
+        kept = old.props.get(UPDATED_AT)
+        return content if kept is None else {**content, UPDATED_AT: kept}
+    return {**content, UPDATED_AT: stamp}
 
 
 def has_props(props: Mapping[str, PropValue], wanted: Mapping[str, PropValue]) -> bool:

@@ -135,6 +135,7 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "en": "Target group",
     },
     "search.method": {"sv": "Metod", "nb": "Metode", "nn": "Metode", "da": "Metode", "en": "Method"},
+    "search.status": {"sv": "Status", "nb": "Status", "nn": "Status", "da": "Status", "en": "Status"},
     "search.facet_total": {
         "sv": "Siffrorna anger hur många arbeten varje val lämnar. Med valen nu: {count} arbeten",
         "nb": "Tallene viser hvor mange saker hvert valg gir. Med valgene nå: {count} saker",

@@ -10,7 +10,7 @@ from functools import partial
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, get_object_definition
 
 from api.schema.errors import ErrorCodes, TokenLimit, is_unexpected
 from api.schema.limits import OffLoopValidation, QueryLimits
@@ -40,14 +40,14 @@ class BehovsgrafSchema(strawberry.Schema):
                 )
 
 
-@strawberry.type(name="Query", description=Query.__strawberry_definition__.description)
-class RootQuery(Query, WatchQuery):
-    """The graph's read side with the caller's watches."""
+@strawberry.type(name="Query", description=get_object_definition(Query, strict=True).description)
+class _RootQuery(Query, WatchQuery):
+    """The root query: graph reads and the caller's watches."""
 
 
-@strawberry.type(name="Mutation", description=Mutation.__strawberry_definition__.description)
-class RootMutation(Mutation, WatchMutation):
-    """The graph's write side with the watch mutations."""
+@strawberry.type(name="Mutation", description=get_object_definition(Mutation, strict=True).description)
+class _RootMutation(Mutation, WatchMutation):
+    """The root mutation: graph writes and watch management."""
 
 
 def build_schema(settings: Settings) -> BehovsgrafSchema:
@@ -61,8 +61,8 @@ def build_schema(settings: Settings) -> BehovsgrafSchema:
         max_page=settings.max_page_size,
     )
     return BehovsgrafSchema(
-        query=RootQuery,
-        mutation=RootMutation,
+        query=_RootQuery,
+        mutation=_RootMutation,
         subscription=WatchSubscription,
         extensions=[ErrorCodes, partial(TokenLimit, settings.max_query_tokens), partial(OffLoopValidation, limits)],
     )

@@ -20,7 +20,7 @@ import base64
 import binascii
 import bisect
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
 
@@ -56,9 +56,13 @@ class Edge(Generic[T]):
 
 @strawberry.type(description="A page of a list.")
 class Connection(Generic[T]):
-    """A page of items, how many there are in all, and how to get the next page."""
+    """A page of items, how many there are in all, and how to get the next page.
 
-    edges: list[Edge[T]] = strawberry.field(description="The items of this page.")
+    A list whose edges say more than the item (a role, a kind) subclasses both:
+    `class RoleEdge(Edge[T])` adds the field, and its connection narrows `edges`.
+    """
+
+    edges: Sequence[Edge[T]] = strawberry.field(description="The items of this page.")
     page_info: relay.PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
     total_count: int = strawberry.field(description="How many items the whole list has.")
 

@@ -31,7 +31,6 @@ from api.schema.types import (
     Need,
     NeedHit,
     Neighbourhood,
-    NodeKind,
     PriorWorkConnection,
     Reason,
     SearchHit,
@@ -44,11 +43,13 @@ from api.schema.types import (
 from graph import ranking
 from graph.algorithms.merge import merged_into
 from graph.algorithms.neighbourhood import MAX_DEPTH, neighbourhood
-from graph.model import LANGUAGES, Node, NodeType
+from graph.model import LANGUAGES, STATUSES, Node, NodeType
+from graph.properties import UPDATED_AT
 from graph.ranking.explain import explain, no_match_message
 from graph.ranking.language import fold
 from graph.store import GraphStore
 from ingest.reference import country_place
+from visualisation.i18n import DEFAULT_LANGUAGE, Texts
 
 __all__ = [
     "CaseFilter",
@@ -87,6 +88,9 @@ class CaseFilter:
     places: list[strawberry.ID] | None = strawberry.field(default=None, description="Place keys or ids.")
     countries: list[str] | None = strawberry.field(default=None, description="Country codes: SE, NO, DK, FI, IS.")
     languages: list[Language] | None = strawberry.field(default=None, description="Case languages.")
+    statuses: list[str] | None = strawberry.field(
+        default=None, description=f"Case statuses: {', '.join(STATUSES)}."
+    )
     year_from: int | None = strawberry.field(default=None, description="Earliest year, inclusive.")
     year_to: int | None = strawberry.field(default=None, description="Latest year, inclusive.")
 
@@ -108,6 +112,7 @@ class CaseOrderField(Enum):
     YEAR = "year"
     TITLE = "title"
     KEY = "key"
+    UPDATED = "updated"
 
 
 @strawberry.enum(description="ASC smallest (earliest, A) first, DESC largest first.")
@@ -135,6 +140,7 @@ _ORDER_KEYS = {
     CaseOrderField.YEAR: _year_key,
     CaseOrderField.TITLE: lambda node: (node.label.casefold(), node.id),
     CaseOrderField.KEY: lambda node: (node.id,),
+    CaseOrderField.UPDATED: lambda node: (str(node.props.get(UPDATED_AT) or ""), node.id),
 }
 
 
@@ -143,6 +149,18 @@ def _ids(values: list[strawberry.ID] | None, node_type: NodeType, field: str) ->
     if len(values) > MAX_FILTER_VALUES:
         raise LimitExceeded(f"`{field}` can hold at most {MAX_FILTER_VALUES} values.", field=field)
     return tuple(expect_key(value, node_type, f"{field}[{position}]") for position, value in enumerate(values))
+
+
+def _statuses(values: list[str] | None, field: str) -> tuple[str, ...]:
+    values = values or []
+    if len(values) > MAX_FILTER_VALUES:
+        raise LimitExceeded(f"`{field}` can hold at most {MAX_FILTER_VALUES} values.", field=field)
+    statuses = tuple(value.strip().lower() for value in values)
+    for position, status in enumerate(statuses):
+        if status not in STATUSES:
+            where = f"{field}[{position}]"
+            raise BadUserInput(f"`{where}` is not one of {', '.join(STATUSES)}.", field=where)
+    return statuses
 
 
 def case_filter_of(given: CaseFilter | None, field: str = "filter") -> ranking.CaseFilter | None:
@@ -165,6 +183,7 @@ def case_filter_of(given: CaseFilter | None, field: str = "filter") -> ranking.C
         places=_ids(given.places, NodeType.PLACE, f"{field}.places"),
         countries=tuple(countries),
         languages=tuple(language.value for language in given.languages or []),
+        statuses=_statuses(given.statuses, f"{field}.statuses"),
         year_from=given.year_from,
         year_to=given.year_to,
     )
@@ -267,6 +286,9 @@ def _terms(store: GraphStore, kind: VocabularyKind, lang: str | None) -> list[tu
         ]
     if kind is VocabularyKind.LANGUAGE:
         return [(code, LANGUAGE_NAMES[code], counts.by_language.get(code, 0), None) for code in LANGUAGES]
+    if kind is VocabularyKind.STATUS:
+        texts = Texts(lang or DEFAULT_LANGUAGE)
+        return [(code, texts[f"status.{code}"], counts.by_status.get(code, 0), None) for code in STATUSES]
     terms: list[tuple[str, str, int, Node | None]] = []
     places = store.get_many([country_place(code) for code in counts.by_country])
     for code, count in counts.by_country.items():
@@ -364,7 +386,7 @@ class Query:
         info: Info,
         text: Annotated[str, strawberry.argument(description="Words to look for in names, labels and aliases.")],
         types: Annotated[
-            list[NodeKind] | None, strawberry.argument(description="Only these node types; all when absent.")  # type: ignore[valid-type]
+            list[NodeType] | None, strawberry.argument(description="Only these node types; all when absent.")
         ] = None,
         first: Annotated[int, strawberry.argument(description="How many hits (at most 100).")] = 20,
     ) -> list[SearchHit]:
@@ -430,7 +452,7 @@ class Query:
         id: NodeIdArgument,  # noqa: A002
         depth: Annotated[int, strawberry.argument(description=f"Steps from the node, 0 to {MAX_DEPTH}.")] = 1,
         types: Annotated[
-            list[NodeKind] | None, strawberry.argument(description="Only nodes of these types beyond the start.")  # type: ignore[valid-type]
+            list[NodeType] | None, strawberry.argument(description="Only nodes of these types beyond the start.")
         ] = None,
     ) -> Neighbourhood:
         if depth < 0:

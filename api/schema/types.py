@@ -8,17 +8,19 @@ Relationship fields go through the request's DataLoaders.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry import relay
 
-from api.schema.connections import After, Connection, First, window
+from api.schema.connections import After, Connection, First, Window, window
 from api.schema.connections import Edge as ListEdge
 from api.schema.context import Context, EdgeQuery
 from api.schema.history import HistoryEntry, history_page
 from graph.model import Direction, Edge, Node, NodeType, RelatedKind, RelType, Role
+from graph.properties import UPDATED_AT
 from graph.ranking import Confidence, ReasonKind
 
 __all__ = [
@@ -32,12 +34,10 @@ __all__ = [
     "Need",
     "NeedHit",
     "Neighbourhood",
-    "NodeKind",
     "Organisation",
     "PriorWorkConnection",
     "Place",
     "Reason",
-    "RelationshipKind",
     "SearchHit",
     "Source",
     "Stats",
@@ -51,11 +51,15 @@ __all__ = [
 ]
 
 Info = strawberry.Info[Context, None]
+T = TypeVar("T")
+E = TypeVar("E", bound="Entity")
+C = TypeVar("C", Role, RelatedKind)
 
-NodeKind = strawberry.enum(NodeType, name="NodeKind", description="The types of node in the graph.")
-RelationshipKind = strawberry.enum(RelType, name="RelationshipKind", description="The types of edge in the graph.")
-RoleKind = strawberry.enum(Role, name="Role", description="An organisation's role in a case.")
-RelatedCaseKind = strawberry.enum(RelatedKind, name="RelatedKind", description="How one case relates to another.")
+# strawberry.enum registers an enum in place and returns it, so fields are annotated with the model's own enums.
+strawberry.enum(NodeType, name="NodeKind", description="The types of node in the graph.")
+strawberry.enum(RelType, name="RelationshipKind", description="The types of edge in the graph.")
+strawberry.enum(Role, name="Role", description="An organisation's role in a case.")
+strawberry.enum(RelatedKind, name="RelatedKind", description="How one case relates to another.")
 
 
 @strawberry.enum(description="Languages: SV Swedish, NB and NN Norwegian bokmål and nynorsk, DA Danish, EN English.")
@@ -80,6 +84,7 @@ class VocabularyKind(Enum):
     PLACE = "place"
     COUNTRY = "country"
     LANGUAGE = "language"
+    STATUS = "status"
 
 
 LangArgument = Annotated[
@@ -137,9 +142,8 @@ async def _page(
     after: str | None,
 ) -> Connection[Entity]:
     """One page of the nodes of `node_type` one `rel` edge away, ordered by key."""
-    linked = [node for node, _ in await _linked(info, node_id, rel, direction, node_type)]
-    page = window(linked, sort_key=sort_by_id, first=first, after=after, settings=info.context.settings)
-    return Connection.of(page, entity)
+    page = await _link_page(info, node_id, rel, direction, node_type, first, after)
+    return Connection.of(page, lambda pair: entity(pair[0]))
 
 
 def _related(rel: RelType, direction: Direction, node_type: NodeType, description: str) -> Any:
@@ -156,15 +160,16 @@ def _related(rel: RelType, direction: Direction, node_type: NodeType, descriptio
     return strawberry.field(resolver=resolve, description=description)
 
 
-async def _single(info: Info, node_id: str, rel: RelType, direction: Direction, node_type: NodeType) -> Entity | None:
-    linked = await _linked(info, node_id, rel, direction, node_type)
-    return entity(linked[0][0]) if linked else None
+async def _single(info: Info, node_id: str, rel: RelType, direction: Direction, kind: type[E]) -> E | None:
+    """The first (by key) of the nodes one `rel` edge away that are a `kind`."""
+    linked = await _linked(info, node_id, rel, direction, _NODE_TYPES[kind])
+    return kind(node_id=linked[0][0].id, node=linked[0][0]) if linked else None
 
 
-def _role(edges: Sequence[Edge]) -> Role | None:
-    """The most responsible role any of the edges gives (owner before partner ...)."""
-    roles = {edge.props.get("role") for edge in edges}
-    return next((role for role in Role if role.value in roles), None)
+def _first_given(choices: type[C], edges: Sequence[Edge], key: str) -> C | None:
+    """The first of `choices`, in their order, that one of the edges gives as `key` (owner before partner ...)."""
+    given = {edge.props.get(key) for edge in edges}
+    return next((choice for choice in choices if choice.value in given), None)
 
 
 @strawberry.interface(description="A node of the graph: its global id, stable key, kind and label.")
@@ -181,7 +186,7 @@ class Entity(relay.Node):
         return self.node_id
 
     @strawberry.field(description="What type of node this is.")
-    def kind(self) -> NodeKind:  # type: ignore[valid-type]
+    def kind(self) -> NodeType:
         return self.node.type
 
     @strawberry.field(description="A human-readable name, in `lang` where the vocabulary has one.")
@@ -197,61 +202,21 @@ class Entity(relay.Node):
         return history_page(entries, first=first, after=after, settings=info.context.settings)
 
 
-@strawberry.type(description="An organisation taking part in a case, and its role there.")
-class ParticipantEdge:
-    """An organisation of a case."""
+@strawberry.type(description="An organisation's part in a case, seen from either end: the other end and the role.")
+class RoleEdge(ListEdge[T]):
+    """An organisation of a case, or a case of an organisation, with the organisation's role."""
 
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
-    node: Organisation = strawberry.field(description="The organisation.")
-    role: RoleKind | None = strawberry.field(description="Its role in the case.")  # type: ignore[valid-type]
+    role: Role | None = strawberry.field(description="The organisation's role in the case.")
 
 
-@strawberry.type(description="A page of the organisations of a case.")
-class ParticipantConnection:
-    """Organisations of a case with their roles."""
+@strawberry.type(description="A page of the organisations of a case or of the cases of an organisation, with roles.")
+class RoleConnection(Connection[T]):
+    """Items linked by taking part, each with the role."""
 
-    edges: list[ParticipantEdge] = strawberry.field(description="The items of this page.")
-    page_info: relay.PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
-    total_count: int = strawberry.field(description="How many items the whole list has.")
+    edges: Sequence[RoleEdge[T]] = strawberry.field(description="The items of this page.")
 
 
-@strawberry.type(description="A case an organisation took part in, and its role there.")
-class ParticipationEdge:
-    """A case of an organisation."""
-
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
-    node: Case = strawberry.field(description="The case.")
-    role: RoleKind | None = strawberry.field(description="The organisation's role in the case.")  # type: ignore[valid-type]
-
-
-@strawberry.type(description="A page of the cases of an organisation.")
-class ParticipationConnection:
-    """Cases of an organisation with its roles."""
-
-    edges: list[ParticipationEdge] = strawberry.field(description="The items of this page.")
-    page_info: relay.PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
-    total_count: int = strawberry.field(description="How many items the whole list has.")
-
-
-@strawberry.type(description="A case another case names as related, and how.")
-class RelatedCaseEdge:
-    """A related case."""
-
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
-    node: Case = strawberry.field(description="The related case.")
-    kind: RelatedCaseKind | None = strawberry.field(description="How the case relates to it.")  # type: ignore[valid-type]
-
-
-@strawberry.type(description="A page of related cases.")
-class RelatedCaseConnection:
-    """Cases a case names as related."""
-
-    edges: list[RelatedCaseEdge] = strawberry.field(description="The items of this page.")
-    page_info: relay.PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
-    total_count: int = strawberry.field(description="How many items the whole list has.")
-
-
-async def _with_edges(
+async def _link_page(
     info: Info,
     node_id: str,
     rel: RelType,
@@ -259,13 +224,24 @@ async def _with_edges(
     node_type: NodeType,
     first: int | None,
     after: str | None,
-) -> tuple[list[tuple[str, tuple[Node, list[Edge]]]], relay.PageInfo, int]:
+) -> Window[tuple[Node, list[Edge]]]:
     """A page of linked nodes that keeps the edges reaching each one (for roles and kinds)."""
     linked = await _linked(info, node_id, rel, direction, node_type)
-    page = window(
+    return window(
         linked, sort_key=lambda pair: sort_by_id(pair[0]), first=first, after=after, settings=info.context.settings
     )
-    return page.items, page.page_info, page.total_count
+
+
+async def _roles(
+    info: Info, node_id: str, direction: Direction, kind: type[E], first: int | None, after: str | None
+) -> RoleConnection[E]:
+    """The organisations of a case (`IN`) or the cases of an organisation (`OUT`), with the roles."""
+    page = await _link_page(info, node_id, RelType.PARTICIPATED_IN, direction, _NODE_TYPES[kind], first, after)
+    edges = [
+        RoleEdge(cursor=c, node=kind(node_id=n.id, node=n), role=_first_given(Role, e, "role"))
+        for c, (n, e) in page.items
+    ]
+    return RoleConnection(edges=edges, page_info=page.page_info, total_count=page.total_count)
 
 
 @strawberry.type(description="A development case: a project or service someone carried out, with what it addressed.")
@@ -296,6 +272,11 @@ class Case(Entity):
     def country(self) -> str | None:
         return _text(self.node, "country")
 
+    @strawberry.field(description="When the case last changed in the store (UTC); null if stored before this was kept.")
+    def updated_at(self) -> datetime | None:
+        stamp = _text(self.node, UPDATED_AT)
+        return datetime.fromisoformat(stamp) if stamp else None
+
     @strawberry.field(description="What came out of the case, one sentence each.")
     def outcomes(self) -> list[str]:
         return _texts(self.node, "outcomes")
@@ -307,14 +288,8 @@ class Case(Entity):
         return await info.context.loaders.embedded.load(self.node_id)
 
     @strawberry.field(description="Organisations that took part, with their roles.")
-    async def participants(self, info: Info, first: First = None, after: After = None) -> ParticipantConnection:
-        items, page_info, total = await _with_edges(
-            info, self.node_id, RelType.PARTICIPATED_IN, Direction.IN, NodeType.ORGANISATION, first, after
-        )
-        edges = [
-            ParticipantEdge(cursor=c, node=Organisation(node_id=n.id, node=n), role=_role(e)) for c, (n, e) in items
-        ]
-        return ParticipantConnection(edges=edges, page_info=page_info, total_count=total)
+    async def participants(self, info: Info, first: First = None, after: After = None) -> RoleConnection[Organisation]:
+        return await _roles(info, self.node_id, Direction.IN, Organisation, first, after)
 
     needs = _related(RelType.ADDRESSES, Direction.OUT, NodeType.NEED, "Needs the case addressed.")
     target_groups = _related(
@@ -329,16 +304,26 @@ class Case(Entity):
 
     @strawberry.field(description="Cases this case names as related (builds on, similar to, follow-up of).")
     async def related(self, info: Info, first: First = None, after: After = None) -> RelatedCaseConnection:
-        items, page_info, total = await _with_edges(
-            info, self.node_id, RelType.RELATED_TO, Direction.OUT, NodeType.CASE, first, after
-        )
-        edges = [RelatedCaseEdge(cursor=c, node=Case(node_id=n.id, node=n), kind=_kind(e)) for c, (n, e) in items]
-        return RelatedCaseConnection(edges=edges, page_info=page_info, total_count=total)
+        page = await _link_page(info, self.node_id, RelType.RELATED_TO, Direction.OUT, NodeType.CASE, first, after)
+        edges = [
+            RelatedCaseEdge(cursor=c, node=Case(node_id=n.id, node=n), kind=_first_given(RelatedKind, e, "kind"))
+            for c, (n, e) in page.items
+        ]
+        return RelatedCaseConnection(edges=edges, page_info=page.page_info, total_count=page.total_count)
 
 
-def _kind(edges: Sequence[Edge]) -> RelatedKind | None:
-    kinds = {edge.props.get("kind") for edge in edges}
-    return next((kind for kind in RelatedKind if kind.value in kinds), None)
+@strawberry.type(description="A case another case names as related, and how.")
+class RelatedCaseEdge(ListEdge[Case]):
+    """A related case."""
+
+    kind: RelatedKind | None = strawberry.field(description="How the case relates to it.")
+
+
+@strawberry.type(description="A page of related cases.")
+class RelatedCaseConnection(Connection[Case]):
+    """Cases a case names as related."""
+
+    edges: Sequence[RelatedCaseEdge] = strawberry.field(description="The items of this page.")
 
 
 @strawberry.type(description="A municipality, agency, company or other body that takes part in cases.")
@@ -362,12 +347,8 @@ class Organisation(Entity):
         return _texts(self.node, "aliases")
 
     @strawberry.field(description="Cases the organisation took part in, with its roles.")
-    async def cases(self, info: Info, first: First = None, after: After = None) -> ParticipationConnection:
-        items, page_info, total = await _with_edges(
-            info, self.node_id, RelType.PARTICIPATED_IN, Direction.OUT, NodeType.CASE, first, after
-        )
-        edges = [ParticipationEdge(cursor=c, node=Case(node_id=n.id, node=n), role=_role(e)) for c, (n, e) in items]
-        return ParticipationConnection(edges=edges, page_info=page_info, total_count=total)
+    async def cases(self, info: Info, first: First = None, after: After = None) -> RoleConnection[Case]:
+        return await _roles(info, self.node_id, Direction.OUT, Case, first, after)
 
     places = _related(RelType.LOCATED_IN, Direction.OUT, NodeType.PLACE, "Places the organisation is located in.")
     member_of = _related(
@@ -394,7 +375,7 @@ class Need(Entity):
 
     @strawberry.field(description="The (first) target group that has the need.")
     async def target_group(self, info: Info) -> TargetGroup | None:
-        return await _single(info, self.node_id, RelType.OF, Direction.OUT, NodeType.TARGET_GROUP)  # type: ignore[return-value]
+        return await _single(info, self.node_id, RelType.OF, Direction.OUT, TargetGroup)
 
     target_groups = _related(
         RelType.OF, Direction.OUT, NodeType.TARGET_GROUP, "Every target group that has the need."
@@ -490,7 +471,7 @@ class Place(Entity):
 
     @strawberry.field(description="The place this one lies in.")
     async def part_of(self, info: Info) -> Place | None:
-        return await _single(info, self.node_id, RelType.PART_OF, Direction.OUT, NodeType.PLACE)  # type: ignore[return-value]
+        return await _single(info, self.node_id, RelType.PART_OF, Direction.OUT, Place)
 
     parts = _related(RelType.PART_OF, Direction.IN, NodeType.PLACE, "Places within this one.")
     cases = _related(RelType.LOCATED_IN, Direction.IN, NodeType.CASE, "Cases that took place here.")
@@ -532,20 +513,23 @@ _TYPES: dict[NodeType, type[Entity]] = {
 }
 
 
+_NODE_TYPES: dict[type[Entity], NodeType] = {kind: node_type for node_type, kind in _TYPES.items()}
+
+
 def entity(node: Node) -> Entity:
     """The GraphQL object of a stored node."""
     return _TYPES[node.type](node_id=node.id, node=node)
 
 
-ReasonKindEnum = strawberry.enum(ReasonKind, name="ReasonKind", description="What kind of evidence a reason is.")
-ConfidenceEnum = strawberry.enum(Confidence, name="Confidence", description="How well a case matches: strong, possible or weak.")
+strawberry.enum(ReasonKind, name="ReasonKind", description="What kind of evidence a reason is.")
+strawberry.enum(Confidence, name="Confidence", description="How well a case matches: strong, possible or weak.")
 
 
 @strawberry.type(description="Why a case was ranked where it is: one piece of evidence and what it added.")
 class Reason:
     """One contribution to a ranking score."""
 
-    kind: ReasonKindEnum = strawberry.field(  # type: ignore[valid-type]
+    kind: ReasonKind = strawberry.field(
         description="SENTENCE (a case sentence says what part of the problem says), WORDS, TITLE, TARGET_GROUP, "
         "TOPIC, METHOD or ORGANISATION."
     )
@@ -562,18 +546,15 @@ class CaseHit:
 
     case: Case = strawberry.field(description="The case.")
     score: float = strawberry.field(description="Higher is more relevant; comparable within one answer only.")
-    confidence: ConfidenceEnum = strawberry.field(description="How well the case matches.")  # type: ignore[valid-type]
+    confidence: Confidence = strawberry.field(description="How well the case matches.")
     reasons: list[Reason] = strawberry.field(description="The evidence, the best sentence pair first.")
     matched_terms: list[str] = strawberry.field(description="Uncommon words of the text, as written, that the case uses.")
 
 
 @strawberry.type(description="A page of prior work: ranked cases, how many matched and how many match strongly.")
-class PriorWorkConnection:
-    """Ranked cases for a problem, paged."""
+class PriorWorkConnection(Connection[CaseHit]):
+    """Ranked cases for a problem, paged, best first; `totalCount` is how many matched at all."""
 
-    edges: list[ListEdge[CaseHit]] = strawberry.field(description="The cases of this page, best first.")
-    page_info: relay.PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
-    total_count: int = strawberry.field(description="How many cases matched at all.")
     strong_count: int = strawberry.field(description="How many cases match strongly.")
     is_no_match: bool = strawberry.field(description="No case matches strongly: the hits are only the closest.")
     message: str | None = strawberry.field(
@@ -605,7 +586,7 @@ class GraphNode:
 
     id: relay.GlobalID = strawberry.field(description="Global id, as `node(id)` takes it.")
     key: str = strawberry.field(description="The stable Behovsgraf id.")
-    type: NodeKind = strawberry.field(description="The node's type.")  # type: ignore[valid-type]
+    type: NodeType = strawberry.field(description="The node's type.")
     label: str = strawberry.field(description="A human-readable name.")
     distance: int = strawberry.field(description="Steps from the start node.")
 
@@ -616,7 +597,7 @@ class GraphEdge:
 
     source: relay.GlobalID = strawberry.field(description="Global id of the node the edge starts at.")
     target: relay.GlobalID = strawberry.field(description="Global id of the node the edge ends at.")
-    type: RelationshipKind = strawberry.field(description="The relationship.")  # type: ignore[valid-type]
+    type: RelType = strawberry.field(description="The relationship.")
 
 
 @strawberry.type(description="The nodes around a node and the edges between them.")
@@ -653,4 +634,4 @@ class VocabularyTerm:
     value: str = strawberry.field(description="What to put in the matching `CaseFilter` field (a global id or a code).")
     label: str = strawberry.field(description="What to show.")
     case_count: int = strawberry.field(description="How many cases the term would find.")
-    node: Entity | None = strawberry.field(description="The term's node; none for countries and languages.")
+    node: Entity | None = strawberry.field(description="The term's node; none for countries, languages and statuses.")

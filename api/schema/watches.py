@@ -164,7 +164,10 @@ async def _problem_of(info: Info, data: CreateWatchInput) -> tuple[str, str | No
     return text, None
 
 
-@strawberry.type(description="Your watches.")
+WatchKey = Annotated[str, strawberry.argument(description="The watch's key, as `createWatch` and `watches` give it.")]
+
+
+@strawberry.type
 class WatchQuery:
     """Watch fields of the root query."""
 
@@ -176,7 +179,7 @@ class WatchQuery:
         return [WatchView.of(watch, service.watches.matches(watch.id, limit=10)) for watch in found]
 
 
-@strawberry.type(description="Create, pause and delete your watches.")
+@strawberry.type
 class WatchMutation:
     """Watch mutations; they need an API key with propose scope."""
 
@@ -184,7 +187,7 @@ class WatchMutation:
     async def create_watch(
         self,
         info: Info,
-        input: Annotated[CreateWatchInput, strawberry.argument(description="The problem or need, sensitivity and webhook.")],  # noqa: A002
+        input: Annotated[CreateWatchInput, strawberry.argument(description="What to watch and how to be told.")],  # noqa: A002
     ) -> CreateWatchPayload:
         owner = _owner(info)
         watches = info.context.watches.watches
@@ -215,8 +218,8 @@ class WatchMutation:
     async def pause_watch(
         self,
         info: Info,
-        key: Annotated[str, strawberry.argument(description="The watch's key, as `createWatch` gave it.")],
-        paused: Annotated[bool, strawberry.argument(description="True pauses, false resumes.")] = True,
+        key: WatchKey,
+        paused: Annotated[bool, strawberry.argument(description="true pauses the watch, false resumes it.")] = True,
     ) -> WatchView:
         owner = _owner(info)
         watches = info.context.watches.watches
@@ -227,9 +230,7 @@ class WatchMutation:
         return WatchView.of(watch, watches.matches(watch.id, limit=10))
 
     @strawberry.mutation(description="Delete one of your watches with its matches and pending deliveries.")
-    async def delete_watch(
-        self, info: Info, key: Annotated[str, strawberry.argument(description="The watch's key.")]
-    ) -> str:
+    async def delete_watch(self, info: Info, key: WatchKey) -> str:
         owner = _owner(info)
         watches = info.context.watches.watches
         try:
@@ -239,14 +240,12 @@ class WatchMutation:
         return key
 
 
-@strawberry.type(description="Live events: the matches of your watches as they are found.")
+@strawberry.type(description="Live updates over graphql-transport-ws.")
 class WatchSubscription:
     """Live updates over graphql-transport-ws."""
 
     @strawberry.subscription(description="Each new match of one of your watches, as it is found.")
-    async def watch_matches(
-        self, info: Info, key: Annotated[str, strawberry.argument(description="The key of one of your watches.")]
-    ) -> AsyncGenerator[WatchMatch, None]:
+    async def watch_matches(self, info: Info, key: WatchKey) -> AsyncGenerator[WatchMatch, None]:
         owner = _owner(info)
         service = info.context.watches
         try:

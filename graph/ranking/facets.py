@@ -1,6 +1,6 @@
 """Case facets as arrays: filter masks, counts and newest-first pages without touching every case in Python.
 
-Every case has a position; country and language are small integer codes, the year a
+Every case has a position; country, language and status are small integer codes, the year a
 float (NaN when unknown), and each concept, organisation or place the positions of the
 cases linked to it (stated, through a need, or as a broader concept of one). A filter is a
 few vectorised comparisons; a page is a slice of the precomputed newest-first order.
@@ -13,13 +13,16 @@ Examples
 >>> from graph.ranking.documents import CaseDoc, Link
 >>> from graph.ranking.filters import CaseFilter
 >>> topic = Node("topic:school", NodeType.TOPIC, {"name": "School"})
->>> docs = [CaseDoc(Node("a", NodeType.CASE, {"country": "SE", "year": 2020}), (), (Link(topic, "a"),)),
+>>> docs = [CaseDoc(Node("a", NodeType.CASE, {"country": "SE", "year": 2020, "status": "completed"}), (),
+...                 (Link(topic, "a"),)),
 ...         CaseDoc(Node("b", NodeType.CASE, {"country": "NO", "year": 2022}), (), ())]
 >>> facets = CaseFacets.of(docs)
 >>> facets.ordered(CaseFilter(countries=("SE", "NO")))
 ['b', 'a']
 >>> facets.ordered(CaseFilter(topics=("topic:school",))), facets.counts().by_country
 (['a'], {'NO': 1, 'SE': 1})
+>>> facets.ordered(CaseFilter(statuses=("completed", "ongoing"))), facets.counts().by_status
+(['a'], {'completed': 1})
 """
 
 from __future__ import annotations
@@ -50,11 +53,12 @@ def newest_first_key(props: Mapping[str, object], case_id: str) -> tuple[str, st
 
 @dataclass(frozen=True, slots=True)
 class CaseCounts:
-    """How many cases each node (directly or through a narrower concept), country and language has."""
+    """How many cases each node (directly or through a narrower concept), country, language and status has."""
 
     by_node: Mapping[str, int]
     by_country: Mapping[str, int]
     by_language: Mapping[str, int]
+    by_status: Mapping[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,7 @@ class _Row:
     case_id: str
     country: str
     language: str
+    status: str
     year: float
     links: frozenset[str]
     key: tuple[str, str]
@@ -77,6 +82,7 @@ def _row(doc: CaseDoc) -> _Row:
         doc.id,
         str(props.get("country") or ""),
         str(props.get("language") or ""),
+        str(props.get("status") or ""),
         float(year) if isinstance(year, int) and not isinstance(year, bool) else np.nan,
         links,
         newest_first_key(props, doc.id),
@@ -92,12 +98,9 @@ class CaseFacets:
         self.ids = [row.case_id for row in ordered]
         self.keys = [row.key for row in ordered]
         self._position = {case_id: position for position, case_id in enumerate(self.ids)}
-        codes: dict[str, int] = {}
-        self._country_codes = codes
-        self.countries = np.array([codes.setdefault(row.country, len(codes)) for row in ordered], dtype=np.int32)
-        languages: dict[str, int] = {}
-        self._language_codes = languages
-        self.languages = np.array([languages.setdefault(row.language, len(languages)) for row in ordered], dtype=np.int32)
+        self._country_codes, self.countries = _coded(row.country for row in ordered)
+        self._language_codes, self.languages = _coded(row.language for row in ordered)
+        self._status_codes, self.statuses = _coded(row.status for row in ordered)
         self.years = np.array([row.year for row in ordered], dtype=np.float64)
         linked: dict[str, list[int]] = {}
         for position, row in enumerate(ordered):
@@ -120,7 +123,7 @@ class CaseFacets:
         return len(self.ids)
 
     def mask(self, case_filter: CaseFilter | None) -> Mask:
-        """Which positions pass the filter's countries, languages, years and linked nodes (not its text)."""
+        """Which positions pass the filter's countries, languages, statuses, years and linked nodes (not its text)."""
         allowed = np.ones(len(self.ids), dtype=bool)
         if case_filter is None:
             return allowed
@@ -139,6 +142,7 @@ class CaseFacets:
         for values, codes, wanted_codes in (
             (self.countries, self._country_codes, case_filter.countries),
             (self.languages, self._language_codes, case_filter.languages),
+            (self.statuses, self._status_codes, case_filter.statuses),
         ):
             if wanted_codes:
                 allowed &= np.isin(values, [codes[code] for code in wanted_codes if code in codes])
@@ -168,12 +172,19 @@ class CaseFacets:
         }
 
     def counts(self) -> CaseCounts:
-        """Cases per linked node, country and language."""
+        """Cases per linked node, country, language and status."""
         return CaseCounts(
             {key: len(value) for key, value in self._linked.items()},
             _code_counts(self._country_codes, self.countries),
             _code_counts(self._language_codes, self.languages),
+            _code_counts(self._status_codes, self.statuses),
         )
+
+
+def _coded(values: Iterable[str]) -> tuple[dict[str, int], npt.NDArray[np.int32]]:
+    """Small integer codes for texts ("" included): the code of each text, and the code of each value in order."""
+    codes: dict[str, int] = {}
+    return codes, np.array([codes.setdefault(value, len(codes)) for value in values], dtype=np.int32)
 
 
 def _code_counts(codes: Mapping[str, int], values: npt.NDArray[np.int32]) -> dict[str, int]:

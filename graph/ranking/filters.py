@@ -1,4 +1,4 @@
-"""Which cases a filter lets through (countries, languages, years, linked concepts, words)."""
+"""Which cases a filter lets through (countries, languages, statuses, years, linked concepts, words)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ __all__ = ["CaseFilter", "allows"]
 
 @dataclass(frozen=True, slots=True)
 class CaseFilter:
-    """Restricts cases; lists hold node ids (topics ...) or codes (countries, languages)."""
+    """Restricts cases; lists hold node ids (topics ...) or codes (countries, languages, statuses)."""
 
     text: str | None = None
     topics: tuple[str, ...] = ()
@@ -23,6 +23,7 @@ class CaseFilter:
     places: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
 
@@ -39,6 +40,8 @@ def allows(case_filter: CaseFilter | None, doc: CaseDoc) -> bool:
     if case_filter.countries and props.get("country") not in case_filter.countries:
         return False
     if case_filter.languages and props.get("language") not in case_filter.languages:
+        return False
+    if case_filter.statuses and props.get("status") not in case_filter.statuses:
         return False
     year = props.get("year")
     if case_filter.year_from is not None or case_filter.year_to is not None:

@@ -12,7 +12,17 @@ import yaml
 from api.settings import Settings
 from graph.backends import open_store
 from ingest.run import ingest_paths
-from tests.api.conftest import CASES, PROPOSE_KEY, READ_KEY, WRITE_KEY, Api, global_id, load_cases, make_settings
+from tests.api.conftest import (
+    CASES,
+    PROPOSE_KEY,
+    READ_KEY,
+    WRITE_KEY,
+    Api,
+    case_input,
+    global_id,
+    load_cases,
+    make_settings,
+)
 
 UPSERT = """mutation($input: UpsertCasesInput!) { upsertCases(input: $input) {
   __typename
@@ -216,3 +226,14 @@ def test_later_fields_of_one_operation_see_earlier_writes(writable: Api) -> None
         key=WRITE_KEY,
     )
     assert result == {"a": {"cases": [{"title": "Första titeln"}]}, "b": {"cases": [{"title": "Andra titeln"}]}}
+
+
+def test_updated_order_lists_the_case_changed_last_first_and_an_unchanged_write_keeps_its_time(writable: Api) -> None:
+    newest = """{ cases(orderBy: {field: UPDATED, direction: DESC}, first: 2) { edges { node { key updatedAt } } } }"""
+    changed = case_input({**CASES[1], "summary": "Aalborg Kommune prøvede velfærdsteknologi hos ældre borgere."})
+    assert writable.data(UPSERT, {"input": {"cases": [changed]}}, key=WRITE_KEY)["upsertCases"]["updated"]
+    first, second = (edge["node"] for edge in writable.data(newest)["cases"]["edges"])
+    assert first["key"] == CASES[1]["id"] and first["updatedAt"] > second["updatedAt"]
+    again = writable.data(UPSERT, {"input": {"cases": [changed]}}, key=WRITE_KEY)["upsertCases"]
+    assert CASES[1]["id"] in again["unchanged"], again
+    assert writable.data(newest)["cases"]["edges"][0]["node"] == first

@@ -429,6 +429,7 @@ def test_filters_take_keys_and_global_ids_alike(api: Api) -> None:
         ("{field: TITLE}", lambda node: (node["title"].casefold(), node["key"])),
         ("{field: TITLE, direction: DESC}", lambda node: (node["title"].casefold(), node["key"])),
         ("{field: KEY, direction: DESC}", lambda node: (node["key"],)),
+        ("{field: UPDATED, direction: DESC}", lambda node: (node["updatedAt"] or "", node["key"])),
     ],
 )
 def test_cases_order_by_pages_through_every_case_once_in_that_order(api: Api, order: str, sort_key: object) -> None:
@@ -437,7 +438,7 @@ def test_cases_order_by_pages_through_every_case_once_in_that_order(api: Api, or
     while True:
         page = api.data(
             "query($after: String) { cases(orderBy: %s, first: 45, after: $after) {"
-            " pageInfo { hasNextPage endCursor } edges { node { key title year } } } }" % order,
+            " pageInfo { hasNextPage endCursor } edges { node { key title year updatedAt } } } }" % order,
             {"after": after},
         )["cases"]
         seen += [edge["node"] for edge in page["edges"]]
@@ -446,6 +447,31 @@ def test_cases_order_by_pages_through_every_case_once_in_that_order(api: Api, or
         after = page["pageInfo"]["endCursor"]
     assert len(seen) == len({node["key"] for node in seen}) == ALL_CASES
     assert seen == sorted(seen, key=sort_key, reverse="DESC" in order)  # type: ignore[arg-type]
+
+
+def test_cases_filter_by_status_finds_what_the_status_vocabulary_counts(api: Api) -> None:
+    terms = api.data("{ vocabulary(kind: STATUS, lang: SV, usedOnly: false) { edges { node { value label caseCount } } } }")
+    assert [edge["node"] for edge in terms["vocabulary"]["edges"]] == [
+        {"value": "discontinued", "label": "avbrutna", "caseCount": 0},
+        {"value": "completed", "label": "avslutade", "caseCount": 1},
+        {"value": "ongoing", "label": "pågående", "caseCount": 1},
+        {"value": "planned", "label": "planerade", "caseCount": 0},
+    ]
+    query = "query($s: [String!]) { cases(filter: {statuses: $s}, first: 100) { totalCount edges { node { key status } } } }"
+    assert api.data(query, {"s": ["ongoing"]})["cases"] == {
+        "totalCount": 1,
+        "edges": [{"node": {"key": MALMO, "status": "ongoing"}}],
+    }
+    both = api.data(query, {"s": ["ongoing", "Completed"]})["cases"]["edges"]
+    assert {edge["node"]["key"] for edge in both} == {MALMO, TRONDELAG}
+    ranked = api.data(
+        '{ priorWork(problem: "Elevene trenger hjelp til å velge utdanningsprogram", filter: {statuses: ["completed"]})'
+        " { totalCount edges { node { case { key } } } } }"
+    )["priorWork"]
+    assert ranked["totalCount"] == 1 and ranked["edges"][0]["node"]["case"]["key"] == TRONDELAG
+    wrong = api.error(query, {"s": ["done"]})
+    assert wrong["extensions"]["code"] == "BAD_USER_INPUT"
+    assert wrong["message"] == "`filter.statuses[0]` is not one of planned, ongoing, completed, discontinued."
 
 
 def test_the_graphiql_example_query_runs(api: Api) -> None:

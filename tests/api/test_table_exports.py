@@ -8,6 +8,7 @@ with the reason printed, under CI they fail.
 from __future__ import annotations
 
 import base64
+import csv
 import io
 import re
 import shutil
@@ -112,6 +113,14 @@ def test_graphql_gives_the_download_url_and_the_same_file_as_base64(server: Api)
     assert [[cell.value for cell in row] for row in again.iter_rows()] == rows
     formula = next(row for row in sheet.iter_rows() if row[2].value == "se-formula-title")[1]
     assert formula.data_type == "s" and formula.value.startswith("=HYPERLINK")
+
+
+def test_a_status_filter_reaches_the_download_and_its_rows(server: Api) -> None:
+    exported = server.data(TABLE_QUERY, {"list": "CASES", "format": "CSV", "filter": {"statuses": ["ongoing"]}})
+    url = exported["tableExport"]["url"]
+    assert parse_qs(urlsplit(url).query)["status"] == ["ongoing"]
+    rows = list(csv.reader(io.StringIO(server.client.get(f"{server.url}{url}").content.decode("utf-8-sig"))))
+    assert [row[2] for row in rows[1:]] == ["se-malmo-naringsliv-unga"]
 
 
 def test_graphql_refuses_a_prior_work_table_without_a_problem(server: Api) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -265,12 +266,22 @@ def test_a_bad_import_file_is_rejected_input_exit_1(tmp_path: Path, content: str
         (("prior", ""), "behovsgraf: the problem is empty"),
         (("prior", "   "), "behovsgraf: the problem is empty"),
         (("prior", "--country", "XX", "elever"), "behovsgraf: --country 'XX' is not one of SE, NO, DK, FI, IS"),
+        (("cases", "--status", "done"), "behovsgraf: --status 'done' is not one of planned, ongoing, completed"),
     ],
 )
 def test_prior_refuses_an_empty_problem_and_unknown_countries(loaded: Path, args: tuple[str, ...], message: str) -> None:
     result = run(*args, "--store", loaded)
     assert result.returncode == 2
     assert result.stderr.startswith(message) and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cases_lists_only_the_statuses_asked_for(loaded: Path, tmp_path: Path) -> None:
+    listed = tmp_path / "ongoing.csv"
+    result = run("cases", "--store", loaded, "--status", "Ongoing", "-o", listed)
+    assert result.returncode == 0, result.stderr
+    ids = {row[2] for row in list(csv.reader(listed.read_text(encoding="utf-8-sig").splitlines()))[1:]}
+    samples = [case for path in (DATA_DIR / "samples").glob("*.yaml") for case in yaml.safe_load(path.read_text())["cases"]]
+    assert ids and ids == {case["id"] for case in samples if case.get("status") == "ongoing"}
 
 
 def test_prior_accepts_a_lower_case_country(loaded: Path) -> None:

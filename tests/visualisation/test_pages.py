@@ -197,6 +197,24 @@ def test_filters_show_how_many_cases_each_choice_leaves(client: httpx.Client, sa
     assert re.search(r"from \d{4} to \d{4}", html)
 
 
+def test_status_filter_lists_only_cases_of_that_status_and_counts_each_status(
+    client: httpx.Client, sample_store: Path
+) -> None:
+    html = client.get("/", params={"status": "ongoing", "lang": "sv"}).text
+    with EmbeddedStore(sample_store) as store:
+        statuses = {case.id: case.props.get("status") for case in store.find(NodeType.CASE)}
+    ongoing = {case_id for case_id, status in statuses.items() if status == "ongoing"}
+    assert ongoing and set(re.findall(r'<li class="hit" data-case-id="([^"]+)"', html)) == ongoing
+    select = re.findall(r'<select id="filter-status".*?</select>', html, re.S)[0]
+    shown = re.findall(r'<option value="(\w+)" data-count="(\d+)"( selected)?>([^<]+) \(', select)
+    counts = {status: sum(1 for value in statuses.values() if value == status) for status in ("completed", "ongoing")}
+    assert shown == [
+        ("ongoing", str(counts["ongoing"]), " selected", "pågående"),
+        ("completed", str(counts["completed"]), "", "avslutade"),
+    ]
+    assert "status=ongoing" in re.findall(r'href="(/export/cases\.csv[^"]*)"', html)[0]
+
+
 def test_year_range_filters_the_cases_and_a_bad_year_is_a_400_page(client: httpx.Client, sample_store: Path) -> None:
     html = client.get("/", params={"year_from": "2018", "year_to": "2020", "lang": "en"}).text
     years = [int(year) for year in re.findall(r"<dt>Year:</dt><dd>(\d+)</dd>", html)]
