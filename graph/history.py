@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from graph.errors import Conflict
 from graph.model import Batch, Edge, EdgeKey, Node, NodeType, Origin, Props, PropValue, RelType, SourceFile
+from graph.properties import UPDATED_AT
 
 __all__ = [
     "Difference",
@@ -136,12 +137,13 @@ def timestamp(now: dt.datetime | None = None) -> str:
 
 
 def differences(before: Props | None, after: Props | None) -> list[Difference]:
-    """The properties that differ between two versions of a node or edge, by key."""
+    """The properties that differ between two versions of a node or edge, by key (the write stamp left out:
+    the run says when)."""
     old, new = before or {}, after or {}
     return [
         Difference(key, old.get(key), new.get(key))
         for key in sorted(old.keys() | new.keys())
-        if old.get(key) != new.get(key)
+        if old.get(key) != new.get(key) and key != UPDATED_AT
     ]
 
 

@@ -350,8 +350,8 @@ def plan_upsert(
         Properties merge into the stored ones (replace them for ids in
         `batch.replace_props`); a node is unchanged when the result equals what is
         stored. Every node whose properties change gets `UPDATED_AT` set to `now`;
-        an unchanged one keeps its stamp, and a `replace_all` batch (a restore)
-        keeps the stamps it carries. Re-asserted edges count neither as added nor
+        an unchanged one keeps its stamp, and a `replace_all` batch (a restore) or
+        a revert keeps the stamps it carries. Re-asserted edges count neither as added nor
         as removed.
 
     Raises
@@ -381,7 +381,7 @@ def plan_upsert(
         base = previous.props if previous is not None else {}
         nodes[node.id] = Node(node.id, node.type, merged_props(base, node.props))
     stamp = timestamp(now or datetime.now(UTC))
-    restore = batch.replace_all
+    restore = batch.replace_all or batch.origin.reverts is not None  # a revert brings the old stamps back too
     nodes = {
         node_id: Node(node_id, node.type, _stamped(node.props, stored.get(node_id), stamp, is_restore=restore))
         for node_id, node in nodes.items()

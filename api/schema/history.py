@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import json
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from api.schema.connections import Connection, window
 from api.settings import Settings
 from graph import history
-from graph.model import Props, PropValue, RelType
-
-if TYPE_CHECKING:
-    from api.schema.types import RelationshipKind
+from api.schema.enums import RelType
+from graph.model import Props, PropValue
 
 __all__ = ["ChangeKind", "EdgeChange", "HistoryEntry", "PropertyChange", "Run", "SourceFile", "history_page"]
 
@@ -97,9 +94,7 @@ def _properties(before: Props | None, after: Props | None) -> list[PropertyChang
 class EdgeChange:
     """One edge change."""
 
-    relationship: Annotated[RelationshipKind, strawberry.lazy("api.schema.types")] = strawberry.field(  # type: ignore[valid-type]
-        description="The edge's type."
-    )
+    relationship: RelType = strawberry.field(description="The edge's type.")
     source: str = strawberry.field(description="The key of the node it starts at.")
     target: str = strawberry.field(description="The key of the node it ends at.")
     asserted_by: str = strawberry.field(description="Who asserts it: a case id, `vocabulary` ...")

@@ -18,8 +18,9 @@ from strawberry import relay
 from api.schema.connections import After, Connection, First, Window, window
 from api.schema.connections import Edge as ListEdge
 from api.schema.context import Context, EdgeQuery
+from api.schema.enums import NodeType, RelatedKind, RelType, Role
 from api.schema.history import HistoryEntry, history_page
-from graph.model import Direction, Edge, Node, NodeType, RelatedKind, RelType, Role
+from graph.model import Direction, Edge, Node
 from graph.properties import UPDATED_AT
 from graph.ranking import Confidence, ReasonKind
 
@@ -55,11 +56,6 @@ T = TypeVar("T")
 E = TypeVar("E", bound="Entity")
 C = TypeVar("C", Role, RelatedKind)
 
-# strawberry.enum registers an enum in place and returns it, so fields are annotated with the model's own enums.
-strawberry.enum(NodeType, name="NodeKind", description="The types of node in the graph.")
-strawberry.enum(RelType, name="RelationshipKind", description="The types of edge in the graph.")
-strawberry.enum(Role, name="Role", description="An organisation's role in a case.")
-strawberry.enum(RelatedKind, name="RelatedKind", description="How one case relates to another.")
 
 
 @strawberry.enum(description="Languages: SV Swedish, NB and NN Norwegian bokmål and nynorsk, DA Danish, EN English.")

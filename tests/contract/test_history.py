@@ -13,6 +13,7 @@ from graph.errors import NodeNotFound
 from graph.exchange import export_graph, import_graph
 from graph.history import NodeHistory, RevertRefused, differences
 from graph.model import Batch, Edge, Node, NodeType, Origin, RelType, SourceFile
+from graph.properties import UPDATED_AT
 from graph.store import GraphStore
 from ingest.run import ingest_paths
 from tests.contract.test_store_contract import BORLANGE, CASE, INTERVIEWS, OTHER_CASE, seed, snapshot
@@ -85,7 +86,9 @@ def test_every_write_is_a_run_with_who_when_sources_and_counts(store: GraphStore
     assert (record.run.actor, record.run.sources, record.run.reverts) == ("key:importer", (source,), None)
     assert record.run.at.endswith("Z") and record.run.at[:2] == "20"
     assert record.run.counts["created"] == 1 and record.run.counts["updated"] == 0
-    assert [(c.node_id, c.before, c.after) for c in record.nodes] == [(INTERVIEWS, None, {"name": "Interviews"})]
+    [change] = record.nodes
+    assert (change.node_id, change.before) == (INTERVIEWS, None) and change.after is not None
+    assert change.after == {"name": "Interviews", UPDATED_AT: change.after[UPDATED_AT]}, "the stored version, stamp and all"
     assert store.run(result.run + 1) is None
 
 
