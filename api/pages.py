@@ -28,13 +28,12 @@ from api.auth.routes import login_url
 from api.deps import Caller, get_store
 from api.downloads import download_url
 from api.settings import Settings
-from graph.algorithms.facets import linked_counts, property_counts, year_range
 from graph.algorithms.merge import merged_into
 from graph.algorithms.neighbourhood import MAX_DEPTH, neighbourhood
-from graph.ranking import CaseFilter, Confidence, Hit, PriorWork, filter_cases, prior_work
+from graph.ranking import CaseFilter, Confidence, Hit, PriorWork, case_counts, filter_cases, prior_work
 from graph.ranking.explain import no_match_message
 from graph.errors import StoreError
-from graph.model import STATUSES, Node, NodeType, RelType
+from graph.model import STATUSES, Node, NodeType
 from graph.store import GraphStore
 from visualisation.details import case_details, node_details
 from visualisation.hits import describe_hits
@@ -284,42 +283,41 @@ def _hits(store: GraphStore, problem: str, filters: Filters, lang: str) -> list[
     return []
 
 
-_CONCEPT_FACETS = (("topic", RelType.ABOUT), ("target_group", RelType.TARGETS), ("method", RelType.USED))
+_CONCEPT_FACETS = (("topic", NodeType.TOPIC), ("target_group", NodeType.TARGET_GROUP), ("method", NodeType.METHOD))
 
 
 def _facets(store: GraphStore, filters: Filters, texts: Texts) -> Facets:
     """The filters' choices with how many cases each leaves, given the other filters chosen.
 
-    A chosen value stays listed even when nothing else would match it, so it can be seen and unset.
+    The counts are the filters' own (array masks over the case facets), so choosing a value
+    lists as many cases as it shows. A chosen value stays listed even when nothing else would
+    match it, so it can be seen and unset.
     """
     options: dict[str, tuple[tuple[str, str, int], ...]] = {}
-    in_country = filter_cases(store, filters.without("country").case_filter())
-    countries = property_counts(in_country, "country")
+    countries = dict(case_counts(store, filters.without("country").case_filter()).by_country)
     if filters.country:
         countries.setdefault(filters.country, 0)
     options["country"] = tuple(
         (code, texts.optional(f"country.{code.upper()}", code), count) for code, count in sorted(countries.items())
     )
-    for name, rel in _CONCEPT_FACETS:
-        counts = linked_counts(store, filter_cases(store, filters.without(name).case_filter()), rel)
+    linked = {name: dict(case_counts(store, filters.without(name).case_filter()).by_node) for name, _ in _CONCEPT_FACETS}
+    nodes = store.get_many(sorted({node_id for counts in linked.values() for node_id in counts}))
+    for name, node_type in _CONCEPT_FACETS:
         chosen = getattr(filters, name)
+        counts = {node_id: count for node_id, count in linked[name].items() if nodes[node_id].type is node_type}
         if chosen:
             counts.setdefault(chosen, 0)
         concepts = store.get_many(sorted(counts))
         labelled = [(node.id, node.label_in(texts.lang), counts[node.id]) for node in concepts.values()]
         options[name] = tuple(sorted(labelled, key=lambda item: item[1].casefold()))
-    statuses = property_counts(filter_cases(store, filters.without("status").case_filter()), "status")
+    statuses = case_counts(store, filters.without("status").case_filter()).by_status
     options["status"] = tuple(
-        (status, texts[f"status.{status}"], statuses[status])
+        (status, texts[f"status.{status}"], statuses.get(status, 0))
         for status in STATUSES
-        if statuses[status] or status == filters.status
+        if statuses.get(status) or status == filters.status
     )
-    results = filter_cases(store, filters.case_filter())
-    return Facets(
-        options=options,
-        years=year_range(results),
-        total=len(results),
-    )
+    results = case_counts(store, filters.case_filter())
+    return Facets(options=options, years=results.years, total=results.total)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """Load test: 50 concurrent readers for 60 s plus one intake write a second, against generated cases.
 
 `make bench-load` (or `python -m bench.load --cases 10000 --write`) generates the cases
-with `behovsgraf generate`, ingests them into a temporary embedded store, serves it
+with `behovsgraf generate`, ingests them into a temporary embedded store with stand-in
+vectors (as `bench.index` does: embedding 10k cases for real takes hours), serves it
 with `behovsgraf serve` on a free 127.0.0.1 port (rate limits off: every client comes
 from one address) and runs locust headless against it (`bench/locustfile.py`). It
 prints a Markdown table per request type with the server's memory before and after,
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.index import fill_vectors
 from bench.run import machine
 from graph.backends.embedded import EmbeddedStore
 from graph.model import NodeType
@@ -77,8 +79,9 @@ def _prepare(work: Path, cases: int, seed: int) -> tuple[Path, list[str]]:
     """Generate and ingest the cases; the store and a sample of case keys."""
     store = work / "store.db"
     _run([str(BIN / "behovsgraf"), "generate", "--cases", str(cases), "--seed", str(seed), "-o", str(work / "cases")])
-    _run([str(BIN / "behovsgraf"), "ingest", "--store", str(store), str(work / "cases")])
+    _run([str(BIN / "behovsgraf"), "ingest", "--no-embed", "--store", str(store), str(work / "cases")])
     with EmbeddedStore(store) as opened:
+        fill_vectors(opened)
         keys = sorted(node.id for node in opened.find(NodeType.CASE))
     return store, keys[:: max(1, len(keys) // KEY_SAMPLE)]
 

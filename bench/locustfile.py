@@ -21,7 +21,10 @@ PROBLEMS = (
     "Older residents need support to keep living at home",
     "Unga arbetssökande saknar kontakter i näringslivet",
 )
-PRIOR = "query($p: String!) { priorWork(problem: $p, first: 10) { score case { key title } reasons { kind label } } }"
+PRIOR = (
+    "query($p: String!) { priorWork(problem: $p, first: 10) { strongCount isNoMatch "
+    "edges { node { score confidence case { key title } reasons { kind label } } } } }"
+)
 CASES = (
     "{ cases(first: 20) { edges { node { key title participants(first: 5) { edges { role node { key name } } } "
     "methods(first: 5) { edges { node { key } } } } } } }"

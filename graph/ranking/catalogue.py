@@ -91,9 +91,9 @@ def case_page(
     )
 
 
-def case_counts(store: GraphStore) -> CaseCounts:
-    """Case counts as the filters see them (for pickers: "Fosterhjem (12)")."""
-    return source_for(store, default_embedder()).facets().counts()
+def case_counts(store: GraphStore, case_filter: CaseFilter | None = None) -> CaseCounts:
+    """Case counts as the filters see them, among the cases the filter's facets leave (for pickers: "Fosterhjem (12)")."""
+    return source_for(store, default_embedder()).facets().counts(case_filter)
 
 
 def _names(node: Node) -> list[str]:

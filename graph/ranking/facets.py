@@ -21,6 +21,9 @@ Examples
 ['b', 'a']
 >>> facets.ordered(CaseFilter(topics=("topic:school",))), facets.counts().by_country
 (['a'], {'NO': 1, 'SE': 1})
+>>> counted = facets.counts(CaseFilter(countries=("SE",)))
+>>> dict(counted.by_node), counted.total, counted.years
+({'topic:school': 1}, 1, (2020, 2020))
 >>> facets.ordered(CaseFilter(statuses=("completed", "ongoing"))), facets.counts().by_status
 (['a'], {'completed': 1})
 """
@@ -53,12 +56,16 @@ def newest_first_key(props: Mapping[str, object], case_id: str) -> tuple[str, st
 
 @dataclass(frozen=True, slots=True)
 class CaseCounts:
-    """How many cases each node (directly or through a narrower concept), country, language and status has."""
+    """How many cases each node (directly or through a narrower concept), country, language and status has,
+    how many cases were counted and the years they span."""
 
     by_node: Mapping[str, int]
     by_country: Mapping[str, int]
     by_language: Mapping[str, int]
     by_status: Mapping[str, int]
+    total: int
+    years: tuple[int, int] | None
+    """The earliest and latest year of the counted cases (None when none has a year)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +114,12 @@ class CaseFacets:
             for link in row.links:
                 linked.setdefault(link, []).append(position)
         self._linked = {key: np.array(value, dtype=np.int64) for key, value in linked.items()}
+        self._link_ids = list(self._linked)
+        sizes = [len(positions) for positions in self._linked.values()]
+        self._link_nodes = np.repeat(np.arange(len(self._link_ids), dtype=np.int64), sizes)
+        self._link_positions = (
+            np.concatenate(list(self._linked.values())) if self._linked else np.empty(0, dtype=np.int64)
+        )
 
     @classmethod
     def of(cls, docs: Iterable[CaseDoc]) -> CaseFacets:
@@ -171,13 +184,21 @@ class CaseFacets:
             for language, code in self._language_codes.items()
         }
 
-    def counts(self) -> CaseCounts:
-        """Cases per linked node, country, language and status."""
+    def counts(self, case_filter: CaseFilter | None = None) -> CaseCounts:
+        """Cases per linked node, country, language and status, among those passing the filter's facets.
+
+        One pass over the link arrays (a `bincount`), however many nodes the cases link to.
+        """
+        mask = self.mask(case_filter)
+        linked = np.bincount(self._link_nodes[mask[self._link_positions]], minlength=len(self._link_ids))
+        years = self.years[mask & ~np.isnan(self.years)]
         return CaseCounts(
-            {key: len(value) for key, value in self._linked.items()},
-            _code_counts(self._country_codes, self.countries),
-            _code_counts(self._language_codes, self.languages),
-            _code_counts(self._status_codes, self.statuses),
+            {node_id: int(count) for node_id, count in zip(self._link_ids, linked.tolist()) if count},
+            _code_counts(self._country_codes, self.countries[mask]),
+            _code_counts(self._language_codes, self.languages[mask]),
+            _code_counts(self._status_codes, self.statuses[mask]),
+            int(np.count_nonzero(mask)),
+            (int(years.min()), int(years.max())) if years.size else None,
         )
 
 
