@@ -364,6 +364,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+KEEP_ALIVE_SECONDS = 75
+"""How long an idle connection stays open: longer than a reverse proxy's or a browser's idle pool (60 s for
+nginx and most load balancers), so the server never closes a connection just as a client reuses it."""
+
+
 def serve(settings: Settings) -> None:
     """Run the app with uvicorn on `settings.host`:`settings.port` until interrupted."""
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, server_header=False)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        server_header=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )

@@ -1,8 +1,9 @@
 """The load of a busy intranet, for locust (driven by `bench/load.py`, which sets the environment).
 
-Readers (closed loop, no think time) mix 40 % `priorWork`, 20 % nested `cases` pages,
-20 % `node`, 10 % the planner page and 10 % the network page; one intake client
-proposes and stores a new need every second.
+Readers mix 40 % `priorWork`, 20 % nested `cases` pages, 20 % `node`, 10 % the planner
+page and 10 % the network page, each waiting a think time drawn between the two numbers
+of `LOAD_THINK_SECONDS` (e.g. "1,5"; "0,0" is a closed loop without pauses, which measures
+the most the server can answer); one intake client proposes and stores a new need every second.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import itertools
 import os
 import random
 
-from locust import HttpUser, constant, constant_pacing, task
+from locust import HttpUser, between, constant_pacing, task
 
 PROBLEMS = (
     "Elevane vel feil utdanningsprogram og fell frå i vidaregåande",
@@ -35,6 +36,7 @@ PROPOSE = (
 )
 CASE_KEYS = [key for key in os.environ.get("LOAD_CASE_KEYS", "").split(",") if key]
 WRITE_KEY = os.environ.get("LOAD_WRITE_KEY", "")
+THINK_SECONDS = tuple(float(value) for value in os.environ.get("LOAD_THINK_SECONDS", "0,0").split(","))
 _NEEDS = itertools.count()
 
 
@@ -45,7 +47,7 @@ def _global_id(key: str) -> str:
 class Reader(HttpUser):
     """A planner or an intake form reading: searches, lists, single nodes and the two heavy pages."""
 
-    wait_time = constant(0)
+    wait_time = between(*THINK_SECONDS)
 
     def _graphql(self, name: str, query: str, variables: dict[str, str] | None = None) -> None:
         with self.client.post(

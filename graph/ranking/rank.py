@@ -29,14 +29,15 @@ from graph.ranking.documents import CaseDoc, sentences
 from graph.ranking.embedding import Embedder, default_embedder
 from graph.ranking.filters import CaseFilter, allows
 from graph.ranking.language import detect_language, terms
+from graph.ranking.needs import NeedHit
 from graph.ranking.problem import Problem
 from graph.ranking.reasons import Reason, ReasonKind
-from graph.ranking.semantic import SemanticSignal, centred, stretch
+from graph.ranking.semantic import SemanticSignal, centred
 from graph.ranking.shared import OrganisationSignal
 from graph.ranking.signals import Signal, SignalScores
 from graph.ranking.source import CaseSource, source_for
 from graph.ranking.title import TitleSignal
-from graph.ranking.words import WordSignal, weighted
+from graph.ranking.words import WordSignal
 from graph.store import GraphStore
 
 __all__ = [
@@ -122,15 +123,6 @@ class PriorWork:
     def is_no_match(self) -> bool:
         """No earlier case matches this well (the hits are only the closest)."""
         return self.strong == 0
-
-
-@dataclass(frozen=True, slots=True)
-class NeedHit:
-    """An existing need similar to a text."""
-
-    need: Node
-    score: float
-    matched_terms: tuple[str, ...]
 
 
 _PROBLEMS: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
@@ -258,36 +250,13 @@ def related_cases(store: GraphStore, case_id: str, *, top: int = 10, lang: str |
     return prior_work(store, text, top=top, exclude={case_id}, seed_concepts=seeds, lang=lang)
 
 
-NEED_WORD_WEIGHT = 0.3
-"""The word signal's weight beside similarity when matching needs."""
-
-
 def similar_needs(store: GraphStore, text: str, *, top: int = 10) -> list[NeedHit]:
-    """Stored needs that say what `text` says, by meaning and rare words, best first."""
+    """Stored needs that say what `text` says, by meaning and rare words, best first (see `needs.NeedIndex`)."""
     source = source_for(store, default_embedder())
-    needs = source.needs()
-    if not needs or not text.strip():
+    index = source.needs()
+    if not len(index) or not text.strip():
         return []
     lang = detect_language(text)
     centres = source.centres()
     vector = centred(_problem_vectors(source.embedder, [text.strip()]), lang, centres)[0]
-    wanted = weighted(terms(text, lang))
-    total = sum(term.weight for term in wanted.values())
-    scored = []
-    for need in needs:
-        language = need.need.props.get("language")
-        need_language = language if isinstance(language, str) else None
-        need_text = str(need.need.props.get("text", ""))
-        keys = {t.key for t in terms(need_text, need_language)}
-        shared = [t for key, t in wanted.items() if key in keys]
-        covered = sum(t.weight for t in shared) / total if total else 0.0
-        similarity = (
-            float(stretch(float(centred(need.vector[None, :], need_language, centres)[0] @ vector)))
-            if need.vector is not None
-            else covered  # until the need is embedded, its words stand in for its meaning
-        )
-        score = similarity + NEED_WORD_WEIGHT * covered
-        if score > 0:
-            scored.append((score, need.need, tuple(t.word for t in sorted(shared, key=lambda t: -t.weight))))
-    scored.sort(key=lambda item: (-item[0], item[1].id))
-    return [NeedHit(need, round(score, 6), words) for score, need, words in scored[: max(1, min(top, MAX_TOP))]]
+    return index.search(vector, terms(text, lang), centres, top=max(1, min(top, MAX_TOP)))

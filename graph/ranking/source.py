@@ -28,6 +28,7 @@ from graph.store import GraphStore
 
 if TYPE_CHECKING:
     from graph.ranking.facets import CaseFacets
+    from graph.ranking.needs import NeedIndex
 
 __all__ = [
     "ALL_LANGUAGES",
@@ -131,8 +132,8 @@ class CaseSource(Protocol):
         """The vocabulary concepts with their vectors."""
         ...
 
-    def needs(self) -> list[NeedDoc]:
-        """Every stored need with its vector."""
+    def needs(self) -> NeedIndex:
+        """Every stored need with its vector and lemmas, for `similar_needs`."""
         ...
 
     def node(self, node_id: str) -> Node | None:

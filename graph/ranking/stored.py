@@ -35,6 +35,7 @@ from graph.model import Direction, Edge, Node, NodeType, RelType
 from graph.ranking.documents import CaseDoc, Link, case_passages
 from graph.ranking.embedding import Embedder
 from graph.ranking.facets import CaseFacets
+from graph.ranking.needs import NeedIndex
 from graph.ranking.problem import Problem
 from graph.ranking.source import (
     CANDIDATES,
@@ -117,7 +118,8 @@ class StoredCaseSource:
         self._cases_total: int | None = None
         self._facets: CaseFacets | None = None
         self._facets_lock = threading.Lock()
-        self._needs: list[NeedDoc] | None = None
+        self._needs: NeedIndex | None = None
+        self._needs_lock = threading.Lock()
         self._centres: _Centres | None = None
         self._catalogue = self._read_catalogue()
         self._docs_lock = threading.Lock()
@@ -167,9 +169,13 @@ class StoredCaseSource:
         )
         catalogue = self._read_catalogue() if catalogue_changed else self._catalogue
         case_ids_changed = bool(change.nodes_removed) or any(n.type is NodeType.CASE for n in changed.values())
-        needs_changed = bool(change.nodes_removed) or any(
-            n.type is NodeType.NEED for n in changed.values()
-        ) or any(key[1] == RelType.ADDRESSES.value for key in change.edges_added | change.edges_removed)
+        needs = self._needs
+        if needs is not None:
+            needs.remove(change.nodes_removed)
+            needs.put(self._need_docs(sorted(
+                {node.id for node in changed.values() if node.type is NodeType.NEED}
+                | {node_id for node_id in change.vectors_changed if node_id in needs}
+            )))
         facets = self._facets
         graph_touched = touched - (change.vectors_changed - change.nodes_changed)
         if facets is not None and (graph_touched or catalogue_changed):
@@ -192,8 +198,6 @@ class StoredCaseSource:
                 self._case_ids = sorted(ids)
             if case_ids_changed:
                 self._cases_total = len(self._case_ids) if self._case_ids is not None else None
-            if needs_changed or touched & {need.need.id for need in self._needs or ()}:
-                self._needs = None
             self._catalogue = catalogue
             self.revision = change.revision
 
@@ -440,21 +444,35 @@ class StoredCaseSource:
         return CaseDoc(case, passages, links, broader, vectors)
 
     # ------------------------------------------------------------------ needs and nodes
-    def needs(self) -> list[NeedDoc]:
-        """Every stored need with its vector (None while not embedded); read once, then kept by the feed."""
+    def needs(self) -> NeedIndex:
+        """Every stored need with its vector and lemmas; read once, then kept by the feed need by need."""
         self.sync()
-        needs = self._needs
-        if needs is None:
-            nodes = sorted(self.store.find(NodeType.NEED), key=lambda node: node.id)
-            stored = self.store.vectors(self.embedder.model, [node.id for node in nodes])
-            needs = []
-            for node in nodes:
-                vectors = stored.get(node.id)
-                fresh = vectors is not None and vectors.text_hash == need_text(node)[0]
-                needs.append(NeedDoc(node, vectors.own if fresh and vectors is not None else None))
-            with self._docs_lock:
-                self._needs = needs
-        return list(needs)
+        index = self._needs
+        if index is None:
+            with self._needs_lock:
+                index = self._needs
+                if index is None:
+                    revision, index = self.revision, NeedIndex()
+                    ids = sorted(node.id for node in self.store.find(NodeType.NEED))
+                    for start in range(0, len(ids), _FACET_CHUNK):
+                        index.put(self._need_docs(ids[start : start + _FACET_CHUNK]))
+                    with self._docs_lock:
+                        if self.revision == revision:
+                            self._needs = index
+        return index
+
+    def _need_docs(self, need_ids: list[str]) -> list[NeedDoc]:
+        """The needs among these ids with their vectors (None while not embedded for their current text)."""
+        if not need_ids:
+            return []
+        nodes = [node for node in self.store.get_many(need_ids).values() if node.type is NodeType.NEED]
+        stored = self.store.vectors(self.embedder.model, [node.id for node in nodes])
+        docs = []
+        for node in nodes:
+            vectors = stored.get(node.id)
+            fresh = vectors is not None and vectors.text_hash == need_text(node)[0]
+            docs.append(NeedDoc(node, vectors.own if fresh and vectors is not None else None))
+        return docs
 
     def node(self, node_id: str) -> Node | None:
         """Any node by id."""

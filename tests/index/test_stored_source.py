@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from graph.model import Batch, Edge, Node, NodeType, RelType
+from graph.ranking.language import terms
 from graph.ranking.problem import Problem
 from graph.ranking.source import CASE_RELS, CONCEPT_TYPES, is_vocabulary
 from graph.ranking.stored import StoredCaseSource
@@ -44,7 +45,7 @@ def test_documents_hold_every_stated_link_and_the_stored_vectors(store: GraphSto
         np.testing.assert_allclose(doc.vectors, stored[case_id].matrix, atol=1e-6)
     vocabulary = sorted(node.id for node_type in CONCEPT_TYPES for node in store.find(node_type) if is_vocabulary(node))
     assert [c.id for c in source.concepts().nodes] == vocabulary
-    assert {n.need.id for n in source.needs()} == {node.id for node in store.find(NodeType.NEED)}
+    assert set(source.needs().ids()) == {node.id for node in store.find(NodeType.NEED)}
     assert source.candidates(_problem("familjehem", embedder)) == ids, "few cases: every case is a candidate"
 
 
@@ -75,7 +76,7 @@ def test_a_write_by_another_connection_reaches_the_documents(
     after = source.documents([case_id, "se-new-case"])
     assert "Äldre känner sig ensamma" in [p.text for p in after[case_id].passages]
     assert after[case_id].vectors is not None and after["se-new-case"].vectors is not None
-    assert "need:ensamma-aldre" in [n.need.id for n in source.needs()]
+    assert "need:ensamma-aldre" in source.needs().ids()
     writer.delete("se-new-case")
     source.sync()
     assert "se-new-case" not in source.all_case_ids()
@@ -100,3 +101,37 @@ def test_candidates_of_a_large_store_come_from_vectors_words_and_concepts(
     assert len(found) <= 50
     assert {"case-by-meaning", "case-by-concept"} <= set(found)
     assert "case-by-word" in source.candidates(_problem("skolskjuts", embedder), limit=50)
+
+
+def test_the_need_index_follows_writes_as_a_fresh_one_reads_the_store(
+    store: GraphStore, open_at: Callable[[], GraphStore], embedder: WordHashEmbedder
+) -> None:
+    load_samples(store)
+    _embed_all(store, embedder)
+    source = StoredCaseSource(store, embedder)
+    assert len(source.needs()) > 0  # built now; from here on it follows the feed
+    writer = open_at()
+    old_need = sorted(source.needs().ids())[0]
+    writer.upsert(
+        Batch(
+            nodes=(
+                Node("need:snorojning", NodeType.NEED, {"text": "Snöröjningen av gångvägar kommer för sent", "language": "sv"}),
+                Node(old_need, NodeType.NEED, {"text": "Fjällräddningen behöver fler frivilliga", "language": "sv"}),
+            ),
+        )
+    )
+    source.sync()
+    words_only = source.needs().search(None, terms("snöröjningen av gångvägarna", "sv"), {}, top=3)
+    assert [hit.need.id for hit in words_only][:1] == ["need:snorojning"], "findable by its words before it is embedded"
+    _embed_all(writer, embedder)
+    writer.delete(sorted(set(source.needs().ids()) - {old_need, "need:snorojning"})[0])
+    source.sync()
+    fresh = StoredCaseSource(store, embedder)
+    assert source.needs().ids() == fresh.needs().ids()
+    centres = source.centres()
+    for text in ("Snöröjning av gångvägar", "fler frivilliga till fjällräddningen", "Barn i familjehem vill bli hörda"):
+        vector = embedder.embed_queries([text])[0]
+        followed = [(hit.need.id, hit.score) for hit in source.needs().search(vector, terms(text, "sv"), centres, top=5)]
+        rebuilt = [(hit.need.id, hit.score) for hit in fresh.needs().search(vector, terms(text, "sv"), centres, top=5)]
+        assert followed == rebuilt, text
+    assert source.needs().search(None, terms("Fjällräddningen frivilliga", "sv"), {}, top=1)[0].need.id == old_need
