@@ -39,7 +39,8 @@ bench: $(INSTALLED)
 	$(PY) -m bench.watches_run --write
 	$(PY) -m bench.reconcile
 
-## bench-load: 50 readers + 1 intake write/s for 60 s against 10k generated cases (locust), table in docs/load.md
+## bench-load: 50 readers (think time 1-5 s, then none) + 1 intake write/s for 60 s against 10k generated cases (locust),
+##             tables in docs/load.md
 bench-load: $(VENV)/.load-installed
 	$(PY) -m bench.load --cases 10000 --write
 

@@ -6,7 +6,9 @@ vectors (as `bench.index` does: embedding 10k cases for real takes hours), serve
 with `behovsgraf serve` on a free 127.0.0.1 port (rate limits off: every client comes
 from one address) and runs locust headless against it (`bench/locustfile.py`). It
 prints a Markdown table per request type with the server's memory before and after,
-and with `--write` puts it in `docs/load.md`, dated and with the machine it ran on.
+and with `--write` puts it in `docs/load.md`, dated and with the machine it ran on. By default
+it runs twice: readers with a think time of 1-5 s (people at an intranet), then without
+pauses (the most the server can answer).
 """
 
 from __future__ import annotations
@@ -114,8 +116,15 @@ def _serve(store: Path, port: int, write_key: str, log: Path) -> subprocess.Pope
         time.sleep(0.5)
 
 
-def _locust(url: str, users: int, seconds: int, keys: list[str], write_key: str, prefix: Path) -> None:
-    env = {**os.environ, "LOAD_CASE_KEYS": ",".join(keys), "LOAD_WRITE_KEY": write_key}
+def _locust(
+    url: str, users: int, seconds: int, keys: list[str], write_key: str, prefix: Path, think: tuple[float, float]
+) -> None:
+    env = {
+        **os.environ,
+        "LOAD_CASE_KEYS": ",".join(keys),
+        "LOAD_WRITE_KEY": write_key,
+        "LOAD_THINK_SECONDS": f"{think[0]},{think[1]}",
+    }
     subprocess.run(
         [
             sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--only-summary",
@@ -154,46 +163,70 @@ def _table(prefix: Path, memory: Memory) -> str:
     return "\n".join(lines)
 
 
-def _write(table: str, cases: int, users: int, seconds: int) -> None:
-    heading = (
-        f"## {cases:,} cases, {users} readers + 1 intake write/s for {seconds} s "
-        f"({dt.date.today().isoformat()}, {machine()})"
+def _think_label(think: tuple[float, float]) -> str:
+    return "no think time (closed loop: the most the server answers)" if think == (0, 0) else (
+        f"think time {think[0]:g}-{think[1]:g} s between a reader's requests"
     )
+
+
+def _write(sections: list[tuple[str, str]]) -> None:
     DOCS.write_text(
         "# Load test\n\n`make bench-load` (bench/load.py, bench/locustfile.py): readers mix 40 % priorWork, "
-        "20 % nested cases pages, 20 % node, 10 % the planner page and 10 % the network page with no think "
-        "time; one client stores a new need through proposeNeed every second (paced: it waits for each answer, "
-        "so a slow server gets fewer writes, as the table counts). Server and locust share 127.0.0.1; rate "
-        f"limits are off, as every client comes from one address.\n\n{heading}\n\n{table}\n",
+        "20 % nested cases pages, 20 % node, 10 % the planner page and 10 % the network page; one client stores a "
+        "new need through proposeNeed every second (paced: it waits for each answer, so a slow server gets fewer "
+        "writes, as the table counts). Each run follows a warm-up under the same load that is not counted, so the "
+        "memory figures compare the server warm with itself after the run. Server and locust share 127.0.0.1 and "
+        "the machine's cores; rate limits are off, as every client comes from one address.\n\n"
+        + "\n\n".join(f"{heading}\n\n{table}" for heading, table in sections)
+        + "\n",
         encoding="utf-8",
     )
 
 
+def _think(text: str) -> tuple[float, float]:
+    low, _, high = text.partition(",")
+    return float(low), float(high or low)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run the load test and print (and optionally write) its table."""
+    """Run the load test once per think time and print (and optionally write) the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--warm-up", type=int, default=20, help="seconds of uncounted load before each run")
+    parser.add_argument(
+        "--think", type=_think, action="append", help="a reader's pause between requests, MIN,MAX seconds (repeatable)"
+    )
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--write", action="store_true", help=f"write the table to {DOCS}")
+    parser.add_argument("--write", action="store_true", help=f"write the tables to {DOCS}")
     args = parser.parse_args(argv)
+    sections = []
     with tempfile.TemporaryDirectory(prefix="behovsgraf-load-") as tmp:
         work = Path(tmp)
         store, keys = _prepare(work, args.cases, args.seed)
         write_key = secrets.token_urlsafe(32)
         port = free_port()
+        url = f"http://127.0.0.1:{port}"
         server = _serve(store, port, write_key, work / "server.log")
         try:
-            with Memory(server.pid) as memory:
-                _locust(f"http://127.0.0.1:{port}", args.users, args.seconds, keys, write_key, work / "locust")
+            for think in args.think or [(1.0, 5.0), (0.0, 0.0)]:
+                _locust(url, args.users, args.warm_up, keys, write_key, work / "warm-up", think)
+                with Memory(server.pid) as memory:
+                    _locust(url, args.users, args.seconds, keys, write_key, work / "locust", think)
+                heading = (
+                    f"## {args.cases:,} cases, {args.users} readers ({_think_label(think)}) + 1 intake write/s "
+                    f"for {args.seconds} s ({dt.date.today().isoformat()}, {machine()}, "
+                    f"load average {os.getloadavg()[0]:.1f} at the end)"
+                )
+                table = _table(work / "locust", memory)
+                print(f"{heading}\n\n{table}\n", flush=True)
+                sections.append((heading, table))
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(60)
-        table = _table(work / "locust", memory)
-    print(f"{args.cases:,} cases, {args.users} readers + 1 writer, {args.seconds} s on {machine()}\n\n{table}")
     if args.write:
-        _write(table, args.cases, args.users, args.seconds)
+        _write(sections)
 
 
 if __name__ == "__main__":
