@@ -29,7 +29,8 @@ test: $(INSTALLED)
 	$(PY) -m pytest
 
 ## bench: benchmark tables into docs/benchmarks.md: ranking and start-up, the search index (embedded and Neo4j,
-##        10k and 100k cases, known-item check), top-10 agreement, ingest beside 1,000 watches, reconciliation
+##        10k and 100k cases, known-item check), top-10 agreement, ingest beside 1,000 watches, write to signed
+##        webhook, reconciliation
 bench: $(INSTALLED)
 	$(PY) -m bench.run --cases 1000 10000 100000 --write
 	$(PY) -m bench.startup --write
@@ -37,6 +38,7 @@ bench: $(INSTALLED)
 	$(PY) -m bench.index --backend neo4j --cases 10000 100000 --write
 	$(PY) -m bench.agreement --write
 	$(PY) -m bench.watches_run --write
+	$(PY) -m bench.watch_delivery --write
 	$(PY) -m bench.reconcile
 
 ## bench-load: 50 readers (think time 1-5 s, then none) + 1 intake write/s for 60 s against 10k generated cases (locust),

@@ -18,16 +18,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +32,7 @@ import httpx
 import numpy as np
 
 from bench.run import PROBLEMS, write_section
+from bench.serving import BEHOVSGRAF, rss_mib, server
 from graph.backends import open_store
 from graph.backends.embedded import EmbeddedStore
 from graph.exchange import export_graph, import_graph
@@ -51,7 +49,6 @@ from ingest.generate import GENERATED_PREFIX
 from ingest.run import ingest_documents, ingest_paths
 from ingest.vocabulary import DATA_DIR
 
-BEHOVSGRAF = Path(sys.executable).parent / "behovsgraf"
 COLD_SOURCE = """
 import sys, time
 started = time.perf_counter()
@@ -124,51 +121,6 @@ def passages_per_second(sample: int = 32) -> float:
     started = time.perf_counter()
     embedder.embed_passages(texts)
     return sample / (time.perf_counter() - started)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-@contextmanager
-def server(location: str) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
-    """A `behovsgraf serve` process; yields its URL, the process and the seconds until /readyz said ready."""
-    port = _free_port()
-    env = {**os.environ, "BEHOVSGRAF_EMBED_IN_BACKGROUND": "false"}
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [str(BEHOVSGRAF), "serve", "--store", location, "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=60).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.perf_counter() - started > 600:
-                raise RuntimeError(f"the server at {location} did not get ready")
-            time.sleep(0.05)
-        yield url, process, time.perf_counter() - started
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def _timed(call: Callable[[], object]) -> float:
@@ -250,13 +202,13 @@ def measure(backend: str, cases: int, folder: Path, *, queries: int, neo4j_url: 
             [sys.executable, "-c", COLD_SOURCE, location, PROBLEMS[0]], check=True, capture_output=True, text=True
         ).stdout
     )
-    with server(location) as (url, process, ready):
+    with server(location, env={"BEHOVSGRAF_EMBED_IN_BACKGROUND": "false"}) as (url, process, ready):
         result.ready_seconds = ready
         with httpx.Client(timeout=120) as client:
             for _ in range(6):
                 result.page_ms.append(_timed(lambda: client.post(f"{url}/graphql", json={"query": PAGE}).raise_for_status()))
         result.page_ms = result.page_ms[1:]
-        result.rss_mib = _rss_mib(process.pid)
+        result.rss_mib = rss_mib(process.pid)
     with open_store(location) as store:
         source_for(store, default_embedder())
         prior_work(store, PROBLEMS[0], top=10)

@@ -20,22 +20,19 @@ import json
 import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 
 from bench.index import fill_vectors
 from bench.run import machine
+from bench.serving import rss_mib, server
 from graph.backends.embedded import EmbeddedStore
 from graph.model import NodeType
-from tests.local_process import free_port
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "load.md"
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
@@ -52,25 +49,18 @@ class Memory:
     samples: list[float] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
 
-    def rss_mib(self) -> float:
-        """Its resident set size now, in MiB."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
-
     def _sample(self) -> None:
         while not self._stop.wait(1.0):
-            self.samples.append(self.rss_mib())
+            self.samples.append(rss_mib(self.pid))
 
     def __enter__(self) -> Memory:
-        self.samples.append(self.rss_mib())
+        self.samples.append(rss_mib(self.pid))
         threading.Thread(target=self._sample, daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        self.samples.append(self.rss_mib())
+        self.samples.append(rss_mib(self.pid))
 
 
 def _run(args: list[str], **kwargs: object) -> None:
@@ -86,34 +76,6 @@ def _prepare(work: Path, cases: int, seed: int) -> tuple[Path, list[str]]:
         fill_vectors(opened)
         keys = sorted(node.id for node in opened.find(NodeType.CASE))
     return store, keys[:: max(1, len(keys) // KEY_SAMPLE)]
-
-
-def _serve(store: Path, port: int, write_key: str, log: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "BEHOVSGRAF_API_KEYS": json.dumps([{"name": "load-intake", "key": write_key, "scope": "propose"}]),
-        "BEHOVSGRAF_RATE_LIMIT_PER_KEY": "0",
-        "BEHOVSGRAF_RATE_LIMIT_PER_ADDRESS": "0",
-    }
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [str(BIN / "behovsgraf"), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=store.parent,
-        )
-    deadline = time.monotonic() + 600
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            raise RuntimeError(f"the server did not become ready; see {log}")
-        time.sleep(0.5)
 
 
 def _locust(
@@ -206,13 +168,15 @@ def main(argv: list[str] | None = None) -> None:
         work = Path(tmp)
         store, keys = _prepare(work, args.cases, args.seed)
         write_key = secrets.token_urlsafe(32)
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        server = _serve(store, port, write_key, work / "server.log")
-        try:
+        env = {
+            "BEHOVSGRAF_API_KEYS": json.dumps([{"name": "load-intake", "key": write_key, "scope": "propose"}]),
+            "BEHOVSGRAF_RATE_LIMIT_PER_KEY": "0",
+            "BEHOVSGRAF_RATE_LIMIT_PER_ADDRESS": "0",
+        }
+        with server(str(store), env=env, log=work / "server.log", cwd=work) as (url, process, _):
             for think in args.think or [(1.0, 5.0), (0.0, 0.0)]:
                 _locust(url, args.users, args.warm_up, keys, write_key, work / "warm-up", think)
-                with Memory(server.pid) as memory:
+                with Memory(process.pid) as memory:
                     _locust(url, args.users, args.seconds, keys, write_key, work / "locust", think)
                 heading = (
                     f"## {args.cases:,} cases, {args.users} readers ({_think_label(think)}) + 1 intake write/s "
@@ -222,9 +186,6 @@ def main(argv: list[str] | None = None) -> None:
                 table = _table(work / "locust", memory)
                 print(f"{heading}\n\n{table}\n", flush=True)
                 sections.append((heading, table))
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(60)
     if args.write:
         _write(sections)
 
