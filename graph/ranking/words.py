@@ -9,6 +9,7 @@ from background frequencies, not from the stored cases, so every backend scores 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -26,7 +27,10 @@ REASON_WORD_WEIGHT = 1.0
 """Only words at least this rare (Zipf 4 or less) are named in a reason."""
 REASON_WORDS = 6
 
-_TERMS: dict[tuple[str, str], frozenset[str]] = {}
+CASE_TERM_CACHE = 20_000
+"""Cases whose lemmas are kept between queries (least recently used dropped first)."""
+
+_TERMS: OrderedDict[str, tuple[str, frozenset[str]]] = OrderedDict()
 _TERMS_LOCK = threading.Lock()
 
 
@@ -44,13 +48,16 @@ def case_terms(doc: CaseDoc) -> frozenset[str]:
     language = doc.case.props.get("language")
     lang = language if isinstance(language, str) else None
     text = "\n".join([*(p.text for p in doc.passages), *(link.node.label for link in doc.links)])
-    key = (doc.id, text)
     with _TERMS_LOCK:
-        found = _TERMS.get(key)
-    if found is None:
-        found = frozenset(term.key for term in terms(text, lang))
-        with _TERMS_LOCK:
-            _TERMS[key] = found
+        cached = _TERMS.get(doc.id)
+        if cached is not None and cached[0] == text:
+            _TERMS.move_to_end(doc.id)
+            return cached[1]
+    found = frozenset(term.key for term in terms(text, lang))
+    with _TERMS_LOCK:
+        _TERMS[doc.id] = (text, found)
+        while len(_TERMS) > CASE_TERM_CACHE:
+            _TERMS.popitem(last=False)
     return found
 
 
@@ -68,7 +75,8 @@ class WordSignal:
         values = np.zeros(len(docs))
         reasons: list[tuple[Reason, ...]] = []
         for position, doc in enumerate(docs):
-            shared = [term for key, term in wanted.items() if key in case_terms(doc)]
+            have = case_terms(doc)
+            shared = [term for key, term in wanted.items() if key in have]
             covered = sum(term.weight for term in shared) / total
             values[position] = covered
             named = sorted((t for t in shared if t.weight >= REASON_WORD_WEIGHT), key=lambda t: (-t.weight, t.key))
