@@ -19,14 +19,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from graph.model import Node, NodeType
+
+_T = TypeVar("_T")
 
 __all__ = [
     "MAX_OWN_CHARS",
@@ -36,6 +41,7 @@ __all__ = [
     "Passage",
     "PassageKind",
     "case_passages",
+    "derived",
     "own_text",
     "passages_hash",
     "sentences",
@@ -159,3 +165,30 @@ def texts_hash(texts: Sequence[str]) -> str:
 def passages_hash(own: str, passages: Sequence[Passage]) -> str:
     """A hash of everything embedded for a node; stored vectors with another hash are stale."""
     return texts_hash([own, *(passage.text for passage in passages)])
+
+
+DERIVED_CACHE = 20_000
+"""Documents whose derived values (lemmas, title terms) are kept between queries, per kind."""
+
+_DERIVED: dict[str, OrderedDict[str, tuple[CaseDoc, object]]] = {}
+_DERIVED_LOCK = threading.Lock()
+
+
+def derived(kind: str, doc: CaseDoc, compute: Callable[[CaseDoc], _T]) -> _T:
+    """`compute(doc)`, computed once per document object and kept for the `DERIVED_CACHE` latest documents.
+
+    The source hands out the same `CaseDoc` until the case changes, so identity is the key:
+    a changed case is a new object and gets its values computed afresh.
+    """
+    with _DERIVED_LOCK:
+        cache = _DERIVED.setdefault(kind, OrderedDict())
+        found = cache.get(doc.id)
+        if found is not None and found[0] is doc:
+            cache.move_to_end(doc.id)
+            return found[1]  # type: ignore[return-value]
+    value = compute(doc)
+    with _DERIVED_LOCK:
+        cache[doc.id] = (doc, value)
+        while len(cache) > DERIVED_CACHE:
+            cache.popitem(last=False)
+    return value

@@ -49,6 +49,34 @@ def centred(rows: Matrix, language: str | None, centres: Mapping[str, Matrix]) -
     return moved / np.where(norms > 0, norms, 1.0)
 
 
+def _centred_similarities(
+    docs: Sequence[CaseDoc], embedded: list[int], query: Matrix, centres: Mapping[str, Matrix]
+) -> tuple[Matrix, npt.NDArray[np.int64]]:
+    """Centred cosine similarities of every row of the embedded docs with every (centred) query row.
+
+    All rows are stacked into one matrix, so a query is one product however many candidates it
+    has: a row `v` of a doc in a language with centre `c` moved and renormalised is `(v - c) / |v - c|`,
+    so its similarity with `q` is `(v @ q - c @ q) / |v - c|`, where `|v - c|^2 = v @ v - 2 v @ c + c @ c`.
+    Returns the similarities (one row per doc row) and where each doc's rows start (and the end).
+    """
+    stacked = [docs[position].vectors for position in embedded]
+    starts = np.cumsum([0, *(len(rows) for rows in stacked)])  # type: ignore[arg-type]
+    rows = np.concatenate(stacked).astype(np.float32, copy=False)  # type: ignore[arg-type]
+    languages = [docs[position].case.props.get("language") for position in embedded]
+    keys = [language if isinstance(language, str) and language in centres else ALL_LANGUAGES for language in languages]
+    shift = np.zeros((len(keys), rows.shape[1]), dtype=np.float32)
+    for key in set(keys):
+        if key in centres:
+            shift[[index for index, found in enumerate(keys) if found == key]] = centres[key]
+    per_row = np.repeat(shift, np.diff(starts), axis=0)
+    norms = np.sqrt(np.maximum(
+        np.einsum("ij,ij->i", rows, rows) - 2 * np.einsum("ij,ij->i", rows, per_row) + np.einsum("ij,ij->i", per_row, per_row),
+        0.0,
+    ))
+    similarities = (rows @ query.T - per_row @ query.T) / np.where(norms > 0, norms, 1.0)[:, None]
+    return similarities, starts
+
+
 class SemanticSignal:
     """Language-centred similarity of the whole problem and of its sentences to the case's passages."""
 
@@ -58,29 +86,32 @@ class SemanticSignal:
         """Scores and the best sentence pair of each embedded case (cases not yet embedded score 0)."""
         centres = source.centres()
         query = centred(problem.vectors, problem.language, centres)
-        whole = query[0]
-        sentences = query[1:] if len(query) > 1 else query
         values = np.zeros(len(docs))
-        reasons: list[tuple[Reason, ...]] = []
-        for position, doc in enumerate(docs):
-            if doc.vectors is None or len(doc.vectors) < 2:
-                reasons.append(())
-                continue
-            language = doc.case.props.get("language")
-            rows = centred(doc.vectors, language if isinstance(language, str) else None, centres)
-            pairs = sentences @ rows[1:].T
-            parts = (float(rows[0] @ whole), float((rows @ whole).max()), float(pairs.max(axis=1).mean()))
-            values[position] = float(stretch(sum(parts) / len(parts)))
-            sentence, passage = np.unravel_index(int(np.argmax(pairs)), pairs.shape)
-            part = problem.sentences[int(sentence)] if len(query) > 1 else problem.text.strip()
-            reasons.append(
-                (
-                    Reason(
-                        ReasonKind.SENTENCE,
-                        doc.passages[int(passage)].text,
-                        round(float(stretch(float(pairs[sentence, passage]))), 4),
-                        problem_part=part,
-                    ),
+        reasons: list[tuple[Reason, ...]] = [()] * len(docs)
+        embedded = [position for position, doc in enumerate(docs) if doc.vectors is not None and len(doc.vectors) >= 2]
+        if not embedded:
+            return SignalScores(values, tuple(reasons))
+        similarities, starts = _centred_similarities(docs, embedded, query, centres)
+        firsts = starts[:-1]
+        similarities = similarities.astype(np.float64)
+        pairs = similarities[:, 1:].copy() if len(query) > 1 else similarities[:, :1].copy()  # rows x sentences
+        pairs[firsts] = -np.inf  # a case's own row (title and summary) is no passage
+        best_pair = np.maximum.reduceat(pairs, firsts, axis=0)  # per case: each sentence's best passage
+        whole = similarities[:, 0]
+        parts = (whole[firsts] + np.maximum.reduceat(whole, firsts) + best_pair.mean(axis=1)) / 3
+        values[embedded] = stretch(parts)
+        best_of_row, sentence_of_row = pairs.max(axis=1), pairs.argmax(axis=1)
+        weight_of_row = np.round(stretch(best_of_row), 4)
+        for index, position in enumerate(embedded):
+            row = int(np.argmax(best_of_row[firsts[index] : starts[index + 1]]))
+            sentence = int(sentence_of_row[firsts[index] + row])
+            part = problem.sentences[sentence] if len(query) > 1 else problem.text.strip()
+            reasons[position] = (
+                Reason(
+                    ReasonKind.SENTENCE,
+                    docs[position].passages[row - 1].text,
+                    float(weight_of_row[firsts[index] + row]),
+                    problem_part=part,
                 ),
             )
         return SignalScores(values, tuple(reasons))

@@ -483,8 +483,14 @@ class StoredCaseSource:
 
 
 def _text_query(problem: Problem) -> str:
-    """The problem's rarest content words (as written and as lemmas), for the store's full-text index."""
-    terms = sorted({term.word: term for term in problem.terms}.values(), key=lambda term: (-term.weight, term.word))
+    """The problem's rarest content words (as written and as lemmas), for the store's full-text index.
+
+    Words that weigh nothing (`language.COMMON_ZIPF`) are left out unless the problem has no other:
+    they match a large share of the cases, which costs the index time and brings no candidate the
+    word signal would score.
+    """
+    rare = [term for term in problem.terms if term.weight > 0] or list(problem.terms)
+    terms = sorted({term.word: term for term in rare}.values(), key=lambda term: (-term.weight, term.word))
     chosen = terms[:_TEXT_QUERY_WORDS]
     words = [word for term in chosen for word in (term.word, term.key)]
     return " ".join(dict.fromkeys(words)) if words else problem.text

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from graph.ranking.documents import CaseDoc
+from graph.ranking.documents import CaseDoc, derived
 from graph.ranking.language import terms
 from graph.ranking.problem import Problem
 from graph.ranking.reasons import Reason, ReasonKind
@@ -26,6 +26,13 @@ TITLE_REASON = 0.8
 """A title at least this close is named as a reason."""
 
 
+def _title_weights(doc: CaseDoc) -> dict[str, float]:
+    """Each folded lemma of the case's title with its rarity plus `TITLE_WORD_FLOOR`."""
+    language = doc.case.props.get("language")
+    found = weighted(terms(doc.case.label, language if isinstance(language, str) else None))
+    return {key: term.weight + TITLE_WORD_FLOOR for key, term in found.items()}
+
+
 class TitleSignal:
     """How exactly the problem repeats a case's title."""
 
@@ -38,11 +45,7 @@ class TitleSignal:
         values = np.zeros(len(docs))
         reasons: list[tuple[Reason, ...]] = []
         for position, doc in enumerate(docs):
-            language = doc.case.props.get("language")
-            title = {
-                key: term.weight + TITLE_WORD_FLOOR
-                for key, term in weighted(terms(doc.case.label, language if isinstance(language, str) else None)).items()
-            }
+            title = derived("title", doc, _title_weights)
             shared = sum(weight for key, weight in title.items() if key in asked)
             title_total = sum(title.values())
             value = (shared / title_total) * (shared / asked_total) if title_total and asked_total else 0.0

@@ -8,13 +8,11 @@ from background frequencies, not from the stored cases, so every backend scores 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from graph.ranking.documents import CaseDoc
+from graph.ranking.documents import CaseDoc, derived
 from graph.ranking.language import Term, terms
 from graph.ranking.problem import Problem
 from graph.ranking.reasons import Reason, ReasonKind
@@ -27,13 +25,6 @@ REASON_WORD_WEIGHT = 1.0
 """Only words at least this rare (Zipf 4 or less) are named in a reason."""
 REASON_WORDS = 6
 
-CASE_TERM_CACHE = 20_000
-"""Cases whose lemmas are kept between queries (least recently used dropped first)."""
-
-_TERMS: OrderedDict[str, tuple[str, frozenset[str]]] = OrderedDict()
-_TERMS_LOCK = threading.Lock()
-
-
 def weighted(found: Iterable[Term]) -> dict[str, Term]:
     """The heaviest term of each key."""
     best: dict[str, Term] = {}
@@ -45,20 +36,13 @@ def weighted(found: Iterable[Term]) -> dict[str, Term]:
 
 def case_terms(doc: CaseDoc) -> frozenset[str]:
     """The folded lemmas of a case's passages and linked concept labels, in the case's language."""
+    return derived("lemmas", doc, _case_terms)
+
+
+def _case_terms(doc: CaseDoc) -> frozenset[str]:
     language = doc.case.props.get("language")
-    lang = language if isinstance(language, str) else None
     text = "\n".join([*(p.text for p in doc.passages), *(link.node.label for link in doc.links)])
-    with _TERMS_LOCK:
-        cached = _TERMS.get(doc.id)
-        if cached is not None and cached[0] == text:
-            _TERMS.move_to_end(doc.id)
-            return cached[1]
-    found = frozenset(term.key for term in terms(text, lang))
-    with _TERMS_LOCK:
-        _TERMS[doc.id] = (text, found)
-        while len(_TERMS) > CASE_TERM_CACHE:
-            _TERMS.popitem(last=False)
-    return found
+    return frozenset(term.key for term in terms(text, language if isinstance(language, str) else None))
 
 
 class WordSignal:
