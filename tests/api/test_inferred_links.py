@@ -27,11 +27,9 @@ REJECT = """mutation($node: ID!, $concept: ID!) { rejectInferredLink(node: $node
   relationship case { key } concept { key } } }"""
 
 
-@pytest.fixture
-def curated(tmp_path: Path) -> tuple[Path, list[str]]:
-    """A store of the hand-written cases with two inferred links each for two cases (as the worker writes them),
-    and the concepts linked."""
-    path = tmp_path / "cases.db"
+def curated_store(path: Path) -> list[str]:
+    """Write the hand-written cases to `path` with two inferred links for each of two cases (as the embedding
+    worker writes them); the concepts linked."""
     with open_store(path) as store:
         assert ingest_records(store, CASES, origin="tests").written
         groups = sorted(node.id for node in store.find(NodeType.TARGET_GROUP) if is_vocabulary(node))[:2]
@@ -42,7 +40,14 @@ def curated(tmp_path: Path) -> tuple[Path, list[str]]:
                            {"similarity": 0.9 - 0.01 * i, "model": "test/model", "via": via})
                       for i, group in enumerate(groups)]
         store.upsert(Batch(edges=tuple(edges)))
-    return path, groups
+    return groups
+
+
+@pytest.fixture
+def curated(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A store made by `curated_store`, and the concepts linked."""
+    path = tmp_path / "cases.db"
+    return path, curated_store(path)
 
 
 @pytest.fixture
