@@ -321,15 +321,14 @@ def cases_to_refresh(store: GraphStore, change: ChangeSet) -> set[str] | None:
     needs = {node_id for node_id, node in changed.items() if node.type is NodeType.NEED}
     needs.update(key[0] for key in change.edges_added | change.edges_removed if key[1] == RelType.OF.value)
     free = [node_id for node_id, node in changed.items() if node.type in CONCEPT_TYPES and not is_vocabulary(node)]
-    for node_id, edges in store.edges_of_many(free, direction=Direction.IN).items() if free else ():
-        for edge in edges:
-            if edge.type is RelType.OF:
-                needs.add(edge.source)
-            elif edge.type in CASE_RELS:
-                cases.add(edge.source)
-    found = sorted(needs)
-    for edges in (store.edges_of_many(found, rel=RelType.ADDRESSES, direction=Direction.IN).values() if found else ()):
-        cases.update(edge.source for edge in edges)
+    linked = store.edges_of_many(free, direction=Direction.IN) if free else {}
+    for edge in (edge for edges in linked.values() for edge in edges):
+        if edge.type is RelType.OF:
+            needs.add(edge.source)
+        elif edge.type in CASE_RELS:
+            cases.add(edge.source)
+    addressed = store.edges_of_many(sorted(needs), rel=RelType.ADDRESSES, direction=Direction.IN) if needs else {}
+    cases.update(edge.source for edges in addressed.values() for edge in edges)
     return cases - change.nodes_removed
 
 
@@ -348,13 +347,14 @@ def list_inferred_links(store: GraphStore, *, case_id: str | None = None, concep
 
 
 def _inferred_edge(store: GraphStore, case_id: str, concept_id: str) -> tuple[Node, Edge]:
+    """The concept and the inferred edge from the case to it; raise when either node or the edge is missing."""
+    nodes = store.get_many([case_id, concept_id])
     for node_id in (case_id, concept_id):
-        if store.get(node_id) is None:
+        if node_id not in nodes:
             raise NodeNotFound(node_id)
-    concept = store.get(concept_id)
     for edge in store.edges_of(case_id, rel=RelType.INFERRED_LINK, direction=Direction.OUT):
-        if edge.target == concept_id and concept is not None:
-            return concept, edge
+        if edge.target == concept_id:
+            return nodes[concept_id], edge
     raise InferredLinkNotFound(case_id, concept_id)
 
 

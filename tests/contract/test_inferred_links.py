@@ -13,6 +13,7 @@ from graph.ranking.inferred import (
     INFERENCE_ACTOR,
     InferredLinkNotFound,
     StoredLink,
+    cases_to_refresh,
     confirm_inferred_link,
     curated_asserter,
     list_inferred_links,
@@ -199,3 +200,17 @@ def test_reverting_the_run_that_created_a_case_removes_its_inferred_links(
     assert [link.concept for link in list_inferred_links(store, case_id="se-c")] == [SCHOOL]
     store.revert(created, origin=CURATOR)
     assert store.get("se-c") is None and list_inferred_links(store, case_id="se-c") == []
+
+
+def test_a_change_names_the_cases_whose_links_to_refresh(store: GraphStore) -> None:
+    _seed(store)
+    revision = store.revision()
+    store.upsert(Batch(nodes=(Node(FREE_GROUP, T, {"name": "kids in foster homes and families"}),)))
+    assert cases_to_refresh(store, store.changes(revision)) == {"se-a", "se-b"}, "directly and through a need"
+    revision = store.revision()
+    reject = Edge("se-b", RelType.REJECTED_LINK, SCHOOL, curated_asserter("se-b"))
+    store.upsert(Batch(edges=(reject,)))
+    assert cases_to_refresh(store, store.changes(revision)) == {"se-b"}
+    revision = store.revision()
+    store.upsert(Batch(nodes=(Node(SCHOOL, P, {"name": "School", "label_en": "Schools and pupils"}),)))
+    assert cases_to_refresh(store, store.changes(revision)) is None, "a vocabulary change: every case"
