@@ -5,7 +5,8 @@ indexes: nearest case vectors (`GraphStore.nearest`: the embedded store's in-mem
 matrix, Neo4j's vector index), full-text matches (`text_matches`: FTS5, Neo4j's
 full-text index) and the cases linked to the concepts the problem names
 (`edges_of_many`). Documents are built from `get_many`, `edges_of_many` and the stored
-vectors of the candidates, and cached; the vocabulary catalogue (a few hundred concepts)
+vectors of the candidates (their inferred concept links are the stored `INFERRED_LINK`
+edges, see `graph.ranking.inferred`), and cached; the vocabulary catalogue (a few hundred concepts)
 is held in memory.
 
 `sync` applies what was committed since the source's revision: it drops the cached
