@@ -29,7 +29,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
-from api import auth, graphiql, intake
+from api import auth, curation, graphiql, intake
 from api.auth.identity import caller_of
 from api.deps import StoreProvider
 from api.downloads import router as downloads_router
@@ -347,6 +347,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(downloads_router)
     install(app)
     app.include_router(intake.router)
+    app.include_router(curation.router)
     app.include_router(watch_page.router)
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -45,6 +45,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(watch_app, name="watch")
+links_app = typer.Typer(
+    help="Concept links inferred by similarity of meaning: list them, confirm or reject them.", no_args_is_help=True
+)
+app.add_typer(links_app, name="links")
 REASONS_SHOWN = 6
 """The table shows this many reasons per case (`--json` has them all)."""
 
@@ -588,6 +592,67 @@ def merge(
         f"merged {result.other} into {result.keep}: {result.edges_moved} edge(s) moved, names added: {names}",
         markup=False, highlight=False,
     )
+
+
+CaseArgument = Annotated[str, typer.Argument(metavar="CASE", help="The case's id.", show_default=False)]
+ConceptArgument = Annotated[
+    str, typer.Argument(metavar="CONCEPT", help="The target group, topic or method id.", show_default=False)
+]
+
+
+@links_app.command("list")
+def links_list(
+    case: Annotated[str | None, typer.Option("--case", metavar="ID", help="Only this case's links.")] = None,
+    concept: Annotated[str | None, typer.Option("--concept", metavar="ID", help="Only links to this concept.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """List the stored inferred links, by case and concept, with their similarity."""
+    from api.console import out
+    from graph.ranking.inferred import list_inferred_links
+
+    with _store(store, create=False) as graph:
+        links = list_inferred_links(graph, case_id=case, concept_id=concept)
+        names = {node_id: node.label for node_id, node in graph.get_many(sorted({link.concept for link in links})).items()}
+    if as_json:
+        rows = [{"case": link.case, "concept": link.concept, "label": names.get(link.concept, link.concept),
+                 "similarity": link.similarity, "via": link.via, "model": link.model} for link in links]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for link in links:
+        out.print(
+            f"{link.similarity:.2f}  {link.case} -> {link.concept} ({names.get(link.concept, link.concept)})"
+            f"  via {link.via}  [{link.model}]",
+            markup=False, highlight=False,
+        )
+    out.print(f"{len(links)} inferred link(s)", highlight=False)
+
+
+def _curate(case: str, concept: str, store: str | None, *, confirm: bool) -> None:
+    from api.console import out
+    from graph.model import Origin
+    from graph.ranking.inferred import InferredLinkNotFound, confirm_inferred_link, reject_inferred_link
+
+    write = confirm_inferred_link if confirm else reject_inferred_link
+    with _store(store, create=False) as graph:
+        try:
+            edge = write(graph, case, concept, origin=Origin("cli"))
+        except (NodeNotFound, InferredLinkNotFound) as exc:
+            raise _Failure(f"{exc}; nothing was changed (behovsgraf links list shows the links)", ExitCode.REJECTED) from exc
+    done = f"confirmed: {case} -{edge.type.value}-> {concept}" if confirm else f"rejected: {case} -> {concept}"
+    out.print(done, markup=False, highlight=False)
+
+
+@links_app.command("confirm")
+def links_confirm(case: CaseArgument, concept: ConceptArgument, store: StoreOption = None) -> None:
+    """Make an inferred link a stated one (TARGETS, ABOUT or USED) that re-ingesting the case keeps."""
+    _curate(case, concept, store, confirm=True)
+
+
+@links_app.command("reject")
+def links_reject(case: CaseArgument, concept: ConceptArgument, store: StoreOption = None) -> None:
+    """Remove an inferred link; it is never inferred again for that case."""
+    _curate(case, concept, store, confirm=False)
 
 
 def _vocabulary_ids() -> set[str]:

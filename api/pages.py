@@ -27,7 +27,7 @@ from api.auth.identity import page_caller_of, session_of
 from api.auth.routes import login_url
 from api.deps import Caller, get_store
 from api.downloads import download_url
-from api.settings import Settings
+from api.settings import Scope, Settings
 from graph.algorithms.merge import merged_into
 from graph.algorithms.neighbourhood import MAX_DEPTH, neighbourhood
 from graph.ranking import CaseFilter, Confidence, Hit, PriorWork, case_counts, filter_cases, prior_work
@@ -47,9 +47,11 @@ from visualisation.templating import STATIC_DIR, VIS_NETWORK_DIR
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
+    "CURATION_PATH",
     "DEFAULT_DEPTH",
     "FETCH_LIMIT",
     "MAX_PROBLEM_LENGTH",
+    "curation_path",
     "install",
     "internal_error_page",
     "router",
@@ -383,6 +385,33 @@ def planner_page(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Curation:
+    """The case page's forms to confirm or reject its inferred links: their actions and the session's token."""
+
+    confirm_action: str
+    reject_action: str
+    csrf: str
+
+
+CURATION_PATH = "/cases/{case_id}/inferred-links/{decision}"
+"""Where the case page posts a curator's decision on an inferred link (`confirm` or `reject`)."""
+
+
+def curation_path(case_id: str, decision: str, lang: str) -> str:
+    """The form action for one decision on the case's inferred links."""
+    return CURATION_PATH.format(case_id=quote(case_id, safe=":"), decision=decision) + f"?lang={lang}"
+
+
+def _curation(page: Page, case_id: str) -> Curation | None:
+    """The curation forms, for a signed-in person with write scope only."""
+    session = session_of(page.request)
+    if session is None or session.caller.scope is None or not session.caller.scope.includes(Scope.WRITE):
+        return None
+    lang = page.texts.lang
+    return Curation(curation_path(case_id, "confirm", lang), curation_path(case_id, "reject", lang), session.csrf)
+
+
 def _get(store: GraphStore, node_id: str, page: Page) -> Node:
     node = store.get(node_id) or merged_into(store, node_id)  # a merged node's old links show the node it became
     if node is None:
@@ -408,6 +437,7 @@ def case_page(case_id: str, page: PageDep, store: StoreDep) -> Response:
         current="search",
         case=case_details(store, case, texts=page.texts, node_url=page.node_url),
         history=case_history(store, case.id, texts=page.texts),
+        curation=_curation(page, case.id),
         view=view,
         network_url=page.url("/network", [("focus", case.id)]),
     )

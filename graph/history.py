@@ -252,8 +252,13 @@ def revert_batch(
     for change in record.nodes:
         if change.node_id in later_nodes:
             raise RevertRefused(_changed_later(run_id, later_nodes[change.node_id], change.node_id), node_id=change.node_id)
-    if later_edges:
-        key, later = min(later_edges.items())
+    own = {change.key for change in record.edges}
+    blocking = {
+        key: later for key, later in later_edges.items()
+        if key in own or key[1] != RelType.INFERRED_LINK.value or not created & {key[0], key[2]}
+    }  # links inferred later for a node the run created are derived from it: they go with the node
+    if blocking:
+        key, later = min(blocking.items())
         node_id = next((end for end in (key[0], key[2]) if end in created), key[0])
         raise RevertRefused(_changed_later(run_id, later, node_id, key), node_id=node_id)
     if absent:

@@ -114,6 +114,8 @@ _EDGE_TERMS: Mapping[RelType, tuple[str, str]] = {
     RelType.DESCRIBED_IN: ("subjectOf", f"{_SCHEMA}subjectOf"),
     RelType.RELATED_TO: ("relatedTo", f"{NAMESPACE}relatedTo"),
     RelType.CLOSE_MATCH: ("closeMatch", f"{_SKOS}closeMatch"),
+    RelType.INFERRED_LINK: ("inferredConcept", f"{NAMESPACE}inferredConcept"),
+    RelType.REJECTED_LINK: ("rejectedConcept", f"{NAMESPACE}rejectedConcept"),
 }
 _RELATED_TERMS: Mapping[str, tuple[str, str]] = {
     RelatedKind.BUILDS_ON.value: ("buildsOn", f"{NAMESPACE}buildsOn"),

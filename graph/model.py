@@ -104,7 +104,13 @@ _PREFIXES = {
 
 
 class RelType(str, Enum):
-    """Relationship types; `RELATIONSHIP_ENDS` says which node types each one joins."""
+    """Relationship types; `RELATIONSHIP_ENDS` says which node types each one joins.
+
+    `INFERRED_LINK` joins a case to a vocabulary concept its free-text target groups,
+    topics or methods are similar to (props `similarity`, `model`, `via`: the free-text
+    concept), written after embedding; `REJECTED_LINK` remembers one a curator rejected,
+    so it is never inferred again for that case (see `graph.ranking.inferred`).
+    """
 
     PARTICIPATED_IN = "PARTICIPATED_IN"
     ADDRESSES = "ADDRESSES"
@@ -122,6 +128,8 @@ class RelType(str, Enum):
     DESCRIBED_IN = "DESCRIBED_IN"
     RELATED_TO = "RELATED_TO"
     CLOSE_MATCH = "CLOSE_MATCH"
+    INFERRED_LINK = "INFERRED_LINK"
+    REJECTED_LINK = "REJECTED_LINK"
 
 
 _N = NodeType
@@ -145,6 +153,8 @@ RELATIONSHIP_ENDS: Mapping[RelType, tuple[frozenset[NodeType], frozenset[NodeTyp
     RelType.DESCRIBED_IN: (frozenset({_N.CASE}), frozenset({_N.SOURCE})),
     RelType.RELATED_TO: (frozenset({_N.CASE}), frozenset({_N.CASE})),
     RelType.CLOSE_MATCH: (frozenset({_N.METHOD}), frozenset({_N.METHOD})),
+    RelType.INFERRED_LINK: (frozenset({_N.CASE}), frozenset({_N.TARGET_GROUP, _N.TOPIC, _N.METHOD})),
+    RelType.REJECTED_LINK: (frozenset({_N.CASE}), frozenset({_N.TARGET_GROUP, _N.TOPIC, _N.METHOD})),
 }
 """Allowed (source types, target types) per relationship type."""
 

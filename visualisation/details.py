@@ -21,17 +21,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graph.model import Edge, Node, NodeType, RelType, role_rank
 from graph.ranking import related_cases
+from graph.ranking.inferred import list_inferred_links
 from graph.store import GraphStore
 from graph.provenance import decode as decode_provenance
 from visualisation.hits import Link
 from visualisation.i18n import Texts
 from visualisation.templating import safe_url
 
-__all__ = ["CaseDetails", "NodeDetails", "Provenance", "case_details", "node_details"]
+__all__ = ["CaseDetails", "InferredLinkView", "NodeDetails", "Provenance", "case_details", "node_details"]
 
 _SIMILAR = 5
 
@@ -54,6 +55,19 @@ class CaseDetails:
     related: list[Link]
     similar: list[Link]
     provenance: list[Provenance]
+    inferred: list[InferredLinkView] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class InferredLinkView:
+    """A concept linked to the case by similarity, not yet confirmed: the concept, its kind, the similarity,
+    and the case's own free-text name it resembles."""
+
+    concept_id: str
+    concept: Link
+    kind: str
+    similarity: str
+    via: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +174,27 @@ def case_details(store: GraphStore, case: Node, *, texts: Texts, node_url: Calla
         related=sorted_group("related"),
         similar=similar,
         provenance=_provenance(case, texts),
+        inferred=_inferred(store, case, texts, node_url),
     )
+
+
+def _inferred(store: GraphStore, case: Node, texts: Texts, node_url: Callable[[Node], str]) -> list[InferredLinkView]:
+    """The case's stored inferred links, most similar first."""
+    links = list_inferred_links(store, case_id=case.id)
+    nodes = store.get_many(sorted({node_id for link in links for node_id in (link.concept, link.via)}))
+    views = []
+    for link in sorted(links, key=lambda link: (-link.similarity, link.concept)):
+        concept, via = nodes.get(link.concept), nodes.get(link.via)
+        if concept is None:
+            continue
+        views.append(InferredLinkView(
+            concept_id=concept.id,
+            concept=Link(concept.label_in(texts.lang), node_url(concept), _text(concept, "language")),
+            kind=texts.node_type(concept.type),
+            similarity=f"{link.similarity:.2f}",
+            via=via.label if via is not None else link.via,
+        ))
+    return views
 
 
 _CASE_GROUPS = {

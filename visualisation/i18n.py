@@ -1166,6 +1166,81 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "da": "svarer nøje til",
         "en": "close match of",
     },
+    "rel.INFERRED_LINK": {
+        "sv": "föreslagen koppling till",
+        "nb": "foreslått kobling til",
+        "nn": "føreslått kopling til",
+        "da": "foreslået kobling til",
+        "en": "suggested link to",
+    },
+    "rel.REJECTED_LINK": {
+        "sv": "avvisad koppling till",
+        "nb": "avvist kobling til",
+        "nn": "avvist kopling til",
+        "da": "afvist kobling til",
+        "en": "rejected link to",
+    },
+    "inferred.heading": {
+        "sv": "Föreslagna kopplingar",
+        "nb": "Foreslåtte koblinger",
+        "nn": "Føreslåtte koplingar",
+        "da": "Foreslåede koblinger",
+        "en": "Suggested links",
+    },
+    "inferred.intro": {
+        "sv": "Begrepp ur vokabulären som fallets egna målgrupper, ämnen och metoder liknar till betydelsen. "
+        "De är härledda, inte angivna av fallet.",
+        "nb": "Begreper fra vokabularet som sakens egne målgrupper, temaer og metoder ligner i betydning. "
+        "De er utledet, ikke oppgitt av saken.",
+        "nn": "Omgrep frå vokabularet som målgruppene, temaa og metodane til saka liknar i tyding. "
+        "Dei er utleidde, ikkje oppgjevne av saka.",
+        "da": "Begreber fra vokabularet, som sagens egne målgrupper, emner og metoder ligner i betydning. "
+        "De er udledt, ikke angivet af sagen.",
+        "en": "Vocabulary concepts the case's own target groups, topics and methods resemble in meaning. "
+        "They are inferred, not stated by the case.",
+    },
+    "inferred.suggested": {"sv": "föreslagen", "nb": "foreslått", "nn": "føreslått", "da": "foreslået", "en": "inferred"},
+    "inferred.concept": {"sv": "Begrepp", "nb": "Begrep", "nn": "Omgrep", "da": "Begreb", "en": "Concept"},
+    "inferred.via": {"sv": "Utifrån", "nb": "Ut fra", "nn": "Ut frå", "da": "Ud fra", "en": "From"},
+    "inferred.similarity": {"sv": "Likhet", "nb": "Likhet", "nn": "Likskap", "da": "Lighed", "en": "Similarity"},
+    "inferred.decide": {"sv": "Beslut", "nb": "Avgjørelse", "nn": "Avgjerd", "da": "Beslutning", "en": "Decision"},
+    "inferred.confirm": {"sv": "Bekräfta", "nb": "Bekreft", "nn": "Stadfest", "da": "Bekræft", "en": "Confirm"},
+    "inferred.reject": {"sv": "Avvisa", "nb": "Avvis", "nn": "Avvis", "da": "Afvis", "en": "Reject"},
+    "inferred.confirm_label": {
+        "sv": "Bekräfta kopplingen till {concept}",
+        "nb": "Bekreft koblingen til {concept}",
+        "nn": "Stadfest koplinga til {concept}",
+        "da": "Bekræft koblingen til {concept}",
+        "en": "Confirm the link to {concept}",
+    },
+    "inferred.reject_label": {
+        "sv": "Avvisa kopplingen till {concept}",
+        "nb": "Avvis koblingen til {concept}",
+        "nn": "Avvis koplinga til {concept}",
+        "da": "Afvis koblingen til {concept}",
+        "en": "Reject the link to {concept}",
+    },
+    "inferred.refused.title": {
+        "sv": "Kopplingen kan inte ändras",
+        "nb": "Koblingen kan ikke endres",
+        "nn": "Koplinga kan ikkje endrast",
+        "da": "Koblingen kan ikke ændres",
+        "en": "The link cannot be changed",
+    },
+    "inferred.refused.text": {
+        "sv": "Att bekräfta eller avvisa föreslagna kopplingar kräver inloggning med skrivbehörighet.",
+        "nb": "Å bekrefte eller avvise foreslåtte koblinger krever innlogging med skrivetilgang.",
+        "nn": "Å stadfeste eller avvise føreslåtte koplingar krev innlogging med skrivetilgang.",
+        "da": "At bekræfte eller afvise foreslåede koblinger kræver login med skriveadgang.",
+        "en": "Confirming or rejecting suggested links needs a sign-in with write access.",
+    },
+    "inferred.gone": {
+        "sv": "Det finns ingen föreslagen koppling från fallet till det begreppet (den kan redan vara bekräftad eller avvisad).",
+        "nb": "Det finnes ingen foreslått kobling fra saken til det begrepet (den kan allerede være bekreftet eller avvist).",
+        "nn": "Det finst inga føreslått kopling frå saka til det omgrepet (ho kan alt vere stadfest eller avvist).",
+        "da": "Der er ingen foreslået kobling fra sagen til det begreb (den kan allerede være bekræftet eller afvist).",
+        "en": "There is no suggested link from this case to that concept (it may already be confirmed or rejected).",
+    },
 }
 
 

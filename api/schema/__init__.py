@@ -13,6 +13,7 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext, get_object_definition
 
 from api.schema.errors import ErrorCodes, TokenLimit, is_unexpected
+from api.schema.inferred import InferredLinkMutation, InferredLinkQuery
 from api.schema.limits import OffLoopValidation, QueryLimits
 from api.schema.mutations import Mutation
 from api.schema.queries import Query
@@ -41,13 +42,13 @@ class BehovsgrafSchema(strawberry.Schema):
 
 
 @strawberry.type(name="Query", description=get_object_definition(Query, strict=True).description)
-class _RootQuery(Query, WatchQuery):
-    """The root query: graph reads and the caller's watches."""
+class _RootQuery(Query, InferredLinkQuery, WatchQuery):
+    """The root query: graph reads, inferred links and the caller's watches."""
 
 
 @strawberry.type(name="Mutation", description=get_object_definition(Mutation, strict=True).description)
-class _RootMutation(Mutation, WatchMutation):
-    """The root mutation: graph writes and watch management."""
+class _RootMutation(Mutation, InferredLinkMutation, WatchMutation):
+    """The root mutation: graph writes, curating inferred links and watch management."""
 
 
 def build_schema(settings: Settings) -> BehovsgrafSchema:

@@ -7,8 +7,9 @@ target groups and topics are similar to (inferred links, kept with their similar
 
 `CONCEPT_SIMILARITY` is a fixed cosine of the raw (not language-centred) e5 vectors, set by hand
 at the level where e5 puts paraphrases of a short name; it is not fitted to the graded sets. The
-links inferred with it live with the ranking's case documents (with their similarity) and are
-shown as inferred; they are not written to the store.
+links inferred with it are stored after embedding (`graph.ranking.inferred`: `INFERRED_LINK` edges
+with their similarity and model), read into the case documents and shown as inferred; curators
+confirm or reject them.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ indexes: nearest case vectors (`GraphStore.nearest`: the embedded store's in-mem
 matrix, Neo4j's vector index), full-text matches (`text_matches`: FTS5, Neo4j's
 full-text index) and the cases linked to the concepts the problem names
 (`edges_of_many`). Documents are built from `get_many`, `edges_of_many` and the stored
-vectors of the candidates, and cached; the vocabulary catalogue (a few hundred concepts)
+vectors of the candidates (their inferred concept links are the stored `INFERRED_LINK`
+edges, see `graph.ranking.inferred`), and cached; the vocabulary catalogue (a few hundred concepts)
 is held in memory.
 
 `sync` applies what was committed since the source's revision: it drops the cached
@@ -25,31 +26,28 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 
 from graph.changes import ChangeSet, ChangesExpired
-from graph.model import Direction, Edge, Node, NodeType, RelType
+from graph.model import Direction, Node, NodeType, RelType
 from graph.ranking.documents import CaseDoc, Link, case_passages
 from graph.ranking.embedding import Embedder
 from graph.ranking.facets import CaseFacets
+from graph.ranking.inferred import CaseReading, read_cases, rejected_concepts, stated_links, stored_links, wanted_links
 from graph.ranking.needs import NeedIndex
 from graph.ranking.problem import Problem
 from graph.ranking.source import (
     CANDIDATES,
     CASE_RELS,
     CONCEPT_TYPES,
-    LINK_TYPES,
     ConceptCatalogue,
     NeedDoc,
     Matrix,
-    free_concepts,
-    infer_links,
     is_vocabulary,
     language_centres,
-    query_model,
 )
 from graph.ranking.texts import case_texts, concept_texts, need_text
 from graph.store import GraphStore
@@ -384,60 +382,29 @@ class StoredCaseSource:
 
     def _build(self, case_ids: list[str], *, with_vectors: bool = True) -> dict[str, CaseDoc]:
         """Documents of these ids with a handful of bounded store calls (without vectors for facets)."""
-        cases = {node_id: node for node_id, node in self.store.get_many(case_ids).items() if node.type is NodeType.CASE}
-        if not cases:
+        reading = read_cases(self.store, case_ids, self.embedder.model)
+        if not reading.cases:
             return {}
-        edges = self.store.edges_of_many(list(cases))
-        others = {edge.target if edge.source == case_id else edge.source for case_id in cases for edge in edges[case_id]}
-        nodes = self.store.get_many(sorted(others))
-        need_ids = sorted(node_id for node_id, node in nodes.items() if node.type is NodeType.NEED)
-        need_of = self.store.edges_of_many(need_ids, rel=RelType.OF, direction=Direction.OUT) if need_ids else {}
-        need_targets = {edge.target for found in need_of.values() for edge in found}
-        nodes.update(self.store.get_many(sorted(need_targets - nodes.keys())))
-        stored = self.store.vectors(self.embedder.model, list(cases)) if with_vectors else {}
-        free = sorted(
-            node_id for node_id, node in nodes.items() if node.type in CONCEPT_TYPES and not is_vocabulary(node)
-        )
-        free_vectors = self.store.vectors(query_model(self.embedder.model), free) if free else {}
+        stored = self.store.vectors(self.embedder.model, list(reading.cases)) if with_vectors else {}
         return {
-            case_id: self._document(case, edges[case_id], nodes, need_of, stored.get(case_id), free_vectors)
-            for case_id, case in cases.items()
+            case_id: self._document(case, reading, stored.get(case_id))
+            for case_id, case in reading.cases.items()
         }
 
-    def _document(
-        self,
-        case: Node,
-        edges: Iterable[Edge],
-        nodes: dict[str, Node],
-        need_of: dict[str, list[Edge]],
-        stored: StoredVectors | None,
-        free_vectors: dict[str, StoredVectors],
-    ) -> CaseDoc:
-        linked: dict[str, str] = {}
-        needs: list[Node] = []
-        for edge in edges:
-            if edge.type not in CASE_RELS:
-                continue
-            other = nodes.get(edge.target if edge.source == case.id else edge.source)
-            if other is None:
-                continue
-            if other.type is NodeType.NEED:
-                needs.append(other)
-                for need_edge in need_of.get(other.id, ()):
-                    if need_edge.target in nodes:
-                        linked.setdefault(need_edge.target, other.id)
-            elif other.type in LINK_TYPES:
-                linked.setdefault(other.id, case.id)
-        unique_needs = list({need.id: need for need in needs}.values())
-        passages = tuple(case_passages(case, unique_needs))
-        text_hash, _ = case_texts(case, unique_needs)
+    def _document(self, case: Node, reading: CaseReading, stored: StoredVectors | None) -> CaseDoc:
+        """A case's document; its inferred links are the stored ones under this model, else inferred now."""
+        edges = reading.edges.get(case.id, [])
+        stated, needs = stated_links(case, edges, reading.nodes, reading.need_of)
+        passages = tuple(case_passages(case, needs))
+        text_hash, _ = case_texts(case, needs)
         vectors = stored.matrix if stored is not None and stored.text_hash == text_hash else None
-        stated = [Link(nodes[node_id], via) for node_id, via in sorted(linked.items())]
-        free = [node for node in free_concepts(stated) if node.id in free_vectors]
-        rows = np.stack([free_vectors[node.id].own for node in free]) if free else np.zeros((0, 1), dtype=np.float32)
-        links = tuple(stated + infer_links(stated, free, rows, self._catalogue.concepts))
-        broader_ids = {b for link in links for b in self._ancestors(link.node.id)} - set(linked)
         concepts = self._catalogue.concepts
+        inferred = stored_links(case.id, edges, concepts, self.embedder.model, stated)
+        if inferred is None:
+            inferred = wanted_links(stated, reading.free_vectors, concepts, rejected_concepts(case.id, edges))
+        links = tuple(stated + inferred)
+        linked = {link.node.id for link in stated}
+        broader_ids = {b for link in links for b in self._ancestors(link.node.id)} - linked
         broader = tuple(
             Link(concepts.nodes[concepts.position[b]], case.id) for b in sorted(broader_ids) if b in concepts.position
         )

@@ -7,7 +7,9 @@ stored with one `put_vectors` as soon as it is embedded, so a case becomes finda
 meaning batch by batch, and an interrupted run loses at most one batch.
 
 `EmbeddingWorker` runs this in the server's background: a first pass over every node,
-then whatever the change feed reports. `behovsgraf ingest` runs `embed_stale` over what
+then whatever the change feed reports; after each pass it stores the inferred concept
+links of the cases the pass may have changed (`graph.ranking.inferred`), as `embed_all`
+does for every case. `behovsgraf ingest` runs `embed_stale` over what
 it wrote, with a progress bar; `behovsgraf reindex` over everything (after a model change).
 """
 
@@ -22,11 +24,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from graph.changes import ChangesExpired
+from graph.changes import ChangeSet, ChangesExpired
 from graph.errors import StoreError
 from graph.model import Direction, Node, NodeType, RelType
 from graph.ranking.embedding import Embedder
 from graph.ranking.documents import passages_hash
+from graph.ranking.inferred import cases_to_refresh, refresh_inferred_links
 from graph.ranking.source import CONCEPT_TYPES, is_vocabulary, query_model
 from graph.ranking.texts import case_texts, concept_texts, need_text
 from graph.store import GraphStore
@@ -114,12 +117,16 @@ def affected_ids(store: GraphStore, since: int) -> tuple[int, set[str]]:
     Raises `ChangesExpired` when the log does not reach back to `since`.
     """
     change = store.changes(since)
+    return change.revision, _affected(store, change)
+
+
+def _affected(store: GraphStore, change: ChangeSet) -> set[str]:
     ids = set(change.nodes_changed)
     ids.update(key[0] for key in change.edges_added | change.edges_removed if key[1] == RelType.ADDRESSES.value)
     needs = [node.id for node in store.get_many(sorted(change.nodes_changed)).values() if node.type is NodeType.NEED]
     for edges in store.edges_of_many(needs, rel=RelType.ADDRESSES, direction=Direction.IN).values():
         ids.update(edge.source for edge in edges)
-    return change.revision, ids - change.nodes_removed
+    return ids - change.nodes_removed
 
 
 def embed_stale(
@@ -189,8 +196,11 @@ def _embed_texts(embedder: Embedder, texts: Sequence[str], *, as_query: bool) ->
 def embed_all(
     store: GraphStore, embedder: Embedder, *, progress: Callable[[int, int], None] | None = None
 ) -> int:
-    """Embed every case, need and concept of the store whose vectors are missing or stale; how many were stored."""
-    return embed_stale(store, embedder, stale_work(store, embedder.model, embeddable_ids(store)), progress=progress)
+    """Embed every case, need and concept of the store whose vectors are missing or stale, then store every case's
+    inferred concept links under the model (`graph.ranking.inferred`); how many nodes' vectors were stored."""
+    done = embed_stale(store, embedder, stale_work(store, embedder.model, embeddable_ids(store)), progress=progress)
+    refresh_inferred_links(store, embedder)
+    return done
 
 
 class EmbeddingWorker:
@@ -233,22 +243,35 @@ class EmbeddingWorker:
             self._stop.wait(self.poll_seconds)
 
     def _round(self, revision: int | None) -> int:
-        """One pass: everything (first round, or after the log expired), else what changed since `revision`."""
+        """One pass: everything (first round, or after the log expired), else what changed since `revision`.
+
+        After the embedding, the inferred links of the cases the change may have altered are refreshed
+        (of every case in a first pass): they depend on the vectors just written.
+        """
         store, embedder = self._store(), self._embedder()
+        cases: set[str] | None
         if revision is None:
             revision = store.revision()
             ids: Collection[str] = embeddable_ids(store)
+            cases = None
         else:
             try:
-                revision, ids = affected_ids(store, revision)
+                change = store.changes(revision)
             except ChangesExpired:
                 return self._round(None)
+            if change.revision == revision:
+                return revision
+            revision, ids, cases = change.revision, _affected(store, change), cases_to_refresh(store, change)
         work = stale_work(store, embedder.model, ids)
         self.pending = len(work)
         if work:
             log.info("embedding %s nodes", len(work))
             embed_stale(store, embedder, work, progress=self._progress, stop=self._stop)
-        self.pending = 0 if not self._stop.is_set() else self.pending
+        if self._stop.is_set():
+            return revision
+        if cases is None or cases:
+            refresh_inferred_links(store, embedder, cases)
+        self.pending = 0
         return revision
 
     def _progress(self, done: int, total: int) -> None:

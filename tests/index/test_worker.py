@@ -69,3 +69,23 @@ def _wait(condition: Callable[[], bool], *, seconds: float) -> None:
     while not condition():
         assert time.monotonic() < deadline, f"not within {seconds} s"
         time.sleep(0.05)
+
+
+def test_the_background_worker_stores_the_inferred_links_of_a_new_case(
+    store: GraphStore, open_at: Callable[[], GraphStore]
+) -> None:
+    from graph.ranking.inferred import list_inferred_links
+    from tests.contract.test_inferred_links import FREE_TOPIC, SCHOOL, KeywordEmbedder, _seed
+
+    _seed(store)
+    embedder = KeywordEmbedder(f"test/keywords/worker-{time.monotonic_ns()}")
+    worker = EmbeddingWorker(lambda: store, lambda: embedder, poll_seconds=0.05)
+    worker.start()
+    try:
+        _wait(lambda: len(list_inferred_links(store)) == 3, seconds=60)
+        writer = open_at()
+        writer.upsert(Batch(nodes=(Node("se-ny", NodeType.CASE, {"title": "Nytt fall"}),),
+                            edges=(Edge("se-ny", RelType.ABOUT, FREE_TOPIC, "se-ny"),)))
+        _wait(lambda: [link.concept for link in list_inferred_links(store, case_id="se-ny")] == [SCHOOL], seconds=10)
+    finally:
+        worker.stop()
