@@ -10,7 +10,7 @@ file as written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ import yaml
 
 from graph.ranking.language import detect_language
 from graph.ids import slugify
-from graph.model import Node, NodeType
+from graph.model import Node, NodeType, RelType
 from graph.store import GraphStore
 from ingest.extract import Found, find_names, find_needs, find_new_organisations, find_years, sentences
 from ingest.readers.articles import ARTICLE_READERS, Article, read_article
@@ -74,8 +74,14 @@ def _summary(article: Article, title: str) -> tuple[str | None, Found | None]:
     return (" ".join(picked)[:20_000] or None), first
 
 
-def draft_case(article: Article, resolver: Resolver, nodes: dict[NodeType, list[Node]]) -> dict[str, Any]:
-    """The draft case of one article, in the case-file format, with `provenance` for every value."""
+def draft_case(
+    article: Article, resolver: Resolver, nodes: dict[NodeType, list[Node]],
+    broader: Mapping[str, frozenset[str]] | None = None,
+) -> dict[str, Any]:
+    """The draft case of one article, in the case-file format, with `provenance` for every value.
+
+    `broader` maps a concept's id to the ids of its broader concepts (the vocabulary's `broader`).
+    """
     full_text = "\n".join(paragraph.text for paragraph in article.paragraphs)
     lang = detect_language(full_text)
     title = (article.title or article.paragraphs[0].text)[:300].strip()
@@ -104,7 +110,7 @@ def draft_case(article: Article, resolver: Resolver, nodes: dict[NodeType, list[
         case["organisations"] = [{"name": found.value} for found in organisations]
         facts += [_fact(f"organisations[{i}]", found, document) for i, found in enumerate(organisations)]
     for key, node_type in _LISTS:
-        values = find_names(article, resolver.index, nodes[node_type], lang=lang)
+        values = find_names(article, resolver.index, nodes[node_type], lang=lang, broader=broader)
         if values:
             case[key] = [found.value for found in values]
             facts += [_fact(f"{key}[{i}]", found, document) for i, found in enumerate(values)]
@@ -146,6 +152,25 @@ def _nodes(store: GraphStore, vocabulary: Vocabulary) -> dict[NodeType, list[Nod
     return {node_type: list(nodes.values()) for node_type, nodes in found.items()}
 
 
+def _broader(vocabulary: Vocabulary) -> dict[str, frozenset[str]]:
+    """Each vocabulary concept's broader concepts, directly or through others."""
+    direct: dict[str, set[str]] = {}
+    for edge in vocabulary.edges:
+        if edge.type is RelType.BROADER:
+            direct.setdefault(edge.source, set()).add(edge.target)
+    closed: dict[str, frozenset[str]] = {}
+    for start in direct:
+        seen: set[str] = set()
+        todo = list(direct[start])
+        while todo:
+            target = todo.pop()
+            if target not in seen:
+                seen.add(target)
+                todo += direct.get(target, ())
+        closed[start] = frozenset(seen)
+    return closed
+
+
 def _documents(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
@@ -164,6 +189,7 @@ def draft_paths(
     vocabulary = load_vocabulary(data_dir)
     resolver = Resolver(store, vocabulary.nodes, set())
     nodes = _nodes(store, vocabulary)
+    broader = _broader(vocabulary)
     output.mkdir(parents=True, exist_ok=True)
     for path in _documents(paths):
         try:
@@ -174,7 +200,7 @@ def draft_paths(
         if not article.paragraphs:
             report.problems.append(Problem(str(path), "", None, "empty", "the document holds no text"))
             continue
-        case = draft_case(article, resolver, nodes)
+        case = draft_case(article, resolver, nodes, broader)
         _, problems = validate_cases([case], str(path))
         if problems:
             report.problems += problems
