@@ -26,10 +26,10 @@ from ingest.aliases import AliasIndex, names_of
 from ingest.readers.articles import Article, Paragraph
 from ingest.readers.base import Location
 
-__all__ = ["CONJUNCTIONS", "Found", "MAX_WORDS", "find_names", "find_needs", "find_new_organisations", "find_years", "split_sentences"]
+__all__ = ["CONJUNCTIONS", "WORD", "Found", "MAX_WORDS", "find_names", "find_needs", "find_new_organisations", "find_years", "split_sentences"]
 
 MAX_WORDS = 7
-_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _BODY = re.compile(
@@ -105,7 +105,7 @@ def find_names(
     stemmed = {} if proper else _stem_index(nodes, lang)
     found: dict[str, Found] = {}
     for paragraph, start, end in sentences(article):
-        words = list(_WORD.finditer(paragraph.text, start, end))
+        words = list(WORD.finditer(paragraph.text, start, end))
         position = 0
         while position < len(words):
             match = None

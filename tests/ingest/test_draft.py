@@ -7,6 +7,7 @@ when the draft names the same node (as ingest would resolve it) or the same word
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,10 @@ from fpdf import FPDF
 from graph.backends.embedded import EmbeddedStore
 from ingest import provenance
 from ingest.draft import draft_paths
+from ingest.persons import PLACEHOLDERS
 from ingest.run import ingest_paths
 from tests.conftest import require
-from tests.ingest.seed_documents import font_missing
+from tests.ingest.seed_documents import SEED_ARTICLES, font_missing, write_html
 from tests.ingest.seed_recovery import FIELDS, draft_seeds, measure, misses_table, recovery_table
 
 
@@ -36,12 +38,59 @@ def test_drafts_recover_the_hand_written_cases_with_a_quote_for_each(
     with capsys.disabled():
         print("\n" + recovery_table(result) + "\n\n" + misses_table(result))
     share = {(key, scope): result.share(key, scope) for key, _ in FIELDS for scope in ("all", "in text")}
-    # Issue 13's targets hold for what the articles say; against everything the hand-written
-    # cases say (other pages included) the measured floor is asserted.
+    # Issue 13's thresholds: 90 % of organisations and methods, 75 % of target groups. Target
+    # groups reach it against every hand-written value; organisations and methods reach it for
+    # what the articles say, while against every hand-written value 90 % is out of reach: the
+    # hand-written cases hold organisations and methods from other pages (Transformator
+    # Design's, Vinnova's), and the drafts recover every organisation the articles hold.
     assert share[("organisations", "in text")] >= 0.9 and share[("methods", "in text")] >= 0.9, share
-    assert share[("target_groups", "in text")] >= 0.75, share
-    assert share[("organisations", "all")] >= 0.85 and share[("target_groups", "all")] >= 0.72, share
-    assert share[("methods", "all")] >= 0.70, share
+    assert share[("target_groups", "all")] >= 0.75 and share[("target_groups", "in text")] >= 0.75, share
+    assert result.ceiling("organisations") < 0.9 and result.ceiling("methods") < 0.9
+    assert result.missed("organisations", absent=False) == []
+    assert share[("organisations", "all")] == result.ceiling("organisations"), share
+    assert share[("methods", "all")] >= 0.8, share
+
+
+SEED_PERSONS = (
+    # Every person the seed articles name, read by hand from tests/data/seeds/.
+    "Bo Henriksson", "Jonas Gumbel", "Klas Danerlöv", "Nicolina Fransson", "Mina Sandberg", "Elna Nilsson",
+    "Ann-Louise Bajlum Rubin", "Kristina Cavetoft", "Nina Karlsson", "Matilda Hjalmar", "Nina Otterbekk",
+    "Øyvind Vikan", "Anne Mette Dørum", "Bjørn Marthinsen", "Beate Elyachouti", "Agnes Gullingsrud Fjeldstad",
+    "Vanja Valjord Christensen", "Malin Svanberg",
+)
+
+
+def test_drafts_name_no_person_and_their_quotes_lose_nothing_but_the_names(
+    drafts: dict[tuple[str, str], dict[str, object]],
+) -> None:
+    parts = {part for person in SEED_PERSONS for part in person.split()}
+    for (name, suffix), case in drafts.items():
+        text = yaml.safe_dump(case, allow_unicode=True, width=10_000)
+        for part in parts:
+            assert re.search(rf"(?<![\w-]){re.escape(part)}(?![\w-])", text) is None, (name, suffix, part)
+        if suffix != ".html":
+            continue
+        seed = next(seed for seed in SEED_ARTICLES if seed.file.startswith(name))
+        article = " ".join(seed.blocks())
+        placeholder = re.escape(PLACEHOLDERS[str(case["language"])])
+        redacted = [str(fact["quote"]) for fact in case["provenance"] if PLACEHOLDERS[str(case["language"])] in fact["quote"]]  # type: ignore[attr-defined,index]
+        for quote in redacted:
+            # the quote is the article's sentence with person names, and nothing else, replaced
+            pattern = re.escape(quote).replace(placeholder, r"([A-ZÅÄÖÆØ][\w’'-]*(?: [A-ZÅÄÖÆØ][\w’'.-]*){0,3})")
+            match = re.search(pattern, article)
+            assert match is not None, quote
+            assert all(set(group.removesuffix("s").split()) <= parts for group in match.groups()), (quote, match.groups())
+    assert any(PLACEHOLDERS["nb"] in str(fact["quote"]) for fact in drafts[("003", ".html")]["provenance"])  # type: ignore[attr-defined,index]
+
+
+def test_a_draft_that_replaced_names_says_so_in_its_language(tmp_path: Path) -> None:
+    require(font_missing())
+    source = write_html(SEED_ARTICLES[3], tmp_path / "novari.html")
+    with EmbeddedStore(tmp_path / "store.db") as store:
+        report = draft_paths(store, [source], tmp_path / "drafts")
+    text = report.written[0].read_text(encoding="utf-8")
+    assert text.startswith("# Personnavn i sitater og tekster er erstattet med [navn] på ")
+    assert "[navn] og [navn] fra Trøndelag fylkeskommune" in text
 
 
 def test_drafts_are_valid_case_files_whose_provenance_reaches_the_graph(
