@@ -65,4 +65,4 @@ bench-neo4j: $(INSTALLED)
 
 ## drafts: how much of the hand-written seed cases `behovsgraf draft` recovers, per document and format (docs/drafts.md)
 drafts: $(INSTALLED)
-	$(PY) -m bench.drafts --write
+	$(PY) -m bench.drafts --held-out --write
