@@ -13,11 +13,13 @@ names are found by rules. A person name is a run of two to four capitalised word
   ("Sveriges Kommuner och Regioner"), and holds no word that is a known place or body
   ("Presentation Bromölla") or a word of the publisher's name;
 - is not made of common English words only ("The Service Design Award"; `COMMON_ENGLISH_ZIPF`);
-- and stands where names stand: inside a sentence of a Nordic-language text (common nouns
-  and titles are not capitalised there), after a verb of saying ("säger", "sier", "says"),
-  beside a role ("Projektledaren …", "…, utredare på ESV", "… Projektledare"), before "från",
-  "fra", "i", "(" and a known body, joined by "och"/"og" to another name, or on a line of its
-  own under a heading such as "Sidansvarig" or "Skrevet av:".
+- and stands where names stand. A strong cue is enough: a verb of saying up to
+  `_SPEECH_WORDS` words before it or right after it ("säger", "sier", "says"), a role beside it
+  ("Projektledaren …", "…, utredare på ESV", "… Projektledare") or an age ("(17)", ", 17 år").
+  A weak cue counts only when no word of the run is common in the language
+  (`COMMON_WORD_ZIPF`) or a known place: "från", "fra", "i", "(" and a known body after it, a
+  picture caption ("Foto:", "f.v.") before it, "och"/"og" joining it to another such run, or a
+  line of its own under a heading such as "Sidansvarig" or "Skrevet av:".
 
 Once a full name is found, its given names and surnames alone (and with a genitive s) are
 names too ("säger Nicolina"), as is a single unknown capitalised word after a verb of saying.
@@ -44,6 +46,7 @@ from ingest.extract import split_sentences
 
 __all__ = [
     "COMMON_ENGLISH_ZIPF",
+    "COMMON_WORD_ZIPF",
     "PLACEHOLDERS",
     "REDACTION_NOTES",
     "PersonNames",
@@ -100,7 +103,8 @@ _ROLE = re.compile(
     r"ansvarlig|ansvarlige|konsulent|konsulenten|koordinator|samordnare|fotograf|forskare|forsker|forskar|"
     r"professor|handläggare|saksbehandler|sakshandsamar|sekreterare|sekretær|ordförande|ordfører|formand|"
     r"medarbejder|forslagstiller|styrer|informatør|informatör|kommunikatör|kommunikatør|designer|jurist|rektor|"
-    r"lärare|lærer|lærar|sjuksköterska|sykepleier|sygeplejerske|borgmester|ordfører|politiker|manager|director|adviser|advisor|officer|coordinator|researcher|photographer)$",
+    r"lärare|lærer|lærar|sjuksköterska|sykepleier|sygeplejerske|borgmester|politiker|manager|director|adviser|"
+    r"advisor|officer|coordinator|researcher|photographer)$",
     re.IGNORECASE,
 )
 _AGE = re.compile(r"^\s*(?:,\s*\d{1,3}\s*(?:år|years?\b)|\(\d{1,3}\))")
@@ -116,8 +120,11 @@ _PASSES = 2
 _BEFORE_BODY = re.compile(r"^\s*(?:,\s*)?(?:från|fra|frå|from|i|på|vid|ved|at|hos|\()\s*", re.IGNORECASE)
 _CONJUNCTION = re.compile(r"^\s*(?:och|og|and|samt|&)\s*$", re.IGNORECASE)
 _ROLE_WORDS = 4
+"""A role this many words or fewer after a comma that follows a run is the run's apposition ("…, forsknings- och
+utvecklingsstrateg på …")."""
 _HEADING = re.compile(r"(?::\s*$)|(?:^\S*(?:ansvarig|ansvarlig|kontakt\w*|av|by)\s*:?\s*$)", re.IGNORECASE)
 _BODY_WORDS = 6
+"""The longest run of words after "från"/"fra" (or after a run) looked up as a known body."""
 
 
 @dataclass(frozen=True, slots=True)
