@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 STORE ?= data/behovsgraf.db
 PORT ?= $(or $(BEHOVSGRAF_PORT),8000)
 
-.PHONY: run test bench bench-load bench-neo4j eval neo4j clean
+.PHONY: run test bench bench-load bench-neo4j eval drafts neo4j clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,7 @@ eval: $(INSTALLED)
 ## bench-neo4j: Neo4j write and ranking benchmarks (starts a local Neo4j) into docs/benchmarks.md
 bench-neo4j: $(INSTALLED)
 	$(PY) -m bench.neo4j_run --cases 2000 --write
+
+## drafts: how much of the hand-written seed cases `behovsgraf draft` recovers, per document and format (docs/drafts.md)
+drafts: $(INSTALLED)
+	$(PY) -m bench.drafts --held-out --write

@@ -16,7 +16,7 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.ranking.language import LANGUAGES, base_forms, is_stop_word
@@ -26,10 +26,10 @@ from ingest.aliases import AliasIndex, names_of
 from ingest.readers.articles import Article, Paragraph
 from ingest.readers.base import Location
 
-__all__ = ["Found", "MAX_WORDS", "find_names", "find_needs", "find_new_organisations", "find_years", "split_sentences"]
+__all__ = ["CONJUNCTIONS", "WORD", "Found", "MAX_WORDS", "find_names", "find_needs", "find_new_organisations", "find_years", "split_sentences"]
 
 MAX_WORDS = 7
-_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _BODY = re.compile(
@@ -81,14 +81,20 @@ def _found(paragraph: Paragraph, start: int, end: int, value: str, node_id: str 
     return Found(value, node_id, quote, paragraph.location(start, end), confirmed)
 
 
-def find_names(article: Article, index: AliasIndex, nodes: Sequence[Node], *, lang: str) -> list[Found]:
+def find_names(
+    article: Article, index: AliasIndex, nodes: Sequence[Node], *, lang: str,
+    broader: Mapping[str, frozenset[str]] | None = None,
+) -> list[Found]:
     """Known `nodes` (all of one type) named in the text, once each, with the first sentence naming them.
 
     The longest run of words that names something wins. Organisations are proper names: a
     run must start with a capital letter and is looked up as written (not stemmed); a single
     word must be one of the node's names as spelled (diacritics count, an acronym only in
     capitals), and at the start of a sentence, where every word has a capital, at least
-    `_MIN_OPENING_NAME` letters long.
+    `_MIN_OPENING_NAME` letters long. A coordinated concept name ("användardriven innovation
+    och tjänstedesign") names each side that is a concept of its own too, unless that side is
+    narrower than the whole (`broader`: node id -> ids of its broader concepts; "barn och unga"
+    does not add "barn").
     """
     if not nodes:
         return []
@@ -99,7 +105,7 @@ def find_names(article: Article, index: AliasIndex, nodes: Sequence[Node], *, la
     stemmed = {} if proper else _stem_index(nodes, lang)
     found: dict[str, Found] = {}
     for paragraph, start, end in sentences(article):
-        words = list(_WORD.finditer(paragraph.text, start, end))
+        words = list(WORD.finditer(paragraph.text, start, end))
         position = 0
         while position < len(words):
             match = None
@@ -111,11 +117,40 @@ def find_names(article: Article, index: AliasIndex, nodes: Sequence[Node], *, la
                 position += 1
                 continue
             length, node_id = match
-            earlier = found.get(node_id)
-            if earlier is None or (_is_attribution(earlier.quote) and not _is_attribution(paragraph.text[start:end])):
-                found[node_id] = _found(paragraph, start, end, names.get(node_id, node_id), node_id, True)
+            named = [node_id]
+            if not proper:
+                sides = _conjuncts(words[position : position + length], paragraph.text, index, node_type, stemmed, lang)
+                named += [side for side in sides if node_id not in (broader or {}).get(side, frozenset())]
+            for named_id in dict.fromkeys(named):
+                earlier = found.get(named_id)
+                if earlier is None or (_is_attribution(earlier.quote) and not _is_attribution(paragraph.text[start:end])):
+                    found[named_id] = _found(paragraph, start, end, names.get(named_id, named_id), named_id, True)
             position += length
     return list(found.values())
+
+
+CONJUNCTIONS = frozenset({"och", "samt", "eller", "og", "and", "or"})
+"""Words that join two names into one ("användardriven innovation och tjänstedesign"): each side may name a node too."""
+
+
+def _conjuncts(
+    words: list[re.Match[str]], text: str, index: AliasIndex, node_type: NodeType,
+    stemmed: dict[tuple[str, ...], str], lang: str,
+) -> list[str]:
+    """The nodes the two sides of a coordinated name stand for, each side as a whole ("tjänstedesign").
+
+    A concept named "A och B" in the vocabulary is one concept, but a text that names it names
+    A and B as well; organisations' names are proper names and are not split.
+    """
+    found = []
+    for cut in range(1, len(words) - 1):
+        if words[cut].group().casefold() not in CONJUNCTIONS:
+            continue
+        for side in (words[:cut], words[cut + 1 :]):
+            match = _longest(side, 0, text, index, node_type, stemmed, lang)
+            if match and match[0] == len(side):
+                found.append(match[1])
+    return found
 
 
 def _is_attribution(sentence: str) -> bool:

@@ -1,121 +1,96 @@
 """`behovsgraf draft`: the seed articles as web pages, Word files and PDFs become valid draft cases with quotes.
 
 The drafts are compared with the hand-written cases of the same articles in
-`data/samples/seed-cases.yaml`; a value counts as recovered when the draft names the
-same node (as ingest would resolve it) or the same words, stemmed.
+`data/samples/seed-cases.yaml` (`tests.ingest.seed_recovery`); a value counts as recovered
+when the draft names the same node (as ingest would resolve it) or the same words, stemmed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 from fpdf import FPDF
 
-from graph.ranking.language import lemmas
 from graph.backends.embedded import EmbeddedStore
-from graph.ids import normalise_name
-from graph.model import NodeType
 from ingest import provenance
 from ingest.draft import draft_paths
-from ingest.readers.documents import read_document
-from ingest.resolve import Resolver
+from ingest.persons import PLACEHOLDERS
 from ingest.run import ingest_paths
-from ingest.vocabulary import DATA_DIR, load_vocabulary
 from tests.conftest import require
-from tests.ingest.seed_documents import SEED_ARTICLES, Seed, font_missing, write_docx, write_html, write_pdf
-
-SEED_CASES = {case["id"]: case for case in yaml.safe_load((DATA_DIR / "samples" / "seed-cases.yaml").read_text())["cases"]}
-WRITERS: dict[str, Callable[[Seed, Path], Path]] = {".html": write_html, ".docx": write_docx, ".pdf": write_pdf}
-FIELDS = (("organisations", NodeType.ORGANISATION), ("methods", NodeType.METHOD), ("target_groups", NodeType.TARGET_GROUP))
-
-
-def expected(seed: Seed, key: str) -> list[str]:
-    values = [value for case_id in seed.cases for value in SEED_CASES[case_id].get(key, [])]
-    names = [value["name"] if isinstance(value, dict) else value for value in values]
-    return list(dict.fromkeys(names))
-
-
-def recovered(wanted: list[str], drafted: list[str], resolver: Resolver, node_type: NodeType, lang: str) -> int:
-    def keys(name: str) -> set[object]:
-        ids, _ = resolver.index.lookup(node_type, name)
-        return {normalise_name(name), tuple(lemmas(name, lang)), *ids}
-
-    drafted_keys = set().union(*(keys(name) for name in drafted)) if drafted else set()
-    return sum(1 for name in wanted if keys(name) & drafted_keys)
+from tests.ingest.seed_documents import SEED_ARTICLES, font_missing, write_html
+from tests.ingest.seed_recovery import FIELDS, draft_seeds, measure, misses_table, recovery_table
 
 
 @pytest.fixture(scope="module")
 def drafts(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], dict[str, object]]:
     require(font_missing())
-    folder = tmp_path_factory.mktemp("seeds")
-    sources = [writer(seed, folder / f"{seed.file[:3]}{suffix}") for seed in SEED_ARTICLES for suffix, writer in WRITERS.items()]
-    with EmbeddedStore(folder / "store.db") as store:
-        report = draft_paths(store, sources, folder / "drafts")
-    assert report.problems == []
-    assert len(report.written) == 15
-    found = {}
-    for path in report.written:
-        document = read_document(path)
-        found[(path.stem[:3], Path(document.data["cases"][0]["provenance"][0]["document"]).suffix)] = document.data["cases"][0]
-    return found
-
-
-def mentioned(seed: Seed, names: list[str], found: set[str], lang: str) -> list[str]:
-    """The names the article itself gives: all their words (stemmed) occur in it, or the draft quotes them.
-
-    The hand-written cases also hold facts from other pages than the article (see the
-    comments of seed-cases.yaml); no reader of the article alone can find those.
-    """
-    words = set(lemmas(" ".join(seed.blocks()), lang))
-    return [name for name in names if set(lemmas(name, lang)) <= words or name in found]
+    return draft_seeds(tmp_path_factory.mktemp("seeds"))
 
 
 def test_drafts_recover_the_hand_written_cases_with_a_quote_for_each(
     drafts: dict[tuple[str, str], dict[str, object]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with EmbeddedStore(":memory:") as store:
-        resolver = Resolver(store, load_vocabulary().nodes, set())
-    totals = {(key, scope): [0, 0] for key, _ in FIELDS for scope in ("all", "in text")}
-    lines = [
-        "| article | format | organisations | methods | target groups |",
-        "|---|---|---|---|---|",
-    ]
-    for seed in SEED_ARTICLES:
-        for suffix in WRITERS:
-            case = drafts[(seed.file[:3], suffix)]
-            lang = str(case["language"])
-            quoted = {fact["field"] for fact in case["provenance"] if fact["quote"]}
-            row = []
-            for key, node_type in FIELDS:
-                drafted = [v["name"] if isinstance(v, dict) else v for v in case.get(key, [])]
-                assert all(f"{key}[{i}]" in quoted for i in range(len(drafted))), f"a {key} value without a quote"
-                cells = []
-                everything = expected(seed, key)
-                found = {name for name in everything if recovered([name], drafted, resolver, node_type, lang)}
-                for scope, wanted in (("all", everything), ("in text", mentioned(seed, everything, found, lang))):
-                    hits = recovered(wanted, drafted, resolver, node_type, lang)
-                    totals[(key, scope)][0] += hits
-                    totals[(key, scope)][1] += len(wanted)
-                    cells.append(f"{hits}/{len(wanted)}")
-                row.append(" (in text: ".join(cells) + ")")
-            lines.append(f"| {seed.publisher} | {suffix[1:]} | " + " | ".join(row) + " |")
-    share = {key: hits / count for key, (hits, count) in totals.items()}
-    lines.append(
-        "| all | | "
-        + " | ".join(f"{share[(key, 'all')]:.0%} (in text: {share[(key, 'in text')]:.0%})" for key, _ in FIELDS)
-        + " |"
-    )
+    result = measure(drafts)
+    assert result.unquoted == []
     with capsys.disabled():
-        print("\n" + "\n".join(lines))
-    # Issue 13's targets hold for what the articles say; against everything the hand-written
-    # cases say (other pages included) the measured floor is asserted.
+        print("\n" + recovery_table(result) + "\n\n" + misses_table(result))
+    share = {(key, scope): result.share(key, scope) for key, _ in FIELDS for scope in ("all", "in text")}
+    # Issue 13's thresholds: 90 % of organisations and methods, 75 % of target groups. Target
+    # groups reach it against every hand-written value; organisations and methods reach it for
+    # what the articles say, while against every hand-written value 90 % is out of reach: the
+    # hand-written cases hold organisations and methods from other pages (Transformator
+    # Design's, Vinnova's), and the drafts recover every organisation the articles hold.
     assert share[("organisations", "in text")] >= 0.9 and share[("methods", "in text")] >= 0.9, share
-    assert share[("target_groups", "in text")] >= 0.75, share
-    assert share[("organisations", "all")] >= 0.85 and share[("target_groups", "all")] >= 0.72, share
-    assert share[("methods", "all")] >= 0.70, share
+    assert share[("target_groups", "all")] >= 0.75 and share[("target_groups", "in text")] >= 0.75, share
+    assert result.ceiling("organisations") < 0.9 and result.ceiling("methods") < 0.9
+    assert result.missed("organisations", absent=False) == []
+    assert share[("organisations", "all")] == result.ceiling("organisations"), share
+    assert share[("methods", "all")] >= 0.8, share
+
+
+SEED_PERSONS = (
+    # Every person the seed articles name, read by hand from tests/data/seeds/.
+    "Bo Henriksson", "Jonas Gumbel", "Klas Danerlöv", "Nicolina Fransson", "Mina Sandberg", "Elna Nilsson",
+    "Ann-Louise Bajlum Rubin", "Kristina Cavetoft", "Nina Karlsson", "Matilda Hjalmar", "Nina Otterbekk",
+    "Øyvind Vikan", "Anne Mette Dørum", "Bjørn Marthinsen", "Beate Elyachouti", "Agnes Gullingsrud Fjeldstad",
+    "Vanja Valjord Christensen", "Malin Svanberg",
+)
+
+
+def test_drafts_name_no_person_and_their_quotes_lose_nothing_but_the_names(
+    drafts: dict[tuple[str, str], dict[str, object]],
+) -> None:
+    parts = {part for person in SEED_PERSONS for part in person.split()}
+    for (name, suffix), case in drafts.items():
+        text = yaml.safe_dump(case, allow_unicode=True, width=10_000)
+        for part in parts:
+            assert re.search(rf"(?<![\w-]){re.escape(part)}(?![\w-])", text) is None, (name, suffix, part)
+        if suffix != ".html":
+            continue
+        seed = next(seed for seed in SEED_ARTICLES if seed.file.startswith(name))
+        article = " ".join(seed.blocks())
+        placeholder = re.escape(PLACEHOLDERS[str(case["language"])])
+        redacted = [str(fact["quote"]) for fact in case["provenance"] if PLACEHOLDERS[str(case["language"])] in fact["quote"]]  # type: ignore[attr-defined,index]
+        for quote in redacted:
+            # the quote is the article's sentence with person names, and nothing else, replaced
+            pattern = re.escape(quote).replace(placeholder, r"([A-ZÅÄÖÆØ][\w’'-]*(?: [A-ZÅÄÖÆØ][\w’'.-]*){0,3})")
+            match = re.search(pattern, article)
+            assert match is not None, quote
+            assert all(set(group.removesuffix("s").split()) <= parts for group in match.groups()), (quote, match.groups())
+    assert any(PLACEHOLDERS["nb"] in str(fact["quote"]) for fact in drafts[("003", ".html")]["provenance"])  # type: ignore[attr-defined,index]
+
+
+def test_a_draft_that_replaced_names_says_so_in_its_language(tmp_path: Path) -> None:
+    require(font_missing())
+    source = write_html(SEED_ARTICLES[3], tmp_path / "novari.html")
+    with EmbeddedStore(tmp_path / "store.db") as store:
+        report = draft_paths(store, [source], tmp_path / "drafts")
+    text = report.written[0].read_text(encoding="utf-8")
+    assert text.startswith("# Personnavn i sitater og tekster er erstattet med [navn] på ")
+    assert "[navn] og [navn] fra Trøndelag fylkeskommune" in text
 
 
 def test_drafts_are_valid_case_files_whose_provenance_reaches_the_graph(
