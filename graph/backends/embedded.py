@@ -163,6 +163,11 @@ def _dump(props: Props | dict[str, Any]) -> str:
     return json.dumps(props, ensure_ascii=False, sort_keys=True)
 
 
+def _loaded(texts: list[str]) -> list[dict[str, Any]]:
+    """Many stored property texts decoded by one `json.loads` (a call per row cost more than the decoding)."""
+    return json.loads(f"[{','.join(texts)}]") if texts else []
+
+
 def _folded(text: str | None) -> str | None:
     return text.translate(_FOLD) if text is not None else None
 
@@ -286,18 +291,26 @@ class EmbeddedStore(OpensAsContext):
         db.execute("BEGIN")
         try:
             revision = self._stored_revision(db)
-            for node_id, type_name, props in db.execute("SELECT id, type, props FROM nodes"):
-                node_type = NodeType(type_name)
-                graph.add_node(node_id, type=node_type, props=json.loads(props))
-                by_type[node_type].add(node_id)
-            for source, type_name, target, asserter, props in db.execute(
-                "SELECT source, type, target, asserted_by, props FROM edges"
-            ):
-                graph.add_edge(source, target, key=(type_name, asserter), props=json.loads(props))
-                asserted[asserter].add((source, type_name, target, asserter))
+            node_rows = db.execute("SELECT id, type, props FROM nodes").fetchall()
+            edge_rows = db.execute("SELECT source, type, target, asserted_by, props FROM edges").fetchall()
             self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
         finally:
             db.execute("COMMIT")
+        types = {node_type.value: node_type for node_type in NodeType}
+        node_props = _loaded([row[2] for row in node_rows])
+        graph.add_nodes_from(
+            (node_id, {"type": types[type_name], "props": props})
+            for (node_id, type_name, _), props in zip(node_rows, node_props, strict=True)
+        )
+        for node_id, type_name, _ in node_rows:
+            by_type[types[type_name]].add(node_id)
+        edge_props = _loaded([row[4] for row in edge_rows])
+        graph.add_edges_from(
+            (source, target, (type_name, asserter), {"props": props})
+            for (source, type_name, target, asserter, _), props in zip(edge_rows, edge_props, strict=True)
+        )
+        for source, type_name, target, asserter, _ in edge_rows:
+            asserted[asserter].add((source, type_name, target, asserter))
         self._graph, self._by_type, self._asserted, self._revision = graph, by_type, asserted, revision
         self._matrices.clear()
         log.debug("loaded %s nodes and %s edges from %s", graph.number_of_nodes(), graph.number_of_edges(), self.location)
@@ -575,12 +588,12 @@ class EmbeddedStore(OpensAsContext):
         self, node_rows: list[tuple[str, str, str]], edge_rows: list[tuple[str, str, str, str, str]]
     ) -> None:
         graph = self._graph
-        for node_id, type_name, props in node_rows:
+        for (node_id, type_name, _), props in zip(node_rows, _loaded([row[2] for row in node_rows]), strict=True):
             node_type = NodeType(type_name)
-            graph.add_node(node_id, type=node_type, props=json.loads(props))
+            graph.add_node(node_id, type=node_type, props=props)
             self._by_type[node_type].add(node_id)
-        for source, rel, target, asserter, props in edge_rows:
-            graph.add_edge(source, target, key=(rel, asserter), props=json.loads(props))
+        for (source, rel, target, asserter, _), props in zip(edge_rows, _loaded([row[4] for row in edge_rows]), strict=True):
+            graph.add_edge(source, target, key=(rel, asserter), props=props)
             self._asserted[asserter].add((source, rel, target, asserter))
 
     def delete(self, node_id: str, *, origin: Origin | None = None) -> None:
