@@ -34,7 +34,7 @@ from graph.changes import ChangeSet, ChangesExpired
 from graph.model import Direction, Edge, Node, NodeType, RelType
 from graph.ranking.documents import CaseDoc, Link, case_passages
 from graph.ranking.embedding import Embedder
-from graph.ranking.facets import CaseFacets
+from graph.ranking.facets import CaseFacets, by_language
 from graph.ranking.problem import Problem
 from graph.ranking.source import (
     CANDIDATES,
@@ -236,7 +236,9 @@ class StoredCaseSource:
             return found.centres
         revision, cases = self.revision, self._case_count()
         rows: list[tuple[str | None, Matrix]] = []
-        for language, ids in self.facets().by_language().items():
+        facets = self._facets  # the cases' languages alone, when the facets (every case's links) are not read yet
+        languages = facets.by_language() if facets is not None else by_language(self.store.find(NodeType.CASE))
+        for language, ids in languages.items():
             sample = ids[::max(1, len(ids) // CENTRE_SAMPLE)][:CENTRE_SAMPLE]
             stored = self.store.vectors(self.embedder.model, sample)
             # in the sample's order, so that every backend sums the same floats in the same order
