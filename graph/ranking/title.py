@@ -7,7 +7,8 @@ scores 1, and a longer problem that merely contains the title scores little.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -19,11 +20,20 @@ from graph.ranking.signals import SignalScores
 from graph.ranking.source import CaseSource
 from graph.ranking.words import weighted
 
-__all__ = ["TITLE_REASON", "TITLE_WORD_FLOOR", "TitleSignal"]
+__all__ = ["TITLES", "TITLE_REASON", "TITLE_WORD_FLOOR", "TitleSignal"]
 
 TITLE_WORD_FLOOR = 0.1
 TITLE_REASON = 0.8
 """A title at least this close is named as a reason."""
+
+
+TITLES = 50_000
+"""Titles whose word weights are kept per process (a candidate's title is read again by every query it is in)."""
+
+
+@lru_cache(maxsize=TITLES)
+def _title_weights(title: str, lang: str | None) -> Mapping[str, float]:
+    return {key: term.weight + TITLE_WORD_FLOOR for key, term in weighted(terms(title, lang)).items()}
 
 
 class TitleSignal:
@@ -39,10 +49,7 @@ class TitleSignal:
         reasons: list[tuple[Reason, ...]] = []
         for position, doc in enumerate(docs):
             language = doc.case.props.get("language")
-            title = {
-                key: term.weight + TITLE_WORD_FLOOR
-                for key, term in weighted(terms(doc.case.label, language if isinstance(language, str) else None)).items()
-            }
+            title = _title_weights(doc.case.label, language if isinstance(language, str) else None)
             shared = sum(weight for key, weight in title.items() if key in asked)
             title_total = sum(title.values())
             value = (shared / title_total) * (shared / asked_total) if title_total and asked_total else 0.0

@@ -68,7 +68,8 @@ class WordSignal:
         values = np.zeros(len(docs))
         reasons: list[tuple[Reason, ...]] = []
         for position, doc in enumerate(docs):
-            shared = [term for key, term in wanted.items() if key in case_terms(doc)]
+            have = case_terms(doc)
+            shared = [term for key, term in wanted.items() if key in have]
             covered = sum(term.weight for term in shared) / total
             values[position] = covered
             named = sorted((t for t in shared if t.weight >= REASON_WORD_WEIGHT), key=lambda t: (-t.weight, t.key))
