@@ -22,6 +22,7 @@ after their write by `graph.ranking.worker`, and until then a document has no ve
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
 from collections import OrderedDict, defaultdict
@@ -119,6 +120,7 @@ class StoredCaseSource:
         self._facets_lock = threading.Lock()
         self._needs: list[NeedDoc] | None = None
         self._centres: _Centres | None = None
+        self._concept_edges: dict[str, list[Edge]] = {}
         self._catalogue = self._read_catalogue()
         self._docs_lock = threading.Lock()
         self._sync_lock = threading.Lock()
@@ -153,6 +155,7 @@ class StoredCaseSource:
             self._facets = None
             self._needs = None
             self._centres = None
+            self._concept_edges.clear()
             self._catalogue = catalogue
             self.revision = revision
 
@@ -181,15 +184,16 @@ class StoredCaseSource:
             self._facets = facets
             for node_id in touched:
                 self._docs.pop(node_id, None)
+                self._concept_edges.pop(node_id, None)
                 for case_id in self._dependents.pop(node_id, ()):
                     self._docs.pop(case_id, None)
             if catalogue_changed:
                 self._docs.clear()
                 self._dependents.clear()
+                self._concept_edges.clear()
             if case_ids_changed and self._case_ids is not None:
-                ids = set(self._case_ids) - change.nodes_removed
-                ids.update(node.id for node in changed.values() if node.type is NodeType.CASE)
-                self._case_ids = sorted(ids)
+                added = [node.id for node in changed.values() if node.type is NodeType.CASE]
+                self._case_ids = _with_cases(self._case_ids, added, change.nodes_removed)
             if case_ids_changed:
                 self._cases_total = len(self._case_ids) if self._case_ids is not None else None
             if needs_changed or touched & {need.need.id for need in self._needs or ()}:
@@ -330,14 +334,31 @@ class StoredCaseSource:
         for case_id, _ in self.store.text_matches(_text_query(problem), node_type=NodeType.CASE, k=by_text):
             chosen.setdefault(case_id, None)
         named = sorted(problem.concepts, key=lambda concept: (-problem.concepts[concept], concept))
-        linked = self.store.edges_of_many(named, direction=Direction.IN) if named else {}
+        linked = self._edges_into(named)
         for concept in named:
-            for edge in linked.get(concept, ())[:_CONCEPT_CASES]:
+            for edge in linked.get(concept, ()):
                 if len(chosen) >= limit:
                     break
                 if edge.type in CASE_RELS and edge.source not in chosen:
                     chosen[edge.source] = None
         return list(chosen)[:limit]
+
+    def _edges_into(self, concepts: list[str]) -> dict[str, list[Edge]]:
+        """The first `_CONCEPT_CASES` edges into each concept by key, kept until the change feed touches the concept
+        (a concept of 100,000 cases has thousands of edges; a query reads a few)."""
+        found = {concept: self._concept_edges[concept] for concept in concepts if concept in self._concept_edges}
+        missing = [concept for concept in concepts if concept not in found]
+        if missing:
+            revision = self.revision
+            read = {
+                concept: edges[:_CONCEPT_CASES]
+                for concept, edges in self.store.edges_of_many(missing, direction=Direction.IN).items()
+            }
+            with self._docs_lock:
+                if self.revision == revision:
+                    self._concept_edges.update(read)
+            found.update(read)
+        return found
 
     def all_case_ids(self) -> list[str]:
         """Every case id, sorted (read once, then kept by the change feed)."""
@@ -464,6 +485,22 @@ class StoredCaseSource:
         if node_id in concepts.position:
             return concepts.nodes[concepts.position[node_id]]
         return self.store.get(node_id)
+
+
+def _with_cases(ids: list[str], added: Collection[str], removed: Collection[str]) -> list[str]:
+    """A sorted id list with ids added and removed: by bisection when a write touched few of the cases."""
+    if len(added) + len(removed) > _FACET_CHUNK:
+        return sorted((set(ids) - set(removed)) | set(added))
+    found = list(ids)
+    for case_id in removed:
+        at = bisect.bisect_left(found, case_id)
+        if at < len(found) and found[at] == case_id:
+            del found[at]
+    for case_id in added:
+        at = bisect.bisect_left(found, case_id)
+        if at == len(found) or found[at] != case_id:
+            found.insert(at, case_id)
+    return found
 
 
 def _text_query(problem: Problem) -> str:
