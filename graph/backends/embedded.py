@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sqlite3
 import threading
 from collections import defaultdict
@@ -157,6 +158,13 @@ _FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe",
 """Letters FTS5's `remove_diacritics` keeps that Lucene's ASCII folding (the Neo4j index) folds."""
 _TEXT_TYPES = sorted(node_type.value for node_type in TEXT_FIELDS)
 """`node_text` rows share their rowid with `nodes`, so a node's text is replaced by rowid."""
+
+
+COMMON_SHARE = 0.1
+"""A text-match word in more than this share of the indexed texts is common (see `EmbeddedStore._best_texts`)."""
+_BM25_K1 = 1.2
+_BM25_MIN_IDF = 1e-6
+"""FTS5's bm25(): k1, and the IDF it gives a phrase in more than half the rows."""
 
 
 def _dump(props: Props | dict[str, Any]) -> str:
@@ -817,15 +825,48 @@ class EmbeddedStore(OpensAsContext):
         words = query_words(text)
         if not words or k <= 0 or node_type not in TEXT_FIELDS:
             return []
-        expression = " OR ".join('"' + _folded(word).replace('"', '""') + '"' for word in words)
+        phrases = ['"' + _folded(word).replace('"', '""') + '"' for word in words]
         with self._lock:
             self._fresh()
-            rows = self._db.execute(
-                "SELECT nodes.id, -bm25(node_text) AS score FROM node_text JOIN nodes ON nodes.rowid = node_text.rowid "
-                "WHERE node_text MATCH ? AND node_text.node_type = ? ORDER BY score DESC, nodes.id LIMIT ?",
-                (expression, node_type.value, k),
-            ).fetchall()
+            db = self._db
+            db.execute("BEGIN")  # the counts and the queries read one snapshot
+            try:
+                rows = self._best_texts(db, phrases, node_type, k)
+            finally:
+                db.execute("COMMIT")
         return [(node_id, float(score)) for node_id, score in rows]
+
+    @staticmethod
+    def _best_texts(db: sqlite3.Connection, phrases: list[str], node_type: NodeType, k: int) -> list[tuple[str, float]]:
+        """The `k` best BM25 matches of the phrases OR-ed, exactly, without scoring every text a common word is in.
+
+        BM25 adds one part per phrase, each below its IDF times (k1 + 1). A text holding only common
+        phrases (in more than `COMMON_SHARE` of the texts) scores below the sum of those bounds; when
+        the k-th best of the texts holding a rarer phrase scores above it, those k are the answer.
+        """
+        ranked = (
+            "SELECT nodes.id, -bm25(node_text) AS score FROM node_text JOIN nodes ON nodes.rowid = node_text.rowid "
+            "WHERE node_text MATCH ? AND node_text.node_type = ?{} ORDER BY score DESC, nodes.id LIMIT ?"
+        )
+        expression = " OR ".join(phrases)
+        texts = int(db.execute("SELECT count(*) FROM node_text_docsize").fetchone()[0])
+        hits = {
+            phrase: int(db.execute("SELECT count(*) FROM node_text WHERE node_text MATCH ?", (phrase,)).fetchone()[0])
+            for phrase in set(phrases)
+        }
+        common = [phrase for phrase in phrases if hits[phrase] > COMMON_SHARE * texts]
+        rare = [phrase for phrase in dict.fromkeys(phrases) if hits[phrase] <= COMMON_SHARE * texts]
+        if common and rare:
+            bound = (_BM25_K1 + 1) * sum(
+                max(math.log((texts - hits[phrase] + 0.5) / (hits[phrase] + 0.5)), _BM25_MIN_IDF) for phrase in common
+            )
+            found = db.execute(
+                ranked.format(" AND node_text.rowid + 0 IN (SELECT rowid FROM node_text WHERE node_text MATCH ?)"),
+                (expression, node_type.value, " OR ".join(rare), k),
+            ).fetchall()
+            if len(found) == k and found[-1][1] > bound * (1 + 1e-9):
+                return found
+        return db.execute(ranked.format(""), (expression, node_type.value, k)).fetchall()
 
     # ------------------------------------------------------------------ reads
     def _node(self, graph: nx.MultiDiGraph, node_id: str) -> Node:
