@@ -33,7 +33,7 @@ import numpy as np
 
 from graph.changes import ChangeSet, ChangesExpired
 from graph.model import Direction, Edge, Node, NodeType, RelType
-from graph.ranking.documents import CaseDoc, Link, case_passages
+from graph.ranking.documents import CaseDoc, Link, case_passages, own_text, passages_hash
 from graph.ranking.embedding import Embedder
 from graph.ranking.facets import CaseFacets, by_language
 from graph.ranking.problem import Problem
@@ -51,7 +51,7 @@ from graph.ranking.source import (
     language_centres,
     query_model,
 )
-from graph.ranking.texts import case_texts, concept_texts, need_text
+from graph.ranking.texts import concept_texts, need_text
 from graph.store import GraphStore
 from graph.vectors import StoredVectors, Vector
 
@@ -449,8 +449,9 @@ class StoredCaseSource:
                 linked.setdefault(other.id, case.id)
         unique_needs = list({need.id: need for need in needs}.values())
         passages = tuple(case_passages(case, unique_needs))
-        text_hash, _ = case_texts(case, unique_needs)
-        vectors = stored.matrix if stored is not None and stored.text_hash == text_hash else None
+        # the hash of `texts.case_texts`, from the passages at hand (and not at all for the facets, read without vectors)
+        is_fresh = stored is not None and stored.text_hash == passages_hash(own_text(case), passages)
+        vectors = stored.matrix if is_fresh and stored is not None else None
         stated = [Link(nodes[node_id], via) for node_id, via in sorted(linked.items())]
         free = [node for node in free_concepts(stated) if node.id in free_vectors]
         rows = np.stack([free_vectors[node.id].own for node in free]) if free else np.zeros((0, 1), dtype=np.float32)
