@@ -888,10 +888,14 @@ class EmbeddedStore(OpensAsContext):
     def _edge_tuples(
         self, graph: nx.MultiDiGraph, node_id: str, rel: RelType | None, direction: Direction
     ) -> Iterator[tuple[str, str, tuple[str, str], dict[str, Any]]]:
-        if direction in (Direction.OUT, Direction.BOTH):
-            yield from graph.out_edges(node_id, keys=True, data="props")
+        if direction in (Direction.OUT, Direction.BOTH):  # the adjacency itself: networkx's edge views cost more
+            for target, keyed in graph.succ[node_id].items():
+                for key, data in keyed.items():
+                    yield node_id, target, key, data["props"]
         if direction in (Direction.IN, Direction.BOTH):
-            yield from graph.in_edges(node_id, keys=True, data="props")
+            for source, keyed in graph.pred[node_id].items():
+                for key, data in keyed.items():
+                    yield source, node_id, key, data["props"]
 
     def neighbours(
         self,

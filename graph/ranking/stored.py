@@ -27,7 +27,7 @@ import threading
 import time
 from collections import OrderedDict, defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -102,6 +102,8 @@ class _Catalogue:
 
     concepts: ConceptCatalogue
     broader: dict[str, frozenset[str]]
+    ancestors: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Every broader concept of a concept, up the hierarchy, filled as asked (each case asks for its links')."""
 
 
 class StoredCaseSource:
@@ -304,16 +306,19 @@ class StoredCaseSource:
         self.sync()
         return self._catalogue.concepts
 
-    def _ancestors(self, concept: str) -> set[str]:
-        broader = self._catalogue.broader
-        seen: set[str] = set()
-        todo = list(broader.get(concept, ()))
-        while todo:
-            current = todo.pop()
-            if current not in seen:
-                seen.add(current)
-                todo.extend(broader.get(current, ()))
-        return seen
+    def _ancestors(self, concept: str) -> frozenset[str]:
+        catalogue = self._catalogue
+        found = catalogue.ancestors.get(concept)
+        if found is None:
+            seen: set[str] = set()
+            todo = list(catalogue.broader.get(concept, ()))
+            while todo:
+                current = todo.pop()
+                if current not in seen:
+                    seen.add(current)
+                    todo.extend(catalogue.broader.get(current, ()))
+            found = catalogue.ancestors[concept] = frozenset(seen)
+        return found
 
     # ------------------------------------------------------------------ candidates
     def _case_count(self) -> int:
