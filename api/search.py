@@ -1,9 +1,11 @@
 """The server's search readiness and its embedding worker.
 
-At start the search is warmed in a background thread: the embedder is loaded and the
-store's case source built (vocabulary catalogue, change-feed position), so `/readyz`
-says ready only once a query can be answered. Then, unless turned off, the embedding
-worker keeps case, need and concept vectors fresh after every write.
+At start the search is warmed in a background thread: the embedder is loaded, both
+language detectors and every language's lemmatiser and word frequencies, and the store's
+case source built (vocabulary catalogue, case facets, language centres, change-feed
+position), so `/readyz` says ready only once the first query, case list or watch match
+costs what a later one does. Then, unless turned off, the embedding worker keeps case,
+need and concept vectors fresh after every write.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from api.deps import StoreProvider
 from graph.errors import StoreError
 from graph.ranking import prior_work
 from graph.ranking.embedding import default_embedder
+from graph.ranking.language import warm_languages
 from graph.ranking.source import source_for
 from graph.ranking.worker import EmbeddingWorker
 
@@ -67,7 +70,8 @@ class Search:
             self._thread.join(10)
 
     def ensure_ready(self) -> bool:
-        """Warm up now unless done or under way (embedder loaded, source built, one query answered); whether ready."""
+        """Warm up now unless done or under way (languages and embedder loaded, source and facets built, one query
+        answered); whether ready."""
         if self._ready.is_set():
             return True
         if not self._warming.acquire(blocking=False):
@@ -75,7 +79,9 @@ class Search:
         try:
             if not self._ready.is_set():
                 store = self._stores.get()
-                source_for(store, default_embedder())
+                warm_languages()
+                source = source_for(store, default_embedder())
+                source.facets()
                 prior_work(store, WARM_UP_PROBLEM, top=1)
                 self._ready.set()
                 log.info("search ready")
@@ -89,11 +95,6 @@ class Search:
     def _warm(self) -> None:
         while not self._stop.is_set() and not self.ensure_ready():
             self._stop.wait(RETRY_SECONDS)
-        if not self._stop.is_set():
-            try:  # the case list's facets, read once for the first `cases` page and the filter pickers
-                source_for(self._stores.get(), default_embedder()).facets()
-            except StoreError as exc:
-                log.warning("reading the case facets failed: %s; the first case list reads them", exc)
         if self._embed_in_background and not self._stop.is_set():
             self._worker = EmbeddingWorker(self._stores.get, default_embedder)
             self._worker.start()

@@ -190,7 +190,10 @@ class Settings(BaseSettings):
     )
     cache_dir: str = Field(
         default_factory=lambda: str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "behovsgraf"),
-        description="Where derived data that is slow to make (the vocabulary's lemmatised names) is kept; safe to delete.",
+        description=(
+            "Where derived data that is slow to make (the vocabulary's lemmatised names, the lexicon of words read) "
+            "is kept; safe to delete."
+        ),
     )
 
     @property

@@ -212,7 +212,11 @@ def measure(backend: str, cases: int, folder: Path, *, queries: int, neo4j_url: 
     with open_store(location) as store:
         source_for(store, default_embedder())
         prior_work(store, PROBLEMS[0], top=10)
-        result.prior_ms = [_timed(lambda i=i: prior_work(store, PROBLEMS[i % len(PROBLEMS)], top=10)) for i in range(queries)]
+        # a problem text of its own per query: the process keeps recent problems' vectors, and the same three
+        # texts again would leave the problem's embedding out of all but the first query of each
+        result.prior_ms = [
+            _timed(lambda i=i: prior_work(store, f"{PROBLEMS[i % len(PROBLEMS)]} ({i})", top=10)) for i in range(queries)
+        ]
         known = [case for case in store.find(NodeType.CASE) if not case.id.startswith(GENERATED_PREFIX)]
         result.known_total = len(known)
         result.known_missed = [

@@ -23,10 +23,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from graph.model import NodeType
 
-__all__ = ["CASE_ID_PATTERN", "distinct_node_id", "fold", "node_id", "normalise_name", "slugify", "transliterate"]
+__all__ = ["CASE_ID_PATTERN", "NAME_FORMS", "distinct_node_id", "fold", "node_id", "normalise_name", "slugify", "transliterate"]
 
 CASE_ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
 """A case id is a lowercase ascii slug of at most 120 characters."""
@@ -36,14 +37,18 @@ _SPACES = re.compile(r"\s+")
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
 _SPELLED_OUT = str.maketrans({"å": "aa", "ä": "ae", "ö": "oe", "ø": "oe", "æ": "ae", "ü": "ue", "ß": "ss"})
 _NORDIC = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "đ": "d", "ŋ": "n", "ł": "l"})
+NAME_FORMS = 200_000
+"""Normalised and folded forms kept per process: resolving a batch asks for the same names again and again."""
 
 
+@lru_cache(maxsize=NAME_FORMS)
 def normalise_name(name: str) -> str:
     """Case-fold, unify dashes and quotes, collapse white space: the form names are compared in."""
     text = unicodedata.normalize("NFC", name).translate(_DASHES).replace("’", "'")
     return _SPACES.sub(" ", text).strip().casefold()
 
 
+@lru_cache(maxsize=NAME_FORMS)
 def fold(text: str) -> str:
     """Normalise and strip diacritics so å/aa-free spellings meet: `Grünerløkka` -> `grunerlokka`."""
     decomposed = unicodedata.normalize("NFKD", normalise_name(text).translate(_NORDIC))

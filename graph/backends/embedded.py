@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sqlite3
 import threading
 from collections import defaultdict
@@ -159,8 +160,20 @@ _TEXT_TYPES = sorted(node_type.value for node_type in TEXT_FIELDS)
 """`node_text` rows share their rowid with `nodes`, so a node's text is replaced by rowid."""
 
 
+COMMON_SHARE = 0.1
+"""A text-match word in more than this share of the indexed texts is common (see `EmbeddedStore._best_texts`)."""
+_BM25_K1 = 1.2
+_BM25_MIN_IDF = 1e-6
+"""FTS5's bm25(): k1, and the IDF it gives a phrase in more than half the rows."""
+
+
 def _dump(props: Props | dict[str, Any]) -> str:
     return json.dumps(props, ensure_ascii=False, sort_keys=True)
+
+
+def _loaded(texts: list[str]) -> list[dict[str, Any]]:
+    """Many stored property texts decoded by one `json.loads` (a call per row cost more than the decoding)."""
+    return json.loads(f"[{','.join(texts)}]") if texts else []
 
 
 def _folded(text: str | None) -> str | None:
@@ -286,18 +299,26 @@ class EmbeddedStore(OpensAsContext):
         db.execute("BEGIN")
         try:
             revision = self._stored_revision(db)
-            for node_id, type_name, props in db.execute("SELECT id, type, props FROM nodes"):
-                node_type = NodeType(type_name)
-                graph.add_node(node_id, type=node_type, props=json.loads(props))
-                by_type[node_type].add(node_id)
-            for source, type_name, target, asserter, props in db.execute(
-                "SELECT source, type, target, asserted_by, props FROM edges"
-            ):
-                graph.add_edge(source, target, key=(type_name, asserter), props=json.loads(props))
-                asserted[asserter].add((source, type_name, target, asserter))
+            node_rows = db.execute("SELECT id, type, props FROM nodes").fetchall()
+            edge_rows = db.execute("SELECT source, type, target, asserted_by, props FROM edges").fetchall()
             self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
         finally:
             db.execute("COMMIT")
+        types = {node_type.value: node_type for node_type in NodeType}
+        node_props = _loaded([row[2] for row in node_rows])
+        graph.add_nodes_from(
+            (node_id, {"type": types[type_name], "props": props})
+            for (node_id, type_name, _), props in zip(node_rows, node_props, strict=True)
+        )
+        for node_id, type_name, _ in node_rows:
+            by_type[types[type_name]].add(node_id)
+        edge_props = _loaded([row[4] for row in edge_rows])
+        graph.add_edges_from(
+            (source, target, (type_name, asserter), {"props": props})
+            for (source, type_name, target, asserter, _), props in zip(edge_rows, edge_props, strict=True)
+        )
+        for source, type_name, target, asserter, _ in edge_rows:
+            asserted[asserter].add((source, type_name, target, asserter))
         self._graph, self._by_type, self._asserted, self._revision = graph, by_type, asserted, revision
         self._matrices.clear()
         log.debug("loaded %s nodes and %s edges from %s", graph.number_of_nodes(), graph.number_of_edges(), self.location)
@@ -575,12 +596,12 @@ class EmbeddedStore(OpensAsContext):
         self, node_rows: list[tuple[str, str, str]], edge_rows: list[tuple[str, str, str, str, str]]
     ) -> None:
         graph = self._graph
-        for node_id, type_name, props in node_rows:
+        for (node_id, type_name, _), props in zip(node_rows, _loaded([row[2] for row in node_rows]), strict=True):
             node_type = NodeType(type_name)
-            graph.add_node(node_id, type=node_type, props=json.loads(props))
+            graph.add_node(node_id, type=node_type, props=props)
             self._by_type[node_type].add(node_id)
-        for source, rel, target, asserter, props in edge_rows:
-            graph.add_edge(source, target, key=(rel, asserter), props=json.loads(props))
+        for (source, rel, target, asserter, _), props in zip(edge_rows, _loaded([row[4] for row in edge_rows]), strict=True):
+            graph.add_edge(source, target, key=(rel, asserter), props=props)
             self._asserted[asserter].add((source, rel, target, asserter))
 
     def delete(self, node_id: str, *, origin: Origin | None = None) -> None:
@@ -804,15 +825,48 @@ class EmbeddedStore(OpensAsContext):
         words = query_words(text)
         if not words or k <= 0 or node_type not in TEXT_FIELDS:
             return []
-        expression = " OR ".join('"' + _folded(word).replace('"', '""') + '"' for word in words)
+        phrases = ['"' + _folded(word).replace('"', '""') + '"' for word in words]
         with self._lock:
             self._fresh()
-            rows = self._db.execute(
-                "SELECT nodes.id, -bm25(node_text) AS score FROM node_text JOIN nodes ON nodes.rowid = node_text.rowid "
-                "WHERE node_text MATCH ? AND node_text.node_type = ? ORDER BY score DESC, nodes.id LIMIT ?",
-                (expression, node_type.value, k),
-            ).fetchall()
+            db = self._db
+            db.execute("BEGIN")  # the counts and the queries read one snapshot
+            try:
+                rows = self._best_texts(db, phrases, node_type, k)
+            finally:
+                db.execute("COMMIT")
         return [(node_id, float(score)) for node_id, score in rows]
+
+    @staticmethod
+    def _best_texts(db: sqlite3.Connection, phrases: list[str], node_type: NodeType, k: int) -> list[tuple[str, float]]:
+        """The `k` best BM25 matches of the phrases OR-ed, exactly, without scoring every text a common word is in.
+
+        BM25 adds one part per phrase, each below its IDF times (k1 + 1). A text holding only common
+        phrases (in more than `COMMON_SHARE` of the texts) scores below the sum of those bounds; when
+        the k-th best of the texts holding a rarer phrase scores above it, those k are the answer.
+        """
+        ranked = (
+            "SELECT nodes.id, -bm25(node_text) AS score FROM node_text JOIN nodes ON nodes.rowid = node_text.rowid "
+            "WHERE node_text MATCH ? AND node_text.node_type = ?{} ORDER BY score DESC, nodes.id LIMIT ?"
+        )
+        expression = " OR ".join(phrases)
+        texts = int(db.execute("SELECT count(*) FROM node_text_docsize").fetchone()[0])
+        hits = {
+            phrase: int(db.execute("SELECT count(*) FROM node_text WHERE node_text MATCH ?", (phrase,)).fetchone()[0])
+            for phrase in set(phrases)
+        }
+        common = [phrase for phrase in phrases if hits[phrase] > COMMON_SHARE * texts]
+        rare = [phrase for phrase in dict.fromkeys(phrases) if hits[phrase] <= COMMON_SHARE * texts]
+        if common and rare:
+            bound = (_BM25_K1 + 1) * sum(
+                max(math.log((texts - hits[phrase] + 0.5) / (hits[phrase] + 0.5)), _BM25_MIN_IDF) for phrase in common
+            )
+            found = db.execute(
+                ranked.format(" AND node_text.rowid + 0 IN (SELECT rowid FROM node_text WHERE node_text MATCH ?)"),
+                (expression, node_type.value, " OR ".join(rare), k),
+            ).fetchall()
+            if len(found) == k and found[-1][1] > bound * (1 + 1e-9):
+                return found
+        return db.execute(ranked.format(""), (expression, node_type.value, k)).fetchall()
 
     # ------------------------------------------------------------------ reads
     def _node(self, graph: nx.MultiDiGraph, node_id: str) -> Node:
@@ -834,10 +888,14 @@ class EmbeddedStore(OpensAsContext):
     def _edge_tuples(
         self, graph: nx.MultiDiGraph, node_id: str, rel: RelType | None, direction: Direction
     ) -> Iterator[tuple[str, str, tuple[str, str], dict[str, Any]]]:
-        if direction in (Direction.OUT, Direction.BOTH):
-            yield from graph.out_edges(node_id, keys=True, data="props")
+        if direction in (Direction.OUT, Direction.BOTH):  # the adjacency itself: networkx's edge views cost more
+            for target, keyed in graph.succ[node_id].items():
+                for key, data in keyed.items():
+                    yield node_id, target, key, data["props"]
         if direction in (Direction.IN, Direction.BOTH):
-            yield from graph.in_edges(node_id, keys=True, data="props")
+            for source, keyed in graph.pred[node_id].items():
+                for key, data in keyed.items():
+                    yield source, node_id, key, data["props"]
 
     def neighbours(
         self,

@@ -26,6 +26,8 @@ Examples
 ({'topic:school': 1}, 1, (2020, 2020))
 >>> facets.ordered(CaseFilter(statuses=("completed", "ongoing"))), facets.counts().by_status
 (['a'], {'completed': 1})
+>>> facets.by_language() == by_language(doc.case for doc in docs) == {"": ["b", "a"]}
+True
 """
 
 from __future__ import annotations
@@ -38,12 +40,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from graph.model import Node
 from graph.ranking.documents import CaseDoc
 
 if TYPE_CHECKING:
     from graph.ranking.filters import CaseFilter
 
-__all__ = ["CaseFacets", "CaseCounts", "newest_first_key"]
+__all__ = ["CaseFacets", "CaseCounts", "by_language", "newest_first_key"]
 
 Mask = npt.NDArray[np.bool_]
 
@@ -96,50 +99,138 @@ def _row(doc: CaseDoc) -> _Row:
     )
 
 
-class CaseFacets:
-    """Facets of a set of cases; build with `of`, change with `updated`."""
+_CODED = ("country", "language", "status")
+REBUILD_SHARE = 0.125
+"""`updated` builds the facets anew when more than this share of the cases changed, or when retired slots
+outnumber the cases (each changed case takes a new slot)."""
 
-    def __init__(self, rows: Mapping[str, _Row]) -> None:
-        self._rows = dict(rows)
-        ordered = sorted(self._rows.values(), key=lambda row: row.key)
-        self.ids = [row.case_id for row in ordered]
-        self.keys = [row.key for row in ordered]
-        self._position = {case_id: position for position, case_id in enumerate(self.ids)}
-        self._country_codes, self.countries = _coded(row.country for row in ordered)
-        self._language_codes, self.languages = _coded(row.language for row in ordered)
-        self._status_codes, self.statuses = _coded(row.status for row in ordered)
-        self.years = np.array([row.year for row in ordered], dtype=np.float64)
-        linked: dict[str, list[int]] = {}
-        for position, row in enumerate(ordered):
-            for link in row.links:
-                linked.setdefault(link, []).append(position)
-        self._linked = {key: np.array(value, dtype=np.int64) for key, value in linked.items()}
-        self._link_ids = list(self._linked)
-        sizes = [len(positions) for positions in self._linked.values()]
-        self._link_nodes = np.repeat(np.arange(len(self._link_ids), dtype=np.int64), sizes)
-        self._link_positions = (
-            np.concatenate(list(self._linked.values())) if self._linked else np.empty(0, dtype=np.int64)
-        )
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """Per slot (a case's place in the arrays, never reused): coded country, language, status and the year."""
+
+    codes: Mapping[str, Mapping[str, int]]
+    values: Mapping[str, npt.NDArray[np.int32]]
+    years: npt.NDArray[np.float64]
+
+    def appended(self, rows: list[_Row]) -> _Columns:
+        codes = {name: dict(found) for name, found in self.codes.items()}
+        values = {
+            name: np.concatenate(
+                [self.values[name], np.array([codes[name].setdefault(getattr(row, name), len(codes[name])) for row in rows],
+                                              dtype=np.int32)]
+            )
+            for name in _CODED
+        }
+        return _Columns(codes, values, np.concatenate([self.years, np.array([row.year for row in rows], dtype=np.float64)]))
+
+
+class CaseFacets:
+    """Facets of a set of cases; build with `of`, change with `updated` (old facets stay valid for their readers).
+
+    Each case has a slot in the column arrays; `_order` holds the slots newest first, and `ids` and
+    `keys` the cases in that order. An update appends slots for the changed cases and moves only
+    the entries it touches, so a write to one case costs array copies, not a pass over every case
+    in Python.
+    """
+
+    def __init__(
+        self,
+        rows: dict[str, _Row],
+        slots: dict[str, int],
+        columns: _Columns,
+        order: npt.NDArray[np.int64],
+        ids: list[str],
+        keys: list[tuple[str, str]],
+        linked: dict[str, npt.NDArray[np.int64]],
+    ) -> None:
+        self._rows, self._slots, self._columns, self._order = rows, slots, columns, order
+        self.ids, self.keys, self._linked = ids, keys, linked
+        self._link_arrays: tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
 
     @classmethod
     def of(cls, docs: Iterable[CaseDoc]) -> CaseFacets:
         """Facets of these case documents."""
-        return cls({doc.id: _row(doc) for doc in docs})
+        return cls._built({doc.id: _row(doc) for doc in docs})
+
+    @classmethod
+    def _built(cls, rows: dict[str, _Row]) -> CaseFacets:
+        ordered = sorted(rows.values(), key=lambda row: row.key)
+        empty = _Columns({name: {} for name in _CODED}, {name: np.zeros(0, dtype=np.int32) for name in _CODED},
+                         np.zeros(0, dtype=np.float64))
+        linked: dict[str, list[int]] = {}
+        for slot, row in enumerate(ordered):
+            for link in row.links:
+                linked.setdefault(link, []).append(slot)
+        return cls(
+            rows,
+            {row.case_id: slot for slot, row in enumerate(ordered)},
+            empty.appended(ordered),
+            np.arange(len(ordered), dtype=np.int64),
+            [row.case_id for row in ordered],
+            [row.key for row in ordered],
+            {key: np.array(value, dtype=np.int64) for key, value in linked.items()},
+        )
 
     def updated(self, docs: Iterable[CaseDoc], removed: Collection[str]) -> CaseFacets:
         """New facets with these documents added or replaced and `removed` ids dropped."""
-        rows = {case_id: row for case_id, row in self._rows.items() if case_id not in removed}
-        rows.update((doc.id, _row(doc)) for doc in docs)
-        return CaseFacets(rows)
+        new = list({doc.id: _row(doc) for doc in docs}.values())
+        gone = {case_id for case_id in removed if case_id in self._rows} | {row.case_id for row in new if row.case_id in self._rows}
+        rows = dict(self._rows)
+        for case_id in gone:
+            del rows[case_id]
+        rows.update((row.case_id, row) for row in new)
+        retired = len(self._columns.years) - len(self._rows) + len(gone)
+        if len(gone) + len(new) > REBUILD_SHARE * max(len(self._rows), 1) or retired > len(rows):
+            return CaseFacets._built(rows)
+        slots, ids, keys, linked = dict(self._slots), list(self.ids), list(self.keys), dict(self._linked)
+        positions = sorted((bisect.bisect_left(keys, self._rows[case_id].key) for case_id in gone), reverse=True)
+        for position in positions:
+            del ids[position], keys[position]
+        order = np.delete(self._order, positions)
+        unlinked: dict[str, set[int]] = {}
+        for case_id in gone:
+            slot = slots.pop(case_id)
+            for link in self._rows[case_id].links:
+                unlinked.setdefault(link, set()).add(slot)
+        first = len(self._columns.years)
+        added: dict[str, list[int]] = {}
+        for slot, row in enumerate(sorted(new, key=lambda row: row.key), start=first):
+            position = bisect.bisect_left(keys, row.key)
+            ids.insert(position, row.case_id)
+            keys.insert(position, row.key)
+            order = np.insert(order, position, slot)
+            slots[row.case_id] = slot
+            for link in row.links:
+                added.setdefault(link, []).append(slot)
+        for link in unlinked.keys() | added.keys():
+            kept = linked.get(link, np.zeros(0, dtype=np.int64))
+            if link in unlinked:
+                kept = kept[~np.isin(kept, list(unlinked[link]))]
+            if link in added:
+                kept = np.concatenate([kept, np.array(added[link], dtype=np.int64)])
+            if len(kept):
+                linked[link] = kept
+            else:
+                linked.pop(link, None)
+        columns = self._columns.appended(sorted(new, key=lambda row: row.key))
+        return CaseFacets(rows, slots, columns, order, ids, keys, linked)
 
     def __len__(self) -> int:
         return len(self.ids)
 
+    def _newest_first(self, name: str) -> npt.NDArray[np.int32]:
+        return self._columns.values[name][self._order]
+
     def mask(self, case_filter: CaseFilter | None) -> Mask:
         """Which positions pass the filter's countries, languages, statuses, years and linked nodes (not its text)."""
-        allowed = np.ones(len(self.ids), dtype=bool)
         if case_filter is None:
-            return allowed
+            return np.ones(len(self.ids), dtype=bool)
+        return self._slot_mask(case_filter)[self._order]
+
+    def _slot_mask(self, case_filter: CaseFilter) -> Mask:
+        """Which slots (retired ones too) pass the filter's facets."""
+        allowed = np.ones(len(self._columns.years), dtype=bool)
         for wanted in (
             case_filter.topics,
             case_filter.target_groups,
@@ -148,21 +239,22 @@ class CaseFacets:
             case_filter.places,
         ):
             if wanted:
-                hit = np.zeros(len(self.ids), dtype=bool)
+                hit = np.zeros(len(allowed), dtype=bool)
                 for node_id in wanted:
                     hit[self._linked.get(node_id, np.empty(0, dtype=np.int64))] = True
                 allowed &= hit
-        for values, codes, wanted_codes in (
-            (self.countries, self._country_codes, case_filter.countries),
-            (self.languages, self._language_codes, case_filter.languages),
-            (self.statuses, self._status_codes, case_filter.statuses),
+        for name, wanted_codes in (
+            ("country", case_filter.countries),
+            ("language", case_filter.languages),
+            ("status", case_filter.statuses),
         ):
             if wanted_codes:
-                allowed &= np.isin(values, [codes[code] for code in wanted_codes if code in codes])
+                codes = self._columns.codes[name]
+                allowed &= np.isin(self._columns.values[name], [codes[code] for code in wanted_codes if code in codes])
         if case_filter.year_from is not None or case_filter.year_to is not None:
             low = case_filter.year_from if case_filter.year_from is not None else -np.inf
             high = case_filter.year_to if case_filter.year_to is not None else np.inf
-            allowed &= (self.years >= low) & (self.years <= high)
+            allowed &= (self._columns.years >= low) & (self._columns.years <= high)
         return allowed
 
     def ordered(self, case_filter: CaseFilter | None) -> list[str]:
@@ -171,41 +263,64 @@ class CaseFacets:
 
     def key_of(self, case_id: str) -> tuple[str, str]:
         """The cursor key of a case."""
-        return self.keys[self._position[case_id]]
+        return self._rows[case_id].key
 
     def start_after(self, key: tuple[str, ...] | None) -> int:
         """The first position after a cursor key (0 without one)."""
         return 0 if key is None else bisect.bisect_right(self.keys, key)
 
     def by_language(self) -> dict[str, list[str]]:
-        """The case ids of each language, newest first ("" for cases without one)."""
+        """The case ids of each language, newest first ("" for cases without one), languages in the order their
+        newest case comes."""
+        languages = self._newest_first("language")
+        names = {code: name for name, code in self._columns.codes["language"].items()}
+        codes, first = np.unique(languages, return_index=True)
         return {
-            language: [self.ids[position] for position in np.flatnonzero(self.languages == code)]
-            for language, code in self._language_codes.items()
+            names[int(code)]: [self.ids[position] for position in np.flatnonzero(languages == code)]
+            for _, code in sorted(zip(first.tolist(), codes.tolist(), strict=True))
         }
 
     def counts(self, case_filter: CaseFilter | None = None) -> CaseCounts:
         """Cases per linked node, country, language and status, among those passing the filter's facets.
 
-        One pass over the link arrays (a `bincount`), however many nodes the cases link to.
+        One `bincount` over every (node, slot) link, however many nodes the cases link to.
         """
-        mask = self.mask(case_filter)
-        linked = np.bincount(self._link_nodes[mask[self._link_positions]], minlength=len(self._link_ids))
-        years = self.years[mask & ~np.isnan(self.years)]
+        chosen = np.zeros(len(self._columns.years), dtype=bool)
+        chosen[self._order] = True  # the slots of current cases
+        if case_filter is not None:
+            chosen &= self._slot_mask(case_filter)
+        link_ids, link_nodes, link_slots = self._links()
+        linked = np.bincount(link_nodes[chosen[link_slots]], minlength=len(link_ids))
+        years = self._columns.years[chosen]
+        years = years[~np.isnan(years)]
+        values = self._columns.values
         return CaseCounts(
-            {node_id: int(count) for node_id, count in zip(self._link_ids, linked.tolist()) if count},
-            _code_counts(self._country_codes, self.countries[mask]),
-            _code_counts(self._language_codes, self.languages[mask]),
-            _code_counts(self._status_codes, self.statuses[mask]),
-            int(np.count_nonzero(mask)),
+            {node_id: count for node_id, count in zip(link_ids, linked.tolist(), strict=True) if count},
+            _code_counts(self._columns.codes["country"], values["country"][chosen]),
+            _code_counts(self._columns.codes["language"], values["language"][chosen]),
+            _code_counts(self._columns.codes["status"], values["status"][chosen]),
+            int(np.count_nonzero(chosen)),
             (int(years.min()), int(years.max())) if years.size else None,
         )
 
+    def _links(self) -> tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Every link as parallel arrays: the linked node ids, and per link its node's index and its case's slot."""
+        if self._link_arrays is None:
+            ids = list(self._linked)
+            sizes = [len(slots) for slots in self._linked.values()]
+            slots = np.concatenate(list(self._linked.values())) if ids else np.zeros(0, dtype=np.int64)
+            self._link_arrays = (ids, np.repeat(np.arange(len(ids), dtype=np.int64), sizes), slots.astype(np.int64))
+        return self._link_arrays
 
-def _coded(values: Iterable[str]) -> tuple[dict[str, int], npt.NDArray[np.int32]]:
-    """Small integer codes for texts ("" included): the code of each text, and the code of each value in order."""
-    codes: dict[str, int] = {}
-    return codes, np.array([codes.setdefault(value, len(codes)) for value in values], dtype=np.int32)
+
+def by_language(cases: Iterable[Node]) -> dict[str, list[str]]:
+    """The ids of each language's cases, newest first ("" for cases without one), in the order and with the
+    language order of `CaseFacets.by_language`, from the case nodes alone (no links read)."""
+    ordered = sorted((newest_first_key(case.props, case.id), str(case.props.get("language") or "")) for case in cases)
+    found: dict[str, list[str]] = {}
+    for (_, case_id), language in ordered:
+        found.setdefault(language, []).append(case_id)
+    return found
 
 
 def _code_counts(codes: Mapping[str, int], values: npt.NDArray[np.int32]) -> dict[str, int]:

@@ -23,19 +23,20 @@ after their write by `graph.ranking.worker`, and until then a document has no ve
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
 from collections import OrderedDict, defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from graph.changes import ChangeSet, ChangesExpired
-from graph.model import Direction, Node, NodeType, RelType
-from graph.ranking.documents import CaseDoc, Link, case_passages
+from graph.model import Direction, Edge, Node, NodeType, RelType
+from graph.ranking.documents import CaseDoc, Link, case_passages, own_text, passages_hash
 from graph.ranking.embedding import Embedder
-from graph.ranking.facets import CaseFacets
+from graph.ranking.facets import CaseFacets, by_language
 from graph.ranking.inferred import CaseReading, read_cases, rejected_concepts, stated_links, stored_links, wanted_links
 from graph.ranking.needs import NeedIndex
 from graph.ranking.problem import Problem
@@ -49,7 +50,7 @@ from graph.ranking.source import (
     is_vocabulary,
     language_centres,
 )
-from graph.ranking.texts import case_texts, concept_texts, need_text
+from graph.ranking.texts import concept_texts, need_text
 from graph.store import GraphStore
 from graph.vectors import StoredVectors, Vector
 
@@ -100,6 +101,8 @@ class _Catalogue:
 
     concepts: ConceptCatalogue
     broader: dict[str, frozenset[str]]
+    ancestors: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Every broader concept of a concept, up the hierarchy, filled as asked (each case asks for its links')."""
 
 
 class StoredCaseSource:
@@ -119,6 +122,7 @@ class StoredCaseSource:
         self._needs: NeedIndex | None = None
         self._needs_lock = threading.Lock()
         self._centres: _Centres | None = None
+        self._concept_edges: dict[str, list[Edge]] = {}
         self._catalogue = self._read_catalogue()
         self._docs_lock = threading.Lock()
         self._sync_lock = threading.Lock()
@@ -153,6 +157,7 @@ class StoredCaseSource:
             self._facets = None
             self._needs = None
             self._centres = None
+            self._concept_edges.clear()
             self._catalogue = catalogue
             self.revision = revision
 
@@ -185,15 +190,16 @@ class StoredCaseSource:
             self._facets = facets
             for node_id in touched:
                 self._docs.pop(node_id, None)
+                self._concept_edges.pop(node_id, None)
                 for case_id in self._dependents.pop(node_id, ()):
                     self._docs.pop(case_id, None)
             if catalogue_changed:
                 self._docs.clear()
                 self._dependents.clear()
+                self._concept_edges.clear()
             if case_ids_changed and self._case_ids is not None:
-                ids = set(self._case_ids) - change.nodes_removed
-                ids.update(node.id for node in changed.values() if node.type is NodeType.CASE)
-                self._case_ids = sorted(ids)
+                added = [node.id for node in changed.values() if node.type is NodeType.CASE]
+                self._case_ids = _with_cases(self._case_ids, added, change.nodes_removed)
             if case_ids_changed:
                 self._cases_total = len(self._case_ids) if self._case_ids is not None else None
             self._catalogue = catalogue
@@ -238,7 +244,9 @@ class StoredCaseSource:
             return found.centres
         revision, cases = self.revision, self._case_count()
         rows: list[tuple[str | None, Matrix]] = []
-        for language, ids in self.facets().by_language().items():
+        facets = self._facets  # the cases' languages alone, when the facets (every case's links) are not read yet
+        languages = facets.by_language() if facets is not None else by_language(self.store.find(NodeType.CASE))
+        for language, ids in languages.items():
             sample = ids[::max(1, len(ids) // CENTRE_SAMPLE)][:CENTRE_SAMPLE]
             stored = self.store.vectors(self.embedder.model, sample)
             # in the sample's order, so that every backend sums the same floats in the same order
@@ -300,16 +308,19 @@ class StoredCaseSource:
         self.sync()
         return self._catalogue.concepts
 
-    def _ancestors(self, concept: str) -> set[str]:
-        broader = self._catalogue.broader
-        seen: set[str] = set()
-        todo = list(broader.get(concept, ()))
-        while todo:
-            current = todo.pop()
-            if current not in seen:
-                seen.add(current)
-                todo.extend(broader.get(current, ()))
-        return seen
+    def _ancestors(self, concept: str) -> frozenset[str]:
+        catalogue = self._catalogue
+        found = catalogue.ancestors.get(concept)
+        if found is None:
+            seen: set[str] = set()
+            todo = list(catalogue.broader.get(concept, ()))
+            while todo:
+                current = todo.pop()
+                if current not in seen:
+                    seen.add(current)
+                    todo.extend(catalogue.broader.get(current, ()))
+            found = catalogue.ancestors[concept] = frozenset(seen)
+        return found
 
     # ------------------------------------------------------------------ candidates
     def _case_count(self) -> int:
@@ -330,14 +341,31 @@ class StoredCaseSource:
         for case_id, _ in self.store.text_matches(_text_query(problem), node_type=NodeType.CASE, k=by_text):
             chosen.setdefault(case_id, None)
         named = sorted(problem.concepts, key=lambda concept: (-problem.concepts[concept], concept))
-        linked = self.store.edges_of_many(named, direction=Direction.IN) if named else {}
+        linked = self._edges_into(named)
         for concept in named:
-            for edge in linked.get(concept, ())[:_CONCEPT_CASES]:
+            for edge in linked.get(concept, ()):
                 if len(chosen) >= limit:
                     break
                 if edge.type in CASE_RELS and edge.source not in chosen:
                     chosen[edge.source] = None
         return list(chosen)[:limit]
+
+    def _edges_into(self, concepts: list[str]) -> dict[str, list[Edge]]:
+        """The first `_CONCEPT_CASES` edges into each concept by key, kept until the change feed touches the concept
+        (a concept of 100,000 cases has thousands of edges; a query reads a few)."""
+        found = {concept: self._concept_edges[concept] for concept in concepts if concept in self._concept_edges}
+        missing = [concept for concept in concepts if concept not in found]
+        if missing:
+            revision = self.revision
+            read = {
+                concept: edges[:_CONCEPT_CASES]
+                for concept, edges in self.store.edges_of_many(missing, direction=Direction.IN).items()
+            }
+            with self._docs_lock:
+                if self.revision == revision:
+                    self._concept_edges.update(read)
+            found.update(read)
+        return found
 
     def all_case_ids(self) -> list[str]:
         """Every case id, sorted (read once, then kept by the change feed)."""
@@ -396,8 +424,9 @@ class StoredCaseSource:
         edges = reading.edges.get(case.id, [])
         stated, needs = stated_links(case, edges, reading.nodes, reading.need_of)
         passages = tuple(case_passages(case, needs))
-        text_hash, _ = case_texts(case, needs)
-        vectors = stored.matrix if stored is not None and stored.text_hash == text_hash else None
+        # the hash of `texts.case_texts`, from the passages at hand
+        is_fresh = stored is not None and stored.text_hash == passages_hash(own_text(case), passages)
+        vectors = stored.matrix if is_fresh and stored is not None else None
         concepts = self._catalogue.concepts
         inferred = stored_links(case.id, edges, concepts, self.embedder.model, stated)
         if inferred is None:
@@ -447,6 +476,22 @@ class StoredCaseSource:
         if node_id in concepts.position:
             return concepts.nodes[concepts.position[node_id]]
         return self.store.get(node_id)
+
+
+def _with_cases(ids: list[str], added: Collection[str], removed: Collection[str]) -> list[str]:
+    """A sorted id list with ids added and removed: by bisection when a write touched few of the cases."""
+    if len(added) + len(removed) > _FACET_CHUNK:
+        return sorted((set(ids) - set(removed)) | set(added))
+    found = list(ids)
+    for case_id in removed:
+        at = bisect.bisect_left(found, case_id)
+        if at < len(found) and found[at] == case_id:
+            del found[at]
+    for case_id in added:
+        at = bisect.bisect_left(found, case_id)
+        if at == len(found) or found[at] != case_id:
+            found.insert(at, case_id)
+    return found
 
 
 def _text_query(problem: Problem) -> str:

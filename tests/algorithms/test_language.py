@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.ranking.language import detect_language, is_stop_word, lemmas, rarity, terms
+from graph.ranking.language import LONG_TEXT, detect_language, is_stop_word, lemmas, rarity, terms
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,10 @@ def test_rare_words_weigh_and_stop_words_are_dropped() -> None:
 def test_spellings_meet_across_the_scandinavian_languages() -> None:
     assert lemmas("rådgivning", "sv") == lemmas("rådgivning", "nb") == ["radgivning"]
     assert [term.word for term in terms("Skolmåltider för alla elever", "sv")] == ["Skolmåltider", "elever"]
+
+
+@pytest.mark.parametrize(("name", "lang"), [("Ensomme eldre", "nb"), ("Ensamma äldre", "sv")])
+def test_short_texts_get_the_full_detector_and_long_ones_the_fast_one(name: str, lang: str) -> None:
+    long = " ".join([name] * (LONG_TEXT // len(name) + 1))
+    assert len(name) < LONG_TEXT <= len(long)
+    assert detect_language(name) == detect_language(long) == lang

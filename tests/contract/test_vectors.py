@@ -104,3 +104,18 @@ def test_text_matches_follow_updates_and_deletes(store: GraphStore) -> None:
     assert [hit[0] for hit in store.text_matches("skolnarvaro", node_type=NodeType.CASE, k=5)] == [CASE]
     store.delete(CASE)
     assert store.text_matches("skolnärvaro", node_type=NodeType.CASE, k=5) == []
+
+
+def test_text_matches_put_texts_with_the_rare_words_before_texts_with_only_common_ones(store: GraphStore) -> None:
+    common = [Node(f"se-common-{i:02d}", NodeType.CASE, {"title": f"Kommunen och skolan nummer {i}"}) for i in range(30)]
+    rare = [
+        Node("se-rare-both", NodeType.CASE, {"title": "Kommunen och snöskottning med drönare"}),
+        Node("se-rare-one", NodeType.CASE, {"title": "Kommunen och snöskottning"}),
+    ]
+    store.upsert(Batch(nodes=(*common, *rare)))
+    query = "kommunen skolan snöskottning drönare"
+    assert [hit[0] for hit in store.text_matches(query, node_type=NodeType.CASE, k=2)] == ["se-rare-both", "se-rare-one"]
+    found = store.text_matches(query, node_type=NodeType.CASE, k=10)
+    assert [hit[0] for hit in found[:2]] == ["se-rare-both", "se-rare-one"] and len(found) == 10
+    assert all(found[i][1] >= found[i + 1][1] for i in range(len(found) - 1))
+    assert {hit[0] for hit in found[2:]} <= {node.id for node in common}
