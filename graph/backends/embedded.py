@@ -41,7 +41,7 @@ import logging
 import math
 import sqlite3
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,7 +77,6 @@ from graph.store import (
     UpsertPlan,
     UpsertResult,
     change_of,
-    count_types,
     has_props,
     indexed_text,
     named_ids,
@@ -203,7 +202,11 @@ class EmbeddedStore(OpensAsContext):
         self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._by_type: dict[NodeType, set[str]] = defaultdict(set)
         self._asserted: dict[str, set[EdgeKey]] = defaultdict(set)
+        self._edge_types: Counter[str] = Counter()
+        """Edges per relationship type, kept with `_asserted` (which holds every edge key), so `stats` reads no edge."""
         self._matrices: dict[tuple[str, NodeType], VectorMatrix | None] = {}
+        self._readers = threading.local()
+        self._reader_conns: list[sqlite3.Connection] = []
 
     # ------------------------------------------------------------------ lifecycle
     def open(self) -> Self:
@@ -226,12 +229,33 @@ class EmbeddedStore(OpensAsContext):
             return self
 
     def close(self) -> None:
-        """Close the SQLite connection."""
+        """Close the SQLite connections."""
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+            for reader in self._reader_conns:
+                reader.close()
+            self._reader_conns.clear()
+            self._readers = threading.local()
             self._matrices.clear()
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read-only connection, for full-text queries: SQLite runs them beside each other (WAL) and
+        without the GIL, and the store's lock stays free for the other threads meanwhile."""
+        reader: sqlite3.Connection | None = getattr(self._readers, "conn", None)
+        if reader is None:
+            with self._lock:
+                if self._conn is None:
+                    raise StoreUnavailable(f"the embedded store {self.location} is not open")
+                try:
+                    reader = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+                    reader.execute("PRAGMA query_only = ON")
+                except sqlite3.Error as exc:
+                    raise StoreUnavailable(f"cannot read the embedded store {self.location}: {exc}") from exc
+                self._reader_conns.append(reader)
+            self._readers.conn = reader
+        return reader
 
     def backup(self, path: str | Path) -> None:
         """Copy the database to `path` with SQLite's online backup: a consistent copy, even beside other writers.
@@ -320,6 +344,7 @@ class EmbeddedStore(OpensAsContext):
         for source, type_name, target, asserter, _ in edge_rows:
             asserted[asserter].add((source, type_name, target, asserter))
         self._graph, self._by_type, self._asserted, self._revision = graph, by_type, asserted, revision
+        self._edge_types = Counter(key[1] for keys in asserted.values() for key in keys)
         self._matrices.clear()
         log.debug("loaded %s nodes and %s edges from %s", graph.number_of_nodes(), graph.number_of_edges(), self.location)
 
@@ -571,14 +596,26 @@ class EmbeddedStore(OpensAsContext):
             self._by_type[node.type].add(node.id)
         for edge in plan.edges:
             graph.add_edge(edge.source, edge.target, key=(edge.type.value, edge.asserted_by), props=_copy(edge.props))
-            self._asserted[edge.asserted_by].add(edge.key)
+            self._assert(edge.key)
+
+    def _assert(self, key: EdgeKey) -> None:
+        keys = self._asserted[key[3]]
+        if key not in keys:
+            keys.add(key)
+            self._edge_types[key[1]] += 1
+
+    def _retract(self, key: EdgeKey) -> None:
+        keys = self._asserted[key[3]]
+        if key in keys:
+            keys.discard(key)
+            self._edge_types[key[1]] -= 1
 
     def _remove_edges(self, keys: Iterator[EdgeKey] | set[EdgeKey] | frozenset[EdgeKey]) -> None:
         graph = self._graph
         for source, rel, target, asserter in keys:
             if graph.has_edge(source, target, key=(rel, asserter)):
                 graph.remove_edge(source, target, key=(rel, asserter))
-            self._asserted[asserter].discard((source, rel, target, asserter))
+            self._retract((source, rel, target, asserter))
 
     def _remove_nodes(self, node_ids: frozenset[str]) -> None:
         graph = self._graph
@@ -588,7 +625,7 @@ class EmbeddedStore(OpensAsContext):
             for source, target, (rel, asserter) in list(graph.in_edges(node_id, keys=True)) + list(
                 graph.out_edges(node_id, keys=True)
             ):
-                self._asserted[asserter].discard((source, rel, target, asserter))
+                self._retract((source, rel, target, asserter))
             self._by_type[graph.nodes[node_id]["type"]].discard(node_id)
             graph.remove_node(node_id)
 
@@ -602,7 +639,7 @@ class EmbeddedStore(OpensAsContext):
             self._by_type[node_type].add(node_id)
         for (source, rel, target, asserter, _), props in zip(edge_rows, _loaded([row[4] for row in edge_rows]), strict=True):
             graph.add_edge(source, target, key=(rel, asserter), props=props)
-            self._asserted[asserter].add((source, rel, target, asserter))
+            self._assert((source, rel, target, asserter))
 
     def delete(self, node_id: str, *, origin: Origin | None = None) -> None:
         """Remove the node, its edges, text and vectors in one transaction (a run)."""
@@ -828,12 +865,15 @@ class EmbeddedStore(OpensAsContext):
         phrases = ['"' + _folded(word).replace('"', '""') + '"' for word in words]
         with self._lock:
             self._fresh()
-            db = self._db
+        db = self._reader()
+        try:
             db.execute("BEGIN")  # the counts and the queries read one snapshot
             try:
                 rows = self._best_texts(db, phrases, node_type, k)
             finally:
                 db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StoreError(f"full-text search in {self.location} failed: {exc}") from exc
         return [(node_id, float(score)) for node_id, score in rows]
 
     @staticmethod
@@ -976,7 +1016,7 @@ class EmbeddedStore(OpensAsContext):
     def stats(self) -> StoreStats:
         """Counts per node type and relationship type."""
         with self._lock:
-            graph = self._fresh()
+            self._fresh()
             nodes = {node_type.value: len(ids) for node_type, ids in sorted(self._by_type.items()) if ids}
-            edges = count_types(key[0] for _, _, key in graph.edges(keys=True))
+            edges = {rel: count for rel, count in sorted(self._edge_types.items()) if count}
         return StoreStats(nodes=dict(sorted(nodes.items())), edges=edges)

@@ -327,6 +327,8 @@ def test_writes_are_seen_by_other_connections_and_raise_the_revision(
     other.delete(INTERVIEWS)
     assert store.get(INTERVIEWS) is None
     assert store.revision() > reads
+    assert store.stats() == other.stats() == open_at().stats()
+    assert store.stats().edges == {"ADDRESSES": 1, "OF": 1, "PARTICIPATED_IN": 1}
 
 
 def test_state_survives_closing_and_reopening(store: GraphStore, open_at: Callable[[], GraphStore]) -> None:
