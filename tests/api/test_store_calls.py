@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from graph.backends.embedded import EmbeddedStore
-from tests.api.conftest import Api
+from tests.api.conftest import Api, live_server, make_settings
 
 PAGE = """query($first: Int!) { cases(first: $first) { edges { node {
   title
@@ -18,6 +19,13 @@ PAGE = """query($first: Int!) { cases(first: $first) { edges { node {
   methods { edges { node { name } } }
 } } } }"""
 READS = ("get", "get_many", "neighbours", "edges_of", "edges_of_many", "find", "edges", "stats", "revision")
+
+
+@pytest.fixture
+def api(dataset: Path) -> Iterator[Api]:
+    """A server over the shared dataset without the watch loops, whose change-feed polls would be counted too."""
+    with live_server(make_settings(dataset, watches=False)) as client:
+        yield client
 
 
 @pytest.fixture
