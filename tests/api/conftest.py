@@ -174,6 +174,16 @@ class Api:
         data: dict[str, Any] = body["data"]
         return data
 
+    def wait_ready(self, seconds: float = 60) -> httpx.Response:
+        """Poll /readyz, as a load balancer does, until it answers 200 (warm-up done); fails after `seconds`."""
+        deadline = time.monotonic() + seconds
+        while True:
+            ready = self.client.get(f"{self.url}/readyz")
+            if ready.status_code == 200 or time.monotonic() > deadline:
+                assert ready.status_code == 200, f"not ready after {seconds:.0f} s: {ready.text}"
+                return ready
+            time.sleep(0.2)
+
     def error(self, query: str, variables: dict[str, Any] | None = None, *, key: str | None = None) -> dict[str, Any]:
         """The only error of a response that must fail."""
         body = self.result(query, variables, key=key)

@@ -45,6 +45,7 @@ def test_outage_is_reported_and_recovered_from(
     own_neo4j: neo4j_local.LocalNeo4j, serve: Callable[[Settings], Api]
 ) -> None:
     api = serve(make_settings(own_neo4j.url))
+    api.wait_ready()
     query = '{ priorWork(problem: "elever som faller fra i videregående", first: 3) { edges { node { case { key } } } } }'
     before = api.data(query)
     assert len(before["priorWork"]["edges"]) == 3
@@ -60,7 +61,7 @@ def test_outage_is_reported_and_recovered_from(
     assert down.stderr.startswith("behovsgraf: ") and len(down.stderr.strip().splitlines()) == 1
 
     own_neo4j.start()
-    assert api.client.get(f"{api.url}/readyz").status_code == 200
+    api.wait_ready()  # by itself: nobody restarts the API
     assert api.data(query) == before
     assert api.client.get(f"{api.url}/?q=frafall&lang=en").status_code == 200
     assert cli("stats", "--store", own_neo4j.url).returncode == 0
