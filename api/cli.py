@@ -127,7 +127,7 @@ def _store(location: str | None, *, create: bool) -> Iterator[GraphStore]:
         raise _Failure(f"no store at {where} (ingest or import creates one; --store or BEHOVSGRAF_STORE chooses it)")
     settings = _settings()
     password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
-    store = open_store(where, user=settings.neo4j_user, password=password)
+    store = open_store(where, user=settings.neo4j_user, password=password, lazy=True)
     try:
         yield store
     finally:
@@ -360,8 +360,10 @@ def prior(
     from api.console import out
     from graph.model import LANGUAGES
     from graph.ranking import CaseFilter, prior_work
+    from graph.ranking.embedding import load_in_background
     from graph.ranking.explain import CONFIDENCE_LABELS, explain, no_match_message
 
+    load_in_background()
     if language is not None and language not in LANGUAGES:
         raise _Failure(f"--lang {language!r} is not one of {', '.join(LANGUAGES)}")
     case_filter = CaseFilter(countries=countries) if countries else None

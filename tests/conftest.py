@@ -93,27 +93,39 @@ def oidc_settings(issuer: str, **overrides: Any) -> dict[str, Any]:
 
 
 BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+LAZY = "embedded-lazy"
+"""The embedded store opened with `lazy=True`: the contract suite runs against it as a third backend."""
+
+
+def empty_store_location(request: pytest.FixtureRequest, tmp_path: Path, backend: str) -> str:
+    """The location of an empty store of `backend`."""
+    if backend in ("embedded", LAZY):
+        return str(tmp_path / "store.db")
+    url: str = request.getfixturevalue("neo4j_url")
+    with open_store(url) as store:
+        store.upsert(Batch(replace_all=True))
+    return url
 
 
 @pytest.fixture(params=BACKENDS)
-def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The location of an empty store of each backend."""
-    if request.param == "embedded":
-        yield str(tmp_path / "store.db")
-        return
-    url = request.getfixturevalue("neo4j_url")
-    with open_store(url) as store:
-        store.upsert(Batch(replace_all=True))
-    yield url
+    return empty_store_location(request, tmp_path, request.param)
 
 
 @pytest.fixture
-def open_at(store_location: str) -> Iterator[Callable[[], GraphStore]]:
+def store_is_lazy() -> bool:
+    """Whether `open_at` opens lazily (the contract suite's third backend)."""
+    return False
+
+
+@pytest.fixture
+def open_at(store_location: str, store_is_lazy: bool) -> Iterator[Callable[[], GraphStore]]:
     """Opens further connections to the same store; all are closed after the test."""
     opened: list[GraphStore] = []
 
     def connect() -> GraphStore:
-        opened.append(open_store(store_location))
+        opened.append(open_store(store_location, lazy=store_is_lazy))
         return opened[-1]
 
     yield connect

