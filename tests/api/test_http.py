@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,6 +64,7 @@ def test_health_and_readiness(api: Api) -> None:
     assert ready.status_code == 200 and ready.json()["status"] == "ready"
     assert ready.json()["embeddings"] == {"model": DEFAULT_MODEL, "pending": None, "state": "unknown"}
     assert ready.headers["X-Request-ID"]
+    assert gc.get_freeze_count() > 0, "once warm, the live objects are kept out of the garbage collector's walks"
 
 
 def test_introspection_fits_within_the_default_limits(api: Api) -> None:
