@@ -516,13 +516,8 @@ class EmbeddedStore(OpensAsContext):
 
     def changes(self, since: int) -> ChangeSet:
         """What the writes committed after revision `since` changed; `ChangesExpired` beyond the log."""
-        with self._lock:
-            db = self._db
-            db.execute("BEGIN")
-            try:
-                return self._logged_changes(db, since)
-            finally:
-                db.execute("COMMIT")
+        with self._lock, _snapshot(self._db) as db:
+            return self._logged_changes(db, since)
 
     # ------------------------------------------------------------------ writes
     @contextmanager
@@ -822,38 +817,28 @@ class EmbeddedStore(OpensAsContext):
 
     def run(self, run_id: int) -> RunRecord | None:
         """The run with this id and every change it made, or None."""
-        with self._lock:
-            db = self._db
-            db.execute("BEGIN")
-            try:
-                return self._record(db, run_id)
-            finally:
-                db.execute("COMMIT")
+        with self._lock, _snapshot(self._db) as db:
+            return self._record(db, run_id)
 
     def history(self, node_id: str) -> list[NodeHistory]:
         """The runs that changed the node or an edge touching it, newest first."""
-        with self._lock:
-            db = self._db
-            db.execute("BEGIN")
-            try:
-                nodes = [
-                    self._node_change(row)
-                    for row in db.execute(
-                        "SELECT run, node_id, node_type, before, after FROM run_nodes WHERE node_id = ?", (node_id,)
-                    )
-                ]
-                edges = [
-                    self._edge_change(row)
-                    for row in db.execute(
-                        "SELECT run, source, type, target, asserted_by, before, after FROM run_edges "
-                        "WHERE source = ?1 UNION SELECT run, source, type, target, asserted_by, before, after "
-                        "FROM run_edges WHERE target = ?1",
-                        (node_id,),
-                    )
-                ]
-                runs = self._runs(db, {run_id for run_id, _ in nodes} | {run_id for run_id, _ in edges})
-            finally:
-                db.execute("COMMIT")
+        with self._lock, _snapshot(self._db) as db:
+            nodes = [
+                self._node_change(row)
+                for row in db.execute(
+                    "SELECT run, node_id, node_type, before, after FROM run_nodes WHERE node_id = ?", (node_id,)
+                )
+            ]
+            edges = [
+                self._edge_change(row)
+                for row in db.execute(
+                    "SELECT run, source, type, target, asserted_by, before, after FROM run_edges "
+                    "WHERE source = ?1 UNION SELECT run, source, type, target, asserted_by, before, after "
+                    "FROM run_edges WHERE target = ?1",
+                    (node_id,),
+                )
+            ]
+            runs = self._runs(db, {run_id for run_id, _ in nodes} | {run_id for run_id, _ in edges})
         return node_history(node_id, runs, nodes, edges)
 
     # ------------------------------------------------------------------ vectors
@@ -965,11 +950,8 @@ class EmbeddedStore(OpensAsContext):
             self._part()
         db = self._reader()
         try:
-            db.execute("BEGIN")  # the counts and the queries read one snapshot
-            try:
+            with _snapshot(db):  # the counts and the queries read one snapshot
                 rows = self._best_texts(db, phrases, node_type, k)
-            finally:
-                db.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StoreError(f"full-text search in {self.location} failed: {exc}") from exc
         return [(node_id, float(score)) for node_id, score in rows]
