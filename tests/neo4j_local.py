@@ -55,10 +55,14 @@ class LocalNeo4j(LocalServer):
         Python process ends, even when it is killed.
     port
         The Bolt port; a free one is picked when None. A restart reuses it.
+    heap
+        The Java heap (`-Xmx`, e.g. "1g"). Neo4j lets all open transactions together use 70 % of it,
+        so writing a whole large graph in one transaction needs a larger heap.
     """
 
-    def __init__(self, data_dir: Path, port: int | None = None) -> None:
+    def __init__(self, data_dir: Path, port: int | None = None, *, heap: str = "1g") -> None:
         super().__init__(data_dir, log_name="neo4j-local.log", port=port)
+        self.heap = heap
         self.url = f"bolt://127.0.0.1:{self.port}"
 
     def __str__(self) -> str:
@@ -66,7 +70,7 @@ class LocalNeo4j(LocalServer):
 
     def command(self) -> list[str]:
         """tools/neo4j-local run on this port and home."""
-        return [str(SCRIPT), "run", "--port", str(self.port), "--data", str(self.data_dir)]
+        return [str(SCRIPT), "run", "--port", str(self.port), "--data", str(self.data_dir), "--heap", self.heap]
 
     def environment(self) -> dict[str, str]:
         """Stop with this process."""
