@@ -211,6 +211,27 @@ class GraphStore(Protocol):
         """The stored vectors under `model` of those among `node_ids` that have them."""
         ...
 
+    def preload(self) -> None:
+        """Read ahead now what the store would otherwise read on first use, while it goes on answering.
+
+        The embedded store opened lazily reads its whole graph (then writes no longer wait for that);
+        a store that holds nothing in memory (Neo4j) has nothing to do.
+        """
+        ...
+
+    def put_derived(self, name: str, revision: int, data: bytes) -> None:
+        """Keep `data`, worked out from the graph as it was at `revision`, under `name` (replacing what was there).
+
+        Derived data is a cache beside the graph (the search keeps its case facets here): keeping it raises
+        no revision and is not logged, exports leave it out, and a reset of the change log (`replace_all`)
+        drops all of it. Raises `StoreError` when it cannot be written.
+        """
+        ...
+
+    def derived(self, name: str) -> tuple[int, bytes] | None:
+        """What `put_derived` last kept under `name` and the revision it was worked out at (None: nothing)."""
+        ...
+
     def nearest(self, model: str, query: np.ndarray, *, node_type: NodeType, k: int) -> list[tuple[str, float]]:
         """Up to `k` nodes of `node_type` whose own vector (row 0) is closest to `query`, by cosine, best first."""
         ...

@@ -14,7 +14,8 @@ in each write's transaction: `runs`, and `run_nodes` and `run_edges` with the be
 and after properties (JSON) of what each run changed, indexed by node id and by edge
 end so a node's history is two index lookups.
 
-A store opened with `lazy=True` (the CLI's one-shot commands) starts with an empty graph
+A store opened with `lazy=True` (the CLI's one-shot commands, and the server until `preload`
+has read the rest beside its first requests) starts with an empty graph
 and reads nodes and edges from SQLite as reads ask for them, so answering one query does
 not wait for the whole graph: `get`, `get_many` and `find` read nodes, `neighbours` and
 `edges_of_many` read the asked nodes' edges of the asked type and direction (with the nodes
@@ -52,6 +53,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
@@ -158,6 +160,7 @@ CREATE TABLE IF NOT EXISTS run_edges (
 );
 CREATE INDEX IF NOT EXISTS run_edges_by_source ON run_edges (source, run);
 CREATE INDEX IF NOT EXISTS run_edges_by_target ON run_edges (target, run);
+CREATE TABLE IF NOT EXISTS derived (name TEXT PRIMARY KEY, revision INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS node_text USING fts5(
     node_type UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -195,6 +198,47 @@ def _snapshot(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         yield db
     finally:
         db.execute("COMMIT")
+
+
+@dataclass(frozen=True, slots=True)
+class _Whole:
+    """The whole graph as read in one read transaction, with its lookups and revision."""
+
+    graph: nx.MultiDiGraph
+    by_type: dict[NodeType, set[str]]
+    asserted: dict[str, set[EdgeKey]]
+    revision: int
+
+
+def _read_whole(db: sqlite3.Connection) -> _Whole:
+    """Every node and edge (call inside a read transaction)."""
+    graph: nx.MultiDiGraph = nx.MultiDiGraph()
+    by_type: dict[NodeType, set[str]] = defaultdict(set)
+    asserted: dict[str, set[EdgeKey]] = defaultdict(set)
+    revision = _stored_revision(db)
+    node_rows = db.execute("SELECT id, type, props FROM nodes").fetchall()
+    edge_rows = db.execute("SELECT source, type, target, asserted_by, props FROM edges").fetchall()
+    types = {node_type.value: node_type for node_type in NodeType}
+    node_props = _loaded([row[2] for row in node_rows])
+    graph.add_nodes_from(
+        (node_id, {"type": types[type_name], "props": props})
+        for (node_id, type_name, _), props in zip(node_rows, node_props, strict=True)
+    )
+    for node_id, type_name, _ in node_rows:
+        by_type[types[type_name]].add(node_id)
+    edge_props = _loaded([row[4] for row in edge_rows])
+    graph.add_edges_from(
+        (source, target, (type_name, asserter), {"props": props})
+        for (source, type_name, target, asserter, _), props in zip(edge_rows, edge_props, strict=True)
+    )
+    for source, type_name, target, asserter, _ in edge_rows:
+        asserted[asserter].add((source, type_name, target, asserter))
+    return _Whole(graph, by_type, asserted, revision)
+
+
+def _stored_revision(db: sqlite3.Connection) -> int:
+    row = db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+    return int(row[0]) if row else 0
 
 
 def _folded(text: str | None) -> str | None:
@@ -349,39 +393,51 @@ class EmbeddedStore(OpensAsContext):
 
     def _reload(self) -> None:
         """Read the whole graph (at open, and after a reset in the change log)."""
-        graph: nx.MultiDiGraph = nx.MultiDiGraph()
-        by_type: dict[NodeType, set[str]] = defaultdict(set)
-        asserted: dict[str, set[EdgeKey]] = defaultdict(set)
         with _snapshot(self._db) as db:
-            revision = self._stored_revision(db)
-            node_rows = db.execute("SELECT id, type, props FROM nodes").fetchall()
-            edge_rows = db.execute("SELECT source, type, target, asserted_by, props FROM edges").fetchall()
+            whole = _read_whole(db)
             self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
-        types = {node_type.value: node_type for node_type in NodeType}
-        node_props = _loaded([row[2] for row in node_rows])
-        graph.add_nodes_from(
-            (node_id, {"type": types[type_name], "props": props})
-            for (node_id, type_name, _), props in zip(node_rows, node_props, strict=True)
-        )
-        for node_id, type_name, _ in node_rows:
-            by_type[types[type_name]].add(node_id)
-        edge_props = _loaded([row[4] for row in edge_rows])
-        graph.add_edges_from(
-            (source, target, (type_name, asserter), {"props": props})
-            for (source, type_name, target, asserter, _), props in zip(edge_rows, edge_props, strict=True)
-        )
-        for source, type_name, target, asserter, _ in edge_rows:
-            asserted[asserter].add((source, type_name, target, asserter))
-        self._graph, self._by_type, self._asserted, self._revision = graph, by_type, asserted, revision
-        self._complete, self._adjacent = True, set()
-        self._edge_types = Counter(key[1] for keys in asserted.values() for key in keys)
+        self._install(whole)
         self._matrices.clear()
-        log.debug("loaded %s nodes and %s edges from %s", graph.number_of_nodes(), graph.number_of_edges(), self.location)
+
+    def _install(self, whole: _Whole) -> None:
+        self._graph, self._by_type, self._asserted, self._revision = whole.graph, whole.by_type, whole.asserted, whole.revision
+        self._complete, self._adjacent = True, set()
+        self._edge_types = Counter(key[1] for keys in whole.asserted.values() for key in keys)
+        log.debug("loaded %s nodes and %s edges from %s", whole.graph.number_of_nodes(), whole.graph.number_of_edges(),
+                  self.location)
+
+    def preload(self) -> None:
+        """Make a lazy store whole without holding up its readers meanwhile (see `GraphStore.preload`).
+
+        The graph is read on a connection of its own, outside the store's lock; then, under it,
+        swapped in and brought up to the stored revision from the change log. A write that comes
+        first reads the whole graph itself, and this one is dropped.
+        """
+        with self._lock:
+            if self._complete:
+                return
+            if self._conn is None:
+                raise StoreUnavailable(f"the embedded store {self.location} is not open")
+        try:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            try:
+                conn.execute("PRAGMA query_only = ON")
+                with _snapshot(conn) as db:
+                    whole = _read_whole(db)
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise StoreError(f"reading the whole graph of {self.location} failed: {exc}") from exc
+        with self._lock:
+            if self._complete or self._conn is None:
+                return
+            self._install(whole)
+            self._catch_up()
 
     def _forget(self) -> None:
         """Start a lazy store's graph empty, at the stored revision."""
         with _snapshot(self._db) as db:
-            revision = self._stored_revision(db)
+            revision = _stored_revision(db)
             self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
         self._graph, self._complete, self._adjacent, self._revision = nx.MultiDiGraph(), False, set(), revision
         self._by_type, self._asserted, self._edge_types = defaultdict(set), defaultdict(set), Counter()
@@ -485,14 +541,9 @@ class EmbeddedStore(OpensAsContext):
         log.debug("applied revisions up to %s of %s from the change log", change.revision, self.location)
 
     # ------------------------------------------------------------------ change log
-    @staticmethod
-    def _stored_revision(db: sqlite3.Connection) -> int:
-        row = db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
-        return int(row[0]) if row else 0
-
     def _logged_changes(self, db: sqlite3.Connection, since: int) -> ChangeSet:
         """The folded log after `since` (call inside a transaction for a consistent view)."""
-        revision = self._stored_revision(db)
+        revision = _stored_revision(db)
         row = db.execute("SELECT value FROM meta WHERE key = 'changes_from'").fetchone()
         oldest = int(row[0]) if row else revision
         records = db.execute("SELECT record FROM changes WHERE revision > ? ORDER BY revision", (since,))
@@ -504,6 +555,7 @@ class EmbeddedStore(OpensAsContext):
         """Log one write's change (None: a reset) and prune what has aged out of the log."""
         if change is None:
             db.execute("DELETE FROM changes")
+            db.execute("DELETE FROM derived")
             db.execute("UPDATE meta SET value = ? WHERE key = 'changes_from'", (str(revision),))
             return
         db.execute("INSERT INTO changes (revision, record) VALUES (?, ?)", (revision, change.encode()))
@@ -531,7 +583,7 @@ class EmbeddedStore(OpensAsContext):
             raise StoreUnavailable(f"cannot lock {self.location} for writing: {exc}") from exc
         try:
             graph = self._fresh() if nodes is None else self._part(nodes=nodes)
-            revision = self._stored_revision(db) + 1
+            revision = _stored_revision(db) + 1
             db.execute(
                 "INSERT INTO meta (key, value) VALUES ('revision', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (str(revision),),
@@ -883,6 +935,32 @@ class EmbeddedStore(OpensAsContext):
                 for node_id, text_hash, rows, dimension, data in found
             }
 
+    # ------------------------------------------------------------------ derived data
+    def put_derived(self, name: str, revision: int, data: bytes) -> None:
+        """Keep `data` worked out from the graph at `revision` under `name`, in a transaction of its own."""
+        with self._lock:
+            db = self._db
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    db.execute(
+                        "INSERT INTO derived (name, revision, data) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE "
+                        "SET revision = excluded.revision, data = excluded.data",
+                        (name, revision, data),
+                    )
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise StoreError(f"keeping {name!r} in {self.location} failed: {exc}") from exc
+
+    def derived(self, name: str) -> tuple[int, bytes] | None:
+        """What `put_derived` last kept under `name`, with its revision."""
+        with self._lock:
+            row = self._db.execute("SELECT revision, data FROM derived WHERE name = ?", (name,)).fetchone()
+        return (int(row[0]), bytes(row[1])) if row else None
+
     @staticmethod
     def _vector_rows(db: sqlite3.Connection, node_ids: Collection[str]) -> list[tuple[str, str, str, int, bytes]]:
         """(model, node id, node type, dimension, row 0 as bytes) of every stored vector of these nodes."""
@@ -1094,7 +1172,7 @@ class EmbeddedStore(OpensAsContext):
     def revision(self) -> int:
         """How many writes were ever committed to this file."""
         with self._lock:
-            return self._stored_revision(self._db)
+            return _stored_revision(self._db)
 
     def stats(self) -> StoreStats:
         """Counts per node type and relationship type."""

@@ -102,7 +102,7 @@ from graph.store import (
 )
 from graph.vectors import StoredVectors, check_vectors
 
-__all__ = ["CHANGE_LABEL", "HISTORY_LABELS", "META_LABEL", "VECTOR_LABEL", "Neo4jStore", "text_index", "vector_index"]
+__all__ = ["CHANGE_LABEL", "DERIVED_LABEL", "HISTORY_LABELS", "META_LABEL", "VECTOR_LABEL", "Neo4jStore", "text_index", "vector_index"]
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +117,8 @@ HISTORY_LABELS = (RUN_LABEL, NODE_CHANGE_LABEL, EDGE_CHANGE_LABEL)
 """Labels of the change history: runs and the node and edge changes of each; no graph read matches them."""
 VECTOR_LABEL = "BehovsgrafVector"
 """Label of the nodes holding stored vectors; no graph read matches it."""
+DERIVED_LABEL = "BehovsgrafDerived"
+"""Label of the nodes holding what `put_derived` keeps (by name, with its revision and bytes); no graph read matches it."""
 RETRY_SECONDS = 3.0
 """How long a read or write is retried on transient errors or a lost connection before it fails."""
 CHUNK = 10_000
@@ -171,6 +173,7 @@ def _schema() -> dict[str, LiteralString]:
     statements["behovsgraf_change_revision"] = f"FOR (c:{CHANGE_LABEL}) REQUIRE c.revision IS UNIQUE"
     statements["behovsgraf_vector_key"] = f"FOR (v:{VECTOR_LABEL}) REQUIRE v.key IS UNIQUE"
     statements["behovsgraf_run_id"] = f"FOR (r:{RUN_LABEL}) REQUIRE r.id IS UNIQUE"
+    statements["behovsgraf_derived_name"] = f"FOR (d:{DERIVED_LABEL}) REQUIRE d.name IS UNIQUE"
     schema = {name: _cypher(f"CREATE CONSTRAINT {name} IF NOT EXISTS {rule}") for name, rule in statements.items()}
     for label, field in (
         (NODE_CHANGE_LABEL, "node_id"), (NODE_CHANGE_LABEL, "run"),
@@ -208,6 +211,9 @@ _RESET_CHANGES = _cypher(
     f"MATCH (m:{META_LABEL} {{name: 'revision'}}) SET m.changes_from = $revision "
     f"WITH m MATCH (c:{CHANGE_LABEL}) DELETE c"
 )
+_DELETE_DERIVED = _cypher(f"MATCH (d:{DERIVED_LABEL}) DELETE d")
+_PUT_DERIVED = _cypher(f"MERGE (d:{DERIVED_LABEL} {{name: $name}}) SET d.revision = $revision, d.data = $data")
+_DERIVED = _cypher(f"MATCH (d:{DERIVED_LABEL} {{name: $name}}) RETURN d.revision AS revision, d.data AS data")
 _CHANGES = _cypher(
     f"OPTIONAL MATCH (m:{META_LABEL} {{name: 'revision'}}) "
     f"OPTIONAL MATCH (c:{CHANGE_LABEL}) WHERE c.revision > $since "
@@ -692,6 +698,7 @@ class Neo4jStore(OpensAsContext):
         """Log one write's change (None: a reset) and prune what has aged out of the log."""
         if change is None:
             tx.run(_RESET_CHANGES, revision=revision).consume()
+            tx.run(_DELETE_DERIVED).consume()
             return
         tx.run(_LOG_CHANGE, revision=revision, record=change.encode()).consume()
         if revision > CHANGE_LOG_REVISIONS:
@@ -775,6 +782,20 @@ class Neo4jStore(OpensAsContext):
                 session.run(_cypher(f"CALL db.awaitIndex('{name}')")).consume()
                 log.info("created %s in Neo4j at %s", name, self.location)
         self._vector_dimensions[node_type] = dimension
+
+    def preload(self) -> None:
+        """Nothing to read ahead: the graph stays in Neo4j."""
+
+    # ------------------------------------------------------------------ derived data
+    def put_derived(self, name: str, revision: int, data: bytes) -> None:
+        """Keep `data` worked out from the graph at `revision` under `name` (a byte-array property)."""
+        with self._translated(f"keeping {name!r}"):
+            self._db.execute_query(_PUT_DERIVED, name=name, revision=revision, data=data, database_=self.database)
+
+    def derived(self, name: str) -> tuple[int, bytes] | None:
+        """What `put_derived` last kept under `name`, with its revision."""
+        records = self._read(_DERIVED, name=name)
+        return (int(records[0]["revision"]), bytes(records[0]["data"])) if records else None
 
     def vectors(self, model: str, node_ids: Collection[str]) -> dict[str, StoredVectors]:
         """The stored vectors under `model` of those among `node_ids` that have them."""

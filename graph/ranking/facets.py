@@ -33,6 +33,8 @@ True
 from __future__ import annotations
 
 import bisect
+import json
+import zlib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -46,7 +48,7 @@ from graph.ranking.documents import CaseDoc
 if TYPE_CHECKING:
     from graph.ranking.filters import CaseFilter
 
-__all__ = ["CaseFacets", "CaseCounts", "by_language", "newest_first_key"]
+__all__ = ["FACETS_FORMAT", "CaseFacets", "CaseCounts", "by_language", "newest_first_key"]
 
 Mask = npt.NDArray[np.bool_]
 
@@ -100,6 +102,8 @@ def _row(doc: CaseDoc) -> _Row:
 
 
 _CODED = ("country", "language", "status")
+FACETS_FORMAT = 1
+"""The version of `CaseFacets.encode`'s bytes; other versions are not read."""
 REBUILD_SHARE = 0.125
 """`updated` builds the facets anew when more than this share of the cases changed, or when retired slots
 outnumber the cases (each changed case takes a new slot)."""
@@ -171,6 +175,38 @@ class CaseFacets:
             [row.key for row in ordered],
             {key: np.array(value, dtype=np.int64) for key, value in linked.items()},
         )
+
+    def encode(self) -> bytes:
+        """The facets as compressed JSON (for `GraphStore.put_derived`; `decode` reads it back)."""
+        links = sorted({link for row in self._rows.values() for link in row.links})
+        position = {link: index for index, link in enumerate(links)}
+        rows = [
+            [row.case_id, row.country, row.language, row.status, None if np.isnan(row.year) else int(row.year),
+             row.key[0], sorted(position[link] for link in row.links)]
+            for row in self._rows.values()
+        ]
+        return zlib.compress(json.dumps({"format": FACETS_FORMAT, "links": links, "rows": rows}).encode(), 1)
+
+    @classmethod
+    def decode(cls, data: bytes) -> CaseFacets:
+        """Facets from `encode`'s bytes; `ValueError` when they are not such bytes."""
+        try:
+            found = json.loads(zlib.decompress(data))
+            if found["format"] != FACETS_FORMAT:
+                raise ValueError(f"facets format {found['format']!r}, not {FACETS_FORMAT}")
+            links = found["links"]
+            rows = {}
+            for case_id, country, language, status, year, newest, linked in found["rows"]:
+                texts = (case_id, country, language, status, newest)
+                if not all(isinstance(text, str) for text in texts) or not (year is None or type(year) is int):
+                    raise ValueError(f"a malformed facet row for {case_id!r}")
+                rows[case_id] = _Row(
+                    case_id, country, language, status, np.nan if year is None else float(year),
+                    frozenset(links[index] for index in linked), (newest, case_id),
+                )
+        except (zlib.error, KeyError, IndexError, TypeError) as exc:
+            raise ValueError(f"not encoded facets: {exc!r}") from exc
+        return cls._built(rows)
 
     def updated(self, docs: Iterable[CaseDoc], removed: Collection[str]) -> CaseFacets:
         """New facets with these documents added or replaced and `removed` ids dropped."""

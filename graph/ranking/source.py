@@ -148,6 +148,11 @@ class CaseSource(Protocol):
         """The centre of the case vectors of each language, `ALL_LANGUAGES` for all cases."""
         ...
 
+    def keep_facets(self) -> None:
+        """Keep the facets in the store (when built and changed since last kept), so the next process starts
+        from them."""
+        ...
+
 
 def free_concepts(stated: Sequence[Link]) -> list[Node]:
     """The stated target groups, topics and methods that are free text, not vocabulary concepts."""

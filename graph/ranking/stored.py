@@ -24,6 +24,7 @@ after their write by `graph.ranking.worker`, and until then a document has no ve
 from __future__ import annotations
 
 import bisect
+import logging
 import threading
 import time
 from collections import OrderedDict, defaultdict
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graph.changes import ChangeSet, ChangesExpired
+from graph.errors import StoreError
 from graph.model import Direction, Edge, Node, NodeType, RelType
 from graph.ranking.documents import CaseDoc, Link, case_passages, own_text, passages_hash
 from graph.ranking.embedding import Embedder
@@ -54,7 +56,9 @@ from graph.ranking.texts import concept_texts, need_text
 from graph.store import GraphStore
 from graph.vectors import StoredVectors, Vector
 
-__all__ = ["DOCUMENT_CACHE", "StoredCaseSource"]
+__all__ = ["DOCUMENT_CACHE", "FACETS", "StoredCaseSource"]
+
+log = logging.getLogger(__name__)
 
 DOCUMENT_CACHE = 20_000
 """Case documents kept in memory per source (least recently used dropped first)."""
@@ -62,6 +66,10 @@ _CANDIDATE_SHARES = (0.5, 0.3)
 """Of the candidate budget: nearest vectors first, then full-text matches, the rest for concept-linked cases."""
 _FACET_CHUNK = 2_000
 """Cases read per round when the facets are built."""
+FACETS = "search.case-facets"
+"""The name the case facets are kept under in the store (`GraphStore.put_derived`)."""
+KEEP_FACETS_AFTER = 1_000
+"""Kept facets brought up to date by reading this many changed cases or more are kept again at once."""
 _TEXT_QUERY_WORDS = 12
 """The rarest content words of a problem that make its full-text query (common words match everything)."""
 _CONCEPT_CASES = 64
@@ -119,6 +127,7 @@ class StoredCaseSource:
         self._cases_total: int | None = None
         self._facets: CaseFacets | None = None
         self._facets_lock = threading.Lock()
+        self._facets_kept_at: int | None = None
         self._needs: NeedIndex | None = None
         self._needs_lock = threading.Lock()
         self._centres: _Centres | None = None
@@ -161,15 +170,26 @@ class StoredCaseSource:
             self._catalogue = catalogue
             self.revision = revision
 
-    def _apply(self, change: ChangeSet) -> None:
+    def _touched(self, change: ChangeSet) -> tuple[set[str], dict[str, Node]]:
+        """The ids a change touches (nodes, vectors and both ends of edges), and the changed nodes that are not
+        vocabulary concepts, as stored now."""
         touched = set(change.nodes_changed | change.nodes_removed | change.vectors_changed)
         for key in change.edges_added | change.edges_removed:
             touched.update((key[0], key[2]))
         concepts = {node.id for node in self._catalogue.concepts.nodes}
         changed = self.store.get_many(sorted(change.nodes_changed - concepts)) if change.nodes_changed else {}
-        catalogue_changed = bool(touched & concepts) or any(
+        return touched, changed
+
+    def _catalogue_changed(self, touched: set[str], changed: dict[str, Node]) -> bool:
+        """Whether a change touched the vocabulary (a concept held, or a node that is now one)."""
+        concepts = {node.id for node in self._catalogue.concepts.nodes}
+        return bool(touched & concepts) or any(
             node.type in CONCEPT_TYPES and is_vocabulary(node) for node in changed.values()
         )
+
+    def _apply(self, change: ChangeSet) -> None:
+        touched, changed = self._touched(change)
+        catalogue_changed = self._catalogue_changed(touched, changed)
         catalogue = self._read_catalogue() if catalogue_changed else self._catalogue
         case_ids_changed = bool(change.nodes_removed) or any(n.type is NodeType.CASE for n in changed.values())
         needs = self._needs
@@ -223,18 +243,75 @@ class StoredCaseSource:
         self.sync()
         facets = self._facets
         if facets is None:
-            with self._facets_lock:
-                facets = self._facets
-                if facets is None:
-                    revision = self.revision
-                    ids = self.all_case_ids()
-                    docs = [doc for start in range(0, len(ids), _FACET_CHUNK)
-                            for doc in self._build(ids[start : start + _FACET_CHUNK], with_vectors=False).values()]
-                    facets = CaseFacets.of(docs)
-                    with self._docs_lock:
-                        if self.revision == revision:
-                            self._facets = facets
+            facets = self._load_facets(build=True)
+            assert facets is not None
         return facets
+
+    def _load_facets(self, *, build: bool) -> CaseFacets | None:
+        """The facets: those held, else the store's kept ones brought up to date, else (when `build`) built from
+        every case and kept in the store for the next process."""
+        with self._facets_lock:
+            facets = self._facets
+            if facets is not None:
+                return facets
+            revision = self.revision
+            facets = self._kept_facets(revision)
+            if facets is None and build:
+                ids = self.all_case_ids()
+                facets = CaseFacets.of(doc for start in range(0, len(ids), _FACET_CHUNK)
+                                       for doc in self._build(ids[start : start + _FACET_CHUNK], with_vectors=False).values())
+                self._keep_facets(facets, revision)
+            if facets is not None:
+                with self._docs_lock:
+                    if self.revision == revision:
+                        self._facets = facets
+            return facets
+
+    def _kept_facets(self, revision: int) -> CaseFacets | None:
+        """The facets the store keeps, with the cases changed since they were kept read anew (None when none are
+        kept, they are unreadable, or the change log no longer reaches back to them)."""
+        try:
+            found = self.store.derived(FACETS)
+        except StoreError as exc:
+            log.warning("cannot read the kept case facets: %s", exc)
+            return None
+        if found is None or found[0] > revision:
+            return None
+        kept_at, data = found
+        try:
+            facets = CaseFacets.decode(data)
+        except ValueError as exc:
+            log.warning("the case facets kept in %s are unreadable (%s); building them anew", self.store.location, exc)
+            return None
+        if kept_at == revision:
+            return facets
+        try:
+            change = self.store.changes(kept_at)
+        except ChangesExpired:
+            return None
+        touched, changed = self._touched(change)
+        cases = self._affected_cases(touched - (change.vectors_changed - change.nodes_changed),
+                                     self._catalogue_changed(touched, changed))
+        if cases is None:
+            return None
+        facets = facets.updated(self._build(sorted(cases), with_vectors=False).values(), change.nodes_removed | cases)
+        if len(cases) >= KEEP_FACETS_AFTER:
+            self._keep_facets(facets, change.revision)
+        return facets
+
+    def keep_facets(self) -> None:
+        """Keep the facets held (when built and changed since last kept) in the store, for the next process."""
+        with self._facets_lock:
+            facets, revision = self._facets, self.revision
+            if facets is not None and revision != self._facets_kept_at:
+                self._keep_facets(facets, revision)
+
+    def _keep_facets(self, facets: CaseFacets, revision: int) -> None:
+        try:
+            self.store.put_derived(FACETS, revision, facets.encode())
+            self._facets_kept_at = revision
+        except StoreError as exc:
+            log.warning("cannot keep the case facets in %s: %s", self.store.location, exc)
 
     def centres(self) -> dict[str, Matrix]:
         """Each language's centre of the case vectors (see `source.language_centres`), from a spread sample."""
@@ -244,7 +321,7 @@ class StoredCaseSource:
             return found.centres
         revision, cases = self.revision, self._case_count()
         rows: list[tuple[str | None, Matrix]] = []
-        facets = self._facets  # the cases' languages alone, when the facets (every case's links) are not read yet
+        facets = self._load_facets(build=False)  # else the cases' languages alone (building facets reads every link)
         languages = facets.by_language() if facets is not None else by_language(self.store.find(NodeType.CASE))
         for language, ids in languages.items():
             sample = ids[::max(1, len(ids) // CENTRE_SAMPLE)][:CENTRE_SAMPLE]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import zlib
 
 import numpy as np
 import pytest
@@ -69,3 +70,22 @@ def test_readers_keep_the_facets_they_hold_while_a_write_makes_new_ones() -> Non
     held = (list(before.ids), before.ordered(FILTERS[4]), before.counts())
     before.updated([_doc("case-1", rng), _doc("case-new", rng)], {"case-2"})
     assert (before.ids, before.ordered(FILTERS[4]), before.counts()) == held
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_facets_read_back_from_their_bytes_answer_as_the_facets_written(seed: int) -> None:
+    rng = random.Random(seed)
+    docs = [_doc(f"case-{i:03d}", rng) for i in range(150)]
+    facets = CaseFacets.of(docs).updated([_doc("case-007", rng), _doc("new-case", rng)], {"case-010"})
+    _same(CaseFacets.decode(facets.encode()), facets)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"not compressed", zlib.compress(b"[1, 2]"), zlib.compress(b'{"format": 99, "links": [], "rows": []}'),
+     zlib.compress(b'{"format": 1, "links": [], "rows": [["a", "SE", "sv", "", 2020, "7979", [3]]]}'),
+     zlib.compress(b'{"format": 1, "links": [], "rows": [["a", "SE", 5, "", "2020", "7979", []]]}')],
+)
+def test_bytes_that_are_not_encoded_facets_are_refused(data: bytes) -> None:
+    with pytest.raises(ValueError):
+        CaseFacets.decode(data)
