@@ -2,7 +2,8 @@
 
 `app.state.stores` holds one `StoreProvider` per app; pages and resolvers take the
 store from it, so a store that went away is reopened by the first request after
-it came back.
+it came back. The store opens lazily: the search's warm-up reads what the first
+queries need, then the rest of an embedded graph is read beside the requests (`preload`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class StoreProvider:
                     self._settings.store,
                     user=self._settings.neo4j_user,
                     password=password.get_secret_value() if password else None,
+                    lazy=True,
                 )
                 log.info("opened the store")
             return self._store

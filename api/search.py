@@ -1,14 +1,18 @@
 """The server's search readiness and its embedding worker.
 
-At start the search is warmed in a background thread: the embedder is loaded, both
-language detectors and every language's lemmatiser and word frequencies, and the store's
-case source built (vocabulary catalogue, case facets, language centres, change-feed
-position), so `/readyz` says ready only once the first query, case list or watch match
-costs what a later one does. What is alive then (the store's graph, the indexes, the models)
+At start the search is warmed in a background thread: the embedder and both language
+detectors are loaded and the store's case source built (vocabulary catalogue, case facets,
+language centres, change-feed position), and one query answered, so `/readyz` says ready
+only once queries, case lists and watch matches can be answered. Right after that every
+language's lemmatiser and word frequencies are loaded (until then a query holding a word
+that no process has read before, see `graph.ranking.lexicon`, waits about a second for its
+language's dictionary). What is alive then (the store's graph, the indexes, the models)
 is moved out of the garbage collector's reach (`gc.freeze`): a full collection walks every
 live object while holding the GIL, and at 10,000 cases one took 80-90 ms, stalling every
-request meanwhile. Then, unless turned off, the embedding worker keeps case,
-need and concept vectors fresh after every write.
+request meanwhile. Then the store reads the rest of its graph beside the requests
+(`GraphStore.preload`: the server opens it lazily), and, unless turned off, the embedding worker keeps case,
+need and concept vectors fresh after every write. On stop the case facets are kept in the
+store (`CaseSource.keep_facets`), so the next start reads them instead of every case.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from api.deps import StoreProvider
 from graph.errors import StoreError
 from graph.ranking import prior_work
 from graph.ranking.embedding import default_embedder
-from graph.ranking.language import warm_languages
+from graph.ranking.language import warm_detectors, warm_languages
 from graph.ranking.source import source_for
 from graph.ranking.worker import EmbeddingWorker
 
@@ -66,15 +70,20 @@ class Search:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop warming and the worker."""
+        """Stop warming and the worker, then keep the case facets in the store for the next start."""
         self._stop.set()
         if self._worker is not None:
             self._worker.stop()
         if self._thread.is_alive():
             self._thread.join(10)
+        if self._ready.is_set():
+            try:
+                source_for(self._stores.get(), default_embedder()).keep_facets()
+            except StoreError as exc:
+                log.warning("the case facets were not kept: %s", exc)
 
     def ensure_ready(self) -> bool:
-        """Warm up now unless done or under way (languages and embedder loaded, source and facets built, one query
+        """Warm up now unless done or under way (detectors and embedder loaded, source and facets built, one query
         answered); whether ready."""
         if self._ready.is_set():
             return True
@@ -83,7 +92,7 @@ class Search:
         try:
             if not self._ready.is_set():
                 store = self._stores.get()
-                warm_languages()
+                warm_detectors()
                 source = source_for(store, default_embedder())
                 source.facets()
                 prior_work(store, WARM_UP_PROBLEM, top=1)
@@ -97,9 +106,21 @@ class Search:
             self._warming.release()
         return True
 
+    def _read_ahead(self) -> None:
+        """Load the languages and read the rest of the store beside the requests (so writes need not), then
+        keep all of it out of the garbage collector's walks too."""
+        warm_languages()
+        try:
+            self._stores.get().preload()
+        except StoreError as exc:
+            log.warning("the store was not read ahead (%s); the first write reads it", exc)
+        gc.freeze()
+
     def _warm(self) -> None:
         while not self._stop.is_set() and not self.ensure_ready():
             self._stop.wait(RETRY_SECONDS)
+        if not self._stop.is_set():
+            self._read_ahead()
         if self._embed_in_background and not self._stop.is_set():
             self._worker = EmbeddingWorker(self._stores.get, default_embedder)
             self._worker.start()

@@ -21,8 +21,9 @@ def open_store(
 ) -> GraphStore:
     """Open the store at `location`: a Neo4j URL, or else the path of an embedded SQLite file.
 
-    `lazy` suits a process that answers one command: an embedded store then reads its graph
-    as reads ask for it instead of all of it at open (Neo4j always reads from its server).
+    `lazy` suits a process that answers one command, or one that should answer before it has
+    read everything (the server, which then calls `preload`): an embedded store then reads its
+    graph as reads ask for it instead of all of it at open (Neo4j always reads from its server).
     Raises `StoreUnavailable` when the store cannot be opened.
     """
     text = str(location)

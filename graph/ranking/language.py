@@ -48,6 +48,7 @@ __all__ = [
     "lemmas",
     "rarity",
     "terms",
+    "warm_detectors",
     "warm_languages",
     "words",
 ]
@@ -87,15 +88,20 @@ def _detector(is_long: bool):  # type: ignore[no-untyped-def]
     return builder.build(), languages
 
 
-def warm_languages() -> None:
-    """Load both detectors and every language's lemmatiser, stop words and word frequencies now.
-
-    A server does before it says ready, so that no query waits for them (a word the lexicon has
-    not met needs its language's dictionary).
-    """
+def warm_detectors() -> None:
+    """Load both language detectors now (a short problem needs the full one, over a second to load)."""
     with _DETECTOR_LOCK:
         _detector(True)
         _detector(False)
+
+
+def warm_languages() -> None:
+    """Load both detectors and every language's lemmatiser, stop words and word frequencies now.
+
+    A server does so right after it says ready, so that later queries do not wait for them (a
+    word the lexicon has not met needs its language's dictionary, about a second to load).
+    """
+    warm_detectors()
     for lang in LANGUAGES:
         _stop_words(lang)
         _read_word("skola", lang)

@@ -8,6 +8,7 @@ others' commits.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from graph.model import Batch, Direction, Edge, Node, NodeType, RelType
@@ -83,3 +84,24 @@ def test_each_connection_writes_after_the_others_commits(store: GraphStore, open
     for connection in (store, other):
         assert [node.id for node in connection.find(NodeType.METHOD)] == ["method:focus-groups", "method:interviews"]
         assert connection.neighbours("method:interviews") == [store.get("method:focus-groups")]
+
+
+def test_a_connection_read_ahead_beside_another_connections_writes_reads_what_the_writer_reads(
+    store: GraphStore, open_at: Callable[[], GraphStore]
+) -> None:
+    assert ingest_paths(store, [DATA_DIR / "samples"]).ok
+    reader = open_at()
+    cases = sorted(node.id for node in store.find(NodeType.CASE))
+    reader.edges_of_many(cases[:5])
+    writes = threading.Thread(target=lambda: [
+        store.upsert(Batch(nodes=(Node(f"method:m{i}", NodeType.METHOD, {"name": f"Metod {i}"}),),
+                           edges=(Edge(cases[i], RelType.USED, f"method:m{i}", "tests"),)))
+        for i in range(8)
+    ])
+    writes.start()
+    reader.preload()
+    writes.join()
+    reader.upsert(Batch(nodes=(Node("method:last", NodeType.METHOD, {"name": "Sista"}),)))
+    assert list(reader.edges()) == list(store.edges())
+    assert _whole_reads(reader) == _whole_reads(store)
+    assert _point_reads(reader, cases) == _point_reads(store, cases)
