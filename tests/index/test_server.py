@@ -9,11 +9,14 @@ from pathlib import Path
 
 from api.settings import Settings
 from graph.backends import open_store
+from graph.ranking.facets import CaseFacets
+from graph.ranking.stored import FACETS
 from ingest.run import ingest_records
-from tests.api.conftest import CASES, WRITE_KEY, Api, global_id, make_settings
+from tests.api.conftest import CASES, WRITE_KEY, Api, global_id, live_server, make_settings
 from tests.api.test_mutations import NEW_CASE, UPSERT
 
 PRIOR = """query($p: String!) { priorWork(problem: $p, first: 10) { edges { node { case { key } } } } }"""
+CASE_KEYS = """{ cases(first: 100) { edges { node { key } } } }"""
 FINDABLE = """query($id: ID!) { node(id: $id) { ... on Case { findableByMeaning } } }"""
 
 
@@ -50,3 +53,17 @@ def test_new_case_is_found_by_words_at_once_and_by_meaning_within_five_seconds(
 
     _wait(by_meaning, seconds=5)
     assert time.monotonic() - written < 5
+
+
+def test_a_stopping_server_keeps_the_facets_it_followed_for_the_next_start(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    with open_store(path) as store:
+        assert ingest_records(store, CASES, origin="tests").written
+    with live_server(make_settings(path)) as api:
+        api.wait_ready()
+        api.data(UPSERT, {"input": {"cases": [NEW_CASE]}}, key=WRITE_KEY)
+        assert NEW_CASE["id"] in [edge["node"]["key"] for edge in api.data(CASE_KEYS)["cases"]["edges"]]
+    with open_store(path) as store:
+        kept = store.derived(FACETS)
+        assert kept is not None and kept[0] == store.revision()
+        assert NEW_CASE["id"] in CaseFacets.decode(kept[1]).ids
