@@ -341,6 +341,12 @@ def _merge_edges(rel: RelType) -> LiteralString:
     )
 
 
+def _create_edges(rel: RelType) -> LiteralString:
+    """For edges known to be absent: `CREATE` does not look through the ends' relationships as `MERGE` does,
+    which, for a hub written in the same transaction as its thousands of edges, grew with every edge."""
+    return _cypher(f"UNWIND $rows AS row {_ends(rel)} CREATE (a)-[r:{rel.value}]->(b) SET r = row.props")
+
+
 def _edge_rows(edges: Iterable[Edge]) -> dict[RelType, list[dict[str, Any]]]:
     """UNWIND rows for `_existing_edges` and `_merge_edges`, by relationship type."""
     rows: dict[RelType, list[dict[str, Any]]] = defaultdict(list)
@@ -575,17 +581,17 @@ class Neo4jStore(OpensAsContext):
     def _write_batch(self, tx: ManagedTransaction, revision: int, batch: Batch) -> UpsertResult:
         """Write a batch and its run as revision `revision` (the write lock is held)."""
         stored = {} if batch.replace_all else self._stored_nodes(tx, list(named_ids(batch)))
+        retracted_count = sum(_count(tx.run(_COUNTS))["edge"].values()) if batch.replace_all else 0
         before: dict[EdgeKey, Props] = {}
-        for rel, rows in _edge_rows(batch.edges).items():
-            for chunk in _chunks(rows):
-                for record in tx.run(_existing_edges(rel), rows=chunk):
-                    key = (record["source"], rel.value, record["target"], record["asserted_by"])
-                    before[key] = _model_props(record["props"], "asserted_by")
+        if not batch.replace_all or retracted_count:  # a replacement of an empty graph finds no edge before it
+            for rel, rows in _edge_rows(batch.edges).items():
+                for chunk in _chunks(rows):
+                    for record in tx.run(_existing_edges(rel), rows=chunk):
+                        key = (record["source"], rel.value, record["target"], record["asserted_by"])
+                        before[key] = _model_props(record["props"], "asserted_by")
         existing = set(before)
         deleted: dict[EdgeKey, Props] = {}
-        if batch.replace_all:
-            retracted_count = sum(_count(tx.run(_COUNTS))["edge"].values())
-        else:
+        if not batch.replace_all:
             for query, name, values in self._removals(batch, _RETRACTED_ROWS, _EXACT_ROWS, _TOUCHING_ROWS):
                 found = tx.run(query, {name: values})
                 deleted.update((_key(row["key"]), _model_props(row["props"], "asserted_by")) for row in found)
@@ -600,7 +606,7 @@ class Neo4jStore(OpensAsContext):
                 tx.run(query, {name: values}).consume()
             if batch.remove_nodes:
                 tx.run(_DELETE_NODES, ids=sorted(batch.remove_nodes)).consume()
-        self._merge(tx, plan)
+        self._merge(tx, plan, present=set() if batch.replace_all else existing - deleted.keys())
         if batch.replace_all:
             tx.run(_DELETE_ORPHAN_VECTORS).consume()
         self._log(tx, revision, change_of(revision, plan, set(deleted), batch))
@@ -620,8 +626,9 @@ class Neo4jStore(OpensAsContext):
         ]
         return [removal for removal in removals if removal[2]]
 
-    def _merge(self, tx: ManagedTransaction, plan: UpsertPlan) -> None:
-        """Write the planned nodes and edges, a chunk of rows per statement."""
+    def _merge(self, tx: ManagedTransaction, plan: UpsertPlan, *, present: set[EdgeKey]) -> None:
+        """Write the planned nodes and edges, a chunk of rows per statement: the edges in `present` (stored
+        before and not removed by this write) are merged, the others created."""
         node_rows: dict[NodeType, list[dict[str, Any]]] = defaultdict(list)
         for node in plan.nodes:
             node_rows[node.type].append({"id": node.id, "props": _stored_props(node.props, "id", node.id)})
@@ -629,8 +636,11 @@ class Neo4jStore(OpensAsContext):
             for chunk in _chunks(rows, self.rows_per_statement):
                 tx.run(_merge_nodes(node_type), rows=chunk).consume()
         for rel, rows in _edge_rows(plan.edges).items():
-            for chunk in _chunks(rows, self.rows_per_statement):
-                tx.run(_merge_edges(rel), rows=chunk).consume()
+            kept = [row for row in rows if (row["source"], rel.value, row["target"], row["asserted_by"]) in present]
+            new = [row for row in rows if (row["source"], rel.value, row["target"], row["asserted_by"]) not in present]
+            for query, chosen in ((_merge_edges(rel), kept), (_create_edges(rel), new)):
+                for chunk in _chunks(chosen, self.rows_per_statement):
+                    tx.run(query, rows=chunk).consume()
 
     # ------------------------------------------------------------------ history
     @staticmethod
