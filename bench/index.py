@@ -5,7 +5,7 @@ backend and size it measures: the graph write (ingest on the embedded store; the
 imported into Neo4j, in rows/s), filling the vectors, a server's first start (it reads every
 case for the facets and keeps them in the store) and a restart until `/readyz` says ready, the
 restarted server's RSS once it stops growing (it reads the rest of an embedded graph after it
-says ready), the nested 100-case page, then a cold `behovsgraf prior`, `prior_work`
+says ready), then the nested 100-case page, then a cold `behovsgraf prior`, `prior_work`
 p50/p95 in one process (the problem's embedding included), and write -> fresh-read latency
 with 4 concurrent readers. `--write` replaces this backend's section of docs/benchmarks.md.
 
@@ -213,11 +213,11 @@ def measure(backend: str, cases: int, folder: Path, *, queries: int, neo4j_url: 
         result.ready_seconds = ready  # the first start reads every case for the facets, then keeps them
     with server(location, env={"BEHOVSGRAF_EMBED_IN_BACKGROUND": "false"}) as (url, process, ready):
         result.restart_seconds = ready
+        result.rss_mib = settled_rss_mib(process.pid)
         with httpx.Client(timeout=120) as client:
             for _ in range(6):
                 result.page_ms.append(_timed(lambda: client.post(f"{url}/graphql", json={"query": PAGE}).raise_for_status()))
         result.page_ms = result.page_ms[1:]
-        result.rss_mib = settled_rss_mib(process.pid)
     started = time.perf_counter()
     subprocess.run(
         [str(BEHOVSGRAF), "prior", "--store", location, "--top", "10", "--json", PROBLEMS[0]],

@@ -27,9 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import simplemma
 import stopwordsiso
-import wordfreq
 
 from graph.model import LANGUAGES
 from graph.ranking.lexicon import lexicon
@@ -152,6 +150,8 @@ _KNOWN: dict[tuple[str, str], tuple[str, float]] = {}
 
 
 def _read_word(lower: str, lang: str) -> tuple[str, float]:
+    import simplemma  # imported on first use: a process whose words are all in the lexicon never needs it
+
     lemma = simplemma.lemmatize(lower, lang=lang).casefold()
     return fold(lemma), min(rarity(lower, lang), rarity(lemma, lang))
 
@@ -200,6 +200,8 @@ def lemmas(text: str, lang: str | None = None) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def _base_form(lower: str, lang: str) -> str:
+    import simplemma
+
     return fold(simplemma.lemmatize(lower, lang=lang, greedy=True).casefold())
 
 
@@ -215,5 +217,7 @@ def base_forms(text: str, lang: str | None = None) -> list[str]:
 @lru_cache(maxsize=200_000)
 def rarity(word: str, lang: str) -> float:
     """How much a word weighs: 0 for words at least `COMMON_ZIPF` common, up to `MAX_RARITY` for unseen ones."""
+    import wordfreq  # imported on first use, as simplemma is
+
     zipf = wordfreq.zipf_frequency(word, _FREQUENCIES.get(lang, DEFAULT_LANGUAGE))
     return max(0.0, min(MAX_RARITY, COMMON_ZIPF - zipf))

@@ -24,6 +24,7 @@ after their write by `graph.ranking.worker`, and until then a document has no ve
 from __future__ import annotations
 
 import bisect
+import json
 import logging
 import threading
 import time
@@ -101,6 +102,23 @@ class _Centres:
         if revision == self.revision:
             return False
         return self.vectors < CENTRE_SAMPLE or abs(cases - self.cases) >= CENTRE_DRIFT * max(self.cases, 1)
+
+    def encode(self) -> bytes:
+        """JSON for `GraphStore.put_derived` (float32 values survive the round trip exactly)."""
+        centres = {language: vector.tolist() for language, vector in self.centres.items()}
+        return json.dumps({"cases": self.cases, "vectors": self.vectors, "centres": centres}).encode()
+
+    @classmethod
+    def decode(cls, revision: int, data: bytes) -> _Centres:
+        """Centres from `encode`'s bytes; `ValueError` when they are not such bytes."""
+        try:
+            found = json.loads(data)
+            centres = {str(language): np.asarray(vector, dtype=np.float32) for language, vector in found["centres"].items()}
+            if any(vector.ndim != 1 for vector in centres.values()) or len({len(v) for v in centres.values()}) > 1:
+                raise ValueError("centres of mixed or wrong shapes")
+            return cls(centres, revision, int(found["cases"]), int(found["vectors"]))
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"not encoded centres: {exc!r}") from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,8 +334,9 @@ class StoredCaseSource:
     def centres(self) -> dict[str, Matrix]:
         """Each language's centre of the case vectors (see `source.language_centres`), from a spread sample."""
         self.sync()
-        found = self._centres
+        found = self._centres if self._centres is not None else self._kept_centres()
         if found is not None and not found.stale(self.revision, self._case_count()):
+            self._centres = found
             return found.centres
         revision, cases = self.revision, self._case_count()
         rows: list[tuple[str | None, Matrix]] = []
@@ -332,7 +351,30 @@ class StoredCaseSource:
         with self._docs_lock:
             if self.revision == revision:
                 self._centres = found
+        try:
+            self.store.put_derived(self._centres_name, revision, found.encode())
+        except StoreError as exc:
+            log.warning("cannot keep the language centres in %s: %s", self.store.location, exc)
         return found.centres
+
+    @property
+    def _centres_name(self) -> str:
+        return f"search.language-centres.{self.embedder.model}"
+
+    def _kept_centres(self) -> _Centres | None:
+        """The centres the store keeps for this model (None when none, or unreadable)."""
+        try:
+            found = self.store.derived(self._centres_name)
+        except StoreError as exc:
+            log.warning("cannot read the kept language centres: %s", exc)
+            return None
+        if found is None or found[0] > self.revision:
+            return None
+        try:
+            return _Centres.decode(found[0], found[1])
+        except ValueError as exc:
+            log.warning("the language centres kept in %s are unreadable (%s)", self.store.location, exc)
+            return None
 
     # ------------------------------------------------------------------ catalogue
     def _read_catalogue(self) -> _Catalogue:

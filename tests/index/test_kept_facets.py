@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
+
+import numpy as np
 
 from graph.model import Batch, Node, NodeType
 from graph.ranking.facets import CaseFacets
 from graph.ranking.filters import CaseFilter
 from graph.ranking.stored import FACETS, StoredCaseSource
+from graph.ranking.worker import embed_all
 from graph.store import GraphStore
 from tests.index.conftest import WordHashEmbedder, load_samples
 
@@ -70,3 +74,24 @@ def test_keep_facets_keeps_what_the_source_followed_since(
     kept = store.derived(FACETS)
     assert kept is not None and kept[0] == store.revision()
     assert CaseFacets.decode(kept[1]).ids[0] == "se-helt-nytt"
+
+
+def test_a_new_source_reads_the_kept_language_centres(
+    store: GraphStore, open_at: Callable[[], GraphStore], embedder: WordHashEmbedder
+) -> None:
+    load_samples(store)
+    embed_all(store, embedder)
+    centres = StoredCaseSource(store, embedder).centres()
+    name = f"search.language-centres.{embedder.model}"
+    kept = store.derived(name)
+    assert kept is not None and kept[0] == store.revision()
+    found = StoredCaseSource(open_at(), embedder).centres()
+    assert found.keys() == centres.keys() and all(np.array_equal(found[k], centres[k]) for k in centres)
+    # kept centres a source can tell apart from computed ones are the ones it uses
+    marked = {language: np.roll(vector, 1) for language, vector in centres.items()}
+    store.put_derived(name, store.revision(), json.dumps({
+        "cases": json.loads(kept[1])["cases"], "vectors": 1, "centres": {k: v.tolist() for k, v in marked.items()}}).encode())
+    assert all(np.array_equal(StoredCaseSource(open_at(), embedder).centres()[k], marked[k]) for k in marked)
+    store.put_derived(name, store.revision(), b"[not centres")
+    found = StoredCaseSource(open_at(), embedder).centres()
+    assert all(np.array_equal(found[k], centres[k]) for k in centres)
