@@ -289,12 +289,12 @@ def main() -> None:
             from tests import neo4j_local
 
             neo4j_local.build()
-            with neo4j_local.LocalNeo4j(Path(folder) / "neo4j", heap=args.neo4j_heap) as local:
-                for cases in args.cases:
+            for cases in args.cases:  # a Neo4j of its own per size: each graph is imported into an empty store
+                with neo4j_local.LocalNeo4j(Path(folder) / f"neo4j-{cases}", heap=args.neo4j_heap) as local:
                     result = measure("neo4j", cases, Path(folder), queries=args.queries, neo4j_url=local.url)
-                    rows.append(row(result))
-                    throughput.append(result.passages_per_second)
-                    print(rows[-1], flush=True)
+                rows.append(row(result))
+                throughput.append(result.passages_per_second)
+                print(rows[-1], flush=True)
         else:
             for cases in args.cases:
                 result = measure("embedded", cases, Path(folder), queries=args.queries, neo4j_url=None)
