@@ -327,8 +327,14 @@ def _edges_around_many(rel: RelType | None, direction: Direction) -> LiteralStri
 
 
 def _existing_edges(rel: RelType) -> LiteralString:
+    """Each end is found by its id in a subquery of its own, so the edge is looked for between the two
+    (`Expand(Into)`); matched in one pattern, the planner started from the target and walked every relationship
+    of a hub (a method used by thousands of cases) for each row."""
+    sources, targets = RELATIONSHIP_ENDS[rel]
     return _cypher(
-        f"UNWIND $rows AS row {_ends(rel)} MATCH (a)-[r:{rel.value} {{asserted_by: row.asserted_by}}]->(b) "
+        f"UNWIND $rows AS row CALL (row) {{ MATCH (a:{_labels(sources)} {{id: row.source}}) RETURN a }} "
+        f"CALL (row) {{ MATCH (b:{_labels(targets)} {{id: row.target}}) RETURN b }} "
+        f"MATCH (a)-[r:{rel.value} {{asserted_by: row.asserted_by}}]->(b) "
         "RETURN DISTINCT row.source AS source, row.target AS target, row.asserted_by AS asserted_by, "
         "properties(r) AS props"
     )
