@@ -266,7 +266,8 @@ async def _healthz() -> dict[str, str]:
 
 
 async def _readyz(request: Request) -> JSONResponse:
-    """200 when the store can be reached and queries can be answered, else 503; says how many embeddings wait."""
+    """200 when the store can be reached and queries can be answered, else 503; says whether the languages and the
+    rest of the store are still being read ("readAhead") and how many embeddings wait."""
     search: Search = request.app.state.search
     if not await anyio.to_thread.run_sync(_ready, request.app.state.stores):
         return JSONResponse({"status": "unavailable", "detail": "The graph store cannot be reached."}, status_code=503)
@@ -276,6 +277,7 @@ async def _readyz(request: Request) -> JSONResponse:
     return JSONResponse(
         {
             "status": "ready",
+            "readAhead": "done" if search.is_read_ahead else "reading",
             "embeddings": {
                 "model": search.model,
                 "pending": pending,

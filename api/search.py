@@ -45,6 +45,7 @@ class Search:
         self._stores = stores
         self._embed_in_background = embed_in_background
         self._ready = threading.Event()
+        self._read_ahead_done = threading.Event()
         self._warming = threading.Lock()
         self._stop = threading.Event()
         self._worker: EmbeddingWorker | None = None
@@ -54,6 +55,11 @@ class Search:
     def is_ready(self) -> bool:
         """Whether the embedder is loaded and the store's source built."""
         return self._ready.is_set()
+
+    @property
+    def is_read_ahead(self) -> bool:
+        """Whether the languages and the rest of the store have been read after ready (or tried and failed)."""
+        return self._read_ahead_done.is_set()
 
     @property
     def embeddings_pending(self) -> int | None:
@@ -115,6 +121,7 @@ class Search:
         except StoreError as exc:
             log.warning("the store was not read ahead (%s); the first write reads it", exc)
         gc.freeze()
+        self._read_ahead_done.set()
 
     def _warm(self) -> None:
         while not self._stop.is_set() and not self.ensure_ready():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,6 +65,11 @@ def test_health_and_readiness(api: Api) -> None:
     assert ready.status_code == 200 and ready.json()["status"] == "ready"
     assert ready.json()["embeddings"] == {"model": DEFAULT_MODEL, "pending": None, "state": "unknown"}
     assert ready.headers["X-Request-ID"]
+    deadline = time.monotonic() + 60
+    while ready.json()["readAhead"] != "done":
+        assert ready.json()["readAhead"] == "reading" and time.monotonic() < deadline
+        time.sleep(0.1)
+        ready = api.client.get(f"{api.url}/readyz")
     assert gc.get_freeze_count() > 0, "once warm, the live objects are kept out of the garbage collector's walks"
 
 
