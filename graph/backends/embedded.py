@@ -409,7 +409,7 @@ class EmbeddedStore(OpensAsContext):
     def preload(self) -> None:
         """Make a lazy store whole without holding up its readers meanwhile (see `GraphStore.preload`).
 
-        The graph is read on a connection of its own, outside the store's lock; then, under it,
+        The graph is read on this thread's read-only connection, outside the store's lock; then, under it,
         swapped in and brought up to the stored revision from the change log. A write that comes
         first reads the whole graph itself, and this one is dropped.
         """
@@ -419,13 +419,8 @@ class EmbeddedStore(OpensAsContext):
             if self._conn is None:
                 raise StoreUnavailable(f"the embedded store {self.location} is not open")
         try:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            try:
-                conn.execute("PRAGMA query_only = ON")
-                with _snapshot(conn) as db:
-                    whole = _read_whole(db)
-            finally:
-                conn.close()
+            with _snapshot(self._reader()) as db:
+                whole = _read_whole(db)
         except sqlite3.Error as exc:
             raise StoreError(f"reading the whole graph of {self.location} failed: {exc}") from exc
         with self._lock:

@@ -642,8 +642,9 @@ class Neo4jStore(OpensAsContext):
             for chunk in _chunks(rows, self.rows_per_statement):
                 tx.run(_merge_nodes(node_type), rows=chunk).consume()
         for rel, rows in _edge_rows(plan.edges).items():
-            kept = [row for row in rows if (row["source"], rel.value, row["target"], row["asserted_by"]) in present]
-            new = [row for row in rows if (row["source"], rel.value, row["target"], row["asserted_by"]) not in present]
+            stored = [(row["source"], rel.value, row["target"], row["asserted_by"]) in present for row in rows]
+            kept = [row for row, is_stored in zip(rows, stored, strict=True) if is_stored]
+            new = [row for row, is_stored in zip(rows, stored, strict=True) if not is_stored]
             for query, chosen in ((_merge_edges(rel), kept), (_create_edges(rel), new)):
                 for chunk in _chunks(chosen, self.rows_per_statement):
                     tx.run(query, rows=chunk).consume()
