@@ -29,7 +29,7 @@ import numpy as np
 
 from graph.model import Node, NodeType
 from graph.ranking.cache import cache_dir
-from graph.ranking.documents import CaseDoc
+from graph.ranking.documents import CaseDoc, derived
 from graph.ranking.language import terms
 from graph.ranking.problem import Problem
 from graph.ranking.reasons import Reason, ReasonKind
@@ -153,6 +153,10 @@ def problem_concepts(problem_keys: frozenset[str], sentence_vectors: np.ndarray,
 
 def case_concepts(doc: CaseDoc) -> dict[str, tuple[float, bool]]:
     """A case's concepts: (strength, inferred) — stated 1, broader `BROADER_SHARE`, inferred its similarity."""
+    return derived("concepts", doc, _case_concepts)
+
+
+def _case_concepts(doc: CaseDoc) -> dict[str, tuple[float, bool]]:
     found: dict[str, tuple[float, bool]] = {}
     for link in doc.broader:
         found[link.node.id] = (BROADER_SHARE, False)
@@ -174,19 +178,23 @@ class ConceptSignal:
         total = sum(wanted.values())
         if total <= 0:
             return SignalScores.empty(len(docs))
-        values = np.zeros(len(docs))
-        reasons: list[tuple[Reason, ...]] = []
-        for position, doc in enumerate(docs):
+        items = list(wanted.items())
+
+        def shared_of(doc: CaseDoc) -> list[tuple[float, str, bool]]:
             have = case_concepts(doc)
-            shared = []
-            for concept, strength in wanted.items():
-                if concept in have:
-                    case_strength, case_inferred = have[concept]
-                    shared.append((strength * case_strength, concept, strength < 1.0 or case_inferred))
-            values[position] = sum(weight for weight, _, _ in shared) / total
-            shared.sort(key=lambda item: (-item[0], item[1]))
-            reasons.append(tuple(_reason(source, concept, weight / total, inferred, lang) for weight, concept, inferred in shared))
-        return SignalScores(values, tuple(reasons))
+            return [
+                (strength * have[concept][0], concept, strength < 1.0 or have[concept][1])
+                for concept, strength in items
+                if concept in have
+            ]
+
+        values = np.array([sum(weight for weight, _, _ in shared_of(doc)) for doc in docs], dtype=np.float64) / total
+
+        def explain(position: int) -> tuple[Reason, ...]:
+            shared = sorted(shared_of(docs[position]), key=lambda item: (-item[0], item[1]))
+            return tuple(_reason(source, concept, weight / total, inferred, lang) for weight, concept, inferred in shared)
+
+        return SignalScores(values, explain)
 
 
 def _reason(source: CaseSource, concept: str, weight: float, inferred: bool, lang: str) -> Reason:

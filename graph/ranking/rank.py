@@ -179,7 +179,7 @@ def _reasons(scores: dict[str, SignalScores], position: int, weights: Weights) -
     reasons = []
     for name in ("semantic", "title", "concepts", "graph", "words"):
         weight = getattr(weights, name)
-        for reason in scores[name].reasons[position]:
+        for reason in scores[name].reasons(position):
             reasons.append(replace(reason, weight=round(weight * reason.weight, 4)))
     return tuple(reasons)
 

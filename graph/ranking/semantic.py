@@ -87,10 +87,9 @@ class SemanticSignal:
         centres = source.centres()
         query = centred(problem.vectors, problem.language, centres)
         values = np.zeros(len(docs))
-        reasons: list[tuple[Reason, ...]] = [()] * len(docs)
         embedded = [position for position, doc in enumerate(docs) if doc.vectors is not None and len(doc.vectors) >= 2]
         if not embedded:
-            return SignalScores(values, tuple(reasons))
+            return SignalScores(values)
         similarities, starts = _centred_similarities(docs, embedded, query, centres)
         firsts = starts[:-1]
         similarities = similarities.astype(np.float64)
@@ -101,17 +100,17 @@ class SemanticSignal:
         parts = (whole[firsts] + np.maximum.reduceat(whole, firsts) + best_pair.mean(axis=1)) / 3
         values[embedded] = stretch(parts)
         best_of_row, sentence_of_row = pairs.max(axis=1), pairs.argmax(axis=1)
-        weight_of_row = np.round(stretch(best_of_row), 4)
-        for index, position in enumerate(embedded):
-            row = int(np.argmax(best_of_row[firsts[index] : starts[index + 1]]))
-            sentence = int(sentence_of_row[firsts[index] + row])
+        index_of = {position: index for index, position in enumerate(embedded)}
+
+        def explain(position: int) -> tuple[Reason, ...]:
+            index = index_of.get(position)
+            if index is None:
+                return ()
+            first = firsts[index]
+            row = int(np.argmax(best_of_row[first : starts[index + 1]]))
+            sentence = int(sentence_of_row[first + row])
             part = problem.sentences[sentence] if len(query) > 1 else problem.text.strip()
-            reasons[position] = (
-                Reason(
-                    ReasonKind.SENTENCE,
-                    docs[position].passages[row - 1].text,
-                    float(weight_of_row[firsts[index] + row]),
-                    problem_part=part,
-                ),
-            )
-        return SignalScores(values, tuple(reasons))
+            weight = float(np.round(stretch(best_of_row[first + row]), 4))
+            return (Reason(ReasonKind.SENTENCE, docs[position].passages[row - 1].text, weight, problem_part=part),)
+
+        return SignalScores(values, explain)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from graph.model import NodeType
+from graph.model import Node, NodeType
 from graph.ranking.concepts import name_index
 from graph.ranking.documents import CaseDoc
 from graph.ranking.problem import Problem
@@ -33,16 +33,16 @@ class OrganisationSignal:
         named = sorted(name_index(catalogue).named_in(problem.keys) & organisations)
         if not named:
             return SignalScores.empty(len(docs))
-        values = np.zeros(len(docs))
-        reasons: list[tuple[Reason, ...]] = []
-        for position, doc in enumerate(docs):
+        def shared_of(doc: CaseDoc) -> list[Node]:
             linked = {link.node.id: link.node for link in doc.links if link.node.type is NodeType.ORGANISATION}
-            shared = [linked[o] for o in named if o in linked]
-            values[position] = len(shared) / len(named)
-            reasons.append(
-                tuple(
-                    Reason(ReasonKind.ORGANISATION, node.label_in(lang), round(1 / len(named), 4), node_id=node.id)
-                    for node in shared
-                )
+            return [linked[o] for o in named if o in linked]
+
+        values = np.array([len(shared_of(doc)) for doc in docs], dtype=np.float64) / len(named)
+
+        def explain(position: int) -> tuple[Reason, ...]:
+            weight = round(1 / len(named), 4)
+            return tuple(
+                Reason(ReasonKind.ORGANISATION, node.label_in(lang), weight, node_id=node.id) for node in shared_of(docs[position])
             )
-        return SignalScores(values, tuple(reasons))
+
+        return SignalScores(values, explain)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -19,17 +19,32 @@ __all__ = ["Signal", "SignalScores"]
 Scores = npt.NDArray[np.float64]
 
 
+Explain = Callable[[int], tuple[Reason, ...]]
+
+
+def _no_reasons(position: int) -> tuple[Reason, ...]:
+    return ()
+
+
 @dataclass(frozen=True, slots=True)
 class SignalScores:
-    """A signal's score per candidate (0..1, in candidate order) and its reasons per candidate (unweighted)."""
+    """A signal's score per candidate (0..1, in candidate order) and how to explain one candidate's score.
+
+    Reasons are worked out only for the candidates shown (`reasons(position)`): a query scores a few
+    hundred candidates and names the reasons of ten.
+    """
 
     values: Scores
-    reasons: tuple[tuple[Reason, ...], ...]
+    explain: Explain = _no_reasons
+
+    def reasons(self, position: int) -> tuple[Reason, ...]:
+        """The unweighted reasons of the candidate at `position`."""
+        return self.explain(position)
 
     @classmethod
     def empty(cls, n: int) -> SignalScores:
         """No evidence for any of n candidates."""
-        return cls(np.zeros(n), ((),) * n)
+        return cls(np.zeros(n))
 
 
 class Signal(Protocol):

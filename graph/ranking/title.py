@@ -43,12 +43,14 @@ class TitleSignal:
         asked = {key: term.weight + TITLE_WORD_FLOOR for key, term in weighted(problem.terms).items()}
         asked_total = sum(asked.values())
         values = np.zeros(len(docs))
-        reasons: list[tuple[Reason, ...]] = []
         for position, doc in enumerate(docs):
             title = derived("title", doc, _title_weights)
             shared = sum(weight for key, weight in title.items() if key in asked)
             title_total = sum(title.values())
-            value = (shared / title_total) * (shared / asked_total) if title_total and asked_total else 0.0
-            values[position] = value
-            reasons.append((Reason(ReasonKind.TITLE, doc.case.label, round(value, 4)),) if value >= TITLE_REASON else ())
-        return SignalScores(values, tuple(reasons))
+            values[position] = (shared / title_total) * (shared / asked_total) if title_total and asked_total else 0.0
+
+        def explain(position: int) -> tuple[Reason, ...]:
+            value = float(values[position])
+            return (Reason(ReasonKind.TITLE, docs[position].case.label, round(value, 4)),) if value >= TITLE_REASON else ()
+
+        return SignalScores(values, explain)

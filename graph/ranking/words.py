@@ -56,14 +56,15 @@ class WordSignal:
         total = sum(term.weight for term in wanted.values())
         if total <= 0:
             return SignalScores.empty(len(docs))
-        values = np.zeros(len(docs))
-        reasons: list[tuple[Reason, ...]] = []
-        for position, doc in enumerate(docs):
-            have = case_terms(doc)
-            shared = [term for key, term in wanted.items() if key in have]
-            covered = sum(term.weight for term in shared) / total
-            values[position] = covered
-            named = sorted((t for t in shared if t.weight >= REASON_WORD_WEIGHT), key=lambda t: (-t.weight, t.key))
+        items = list(wanted.items())
+        covered = [sum(term.weight for key, term in items if key in have) for have in map(case_terms, docs)]
+        values = np.array(covered, dtype=np.float64) / total
+
+        def explain(position: int) -> tuple[Reason, ...]:
+            have = case_terms(docs[position])
+            shared = [term for key, term in wanted.items() if key in have and term.weight >= REASON_WORD_WEIGHT]
+            named = sorted(shared, key=lambda t: (-t.weight, t.key))
             label = ", ".join(t.word for t in named[:REASON_WORDS])
-            reasons.append((Reason(ReasonKind.WORDS, label, round(covered, 4)),) if label else ())
-        return SignalScores(values, tuple(reasons))
+            return (Reason(ReasonKind.WORDS, label, round(float(values[position]), 4)),) if label else ()
+
+        return SignalScores(values, explain)
