@@ -211,6 +211,11 @@ class GraphStore(Protocol):
         """The stored vectors under `model` of those among `node_ids` that have them."""
         ...
 
+    def writes_here(self) -> int:
+        """How many writes this handle has committed: a cache in the same process that asks for `changes` only
+        now and then (a network store) sees its own process's writes at once when this number moves."""
+        ...
+
     def preload(self) -> None:
         """Read ahead now what the store would otherwise read on first use, while it goes on answering.
 

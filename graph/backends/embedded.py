@@ -268,6 +268,7 @@ class EmbeddedStore(OpensAsContext):
         self._lock = threading.RLock()
         self._data_version = -1
         self._revision = 0
+        self._writes = 0
         self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._complete = False
         """Whether `_graph` holds the whole graph; when not (a lazy store), it holds the nodes read so far and the
@@ -561,6 +562,10 @@ class EmbeddedStore(OpensAsContext):
                 "UPDATE meta SET value = max(CAST(value AS INTEGER), ?) WHERE key = 'changes_from'", (horizon,)
             )
 
+    def writes_here(self) -> int:
+        """How many writes this handle has committed (see `GraphStore`)."""
+        return self._writes
+
     def changes(self, since: int) -> ChangeSet:
         """What the writes committed after revision `since` changed; `ChangesExpired` beyond the log."""
         with self._lock, _snapshot(self._db) as db:
@@ -591,6 +596,7 @@ class EmbeddedStore(OpensAsContext):
                 raise StoreError(f"{action} in {self.location} failed: {exc}") from exc
             raise
         self._data_version = db.execute("PRAGMA data_version").fetchone()[0]
+        self._writes += 1
 
     def upsert(self, batch: Batch) -> UpsertResult:
         """Write `batch` in one SQLite transaction (recorded as a run), then apply it to the graph in memory."""

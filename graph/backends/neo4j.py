@@ -40,7 +40,7 @@ import json
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, LiteralString, Self, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -478,6 +478,8 @@ class Neo4jStore(OpensAsContext):
         self._driver: Driver | None = None
         self._lock = threading.Lock()
         self._vector_dimensions: dict[NodeType, int] = {}
+        self._writes = 0
+        self._writes_lock = threading.Lock()
 
     # ------------------------------------------------------------------ lifecycle
     def open(self) -> Self:
@@ -553,10 +555,21 @@ class Neo4jStore(OpensAsContext):
         return records
 
     # ------------------------------------------------------------------ writes
+    def _committed(self, action: str, work: Callable[..., _T], *args: Any) -> _T:
+        """Run `work(tx, *args)` as one managed write transaction and count it (`writes_here`)."""
+        with self._translated(action), self._db.session(database=self.database) as session:
+            result = session.execute_write(work, *args)
+        with self._writes_lock:
+            self._writes += 1
+        return result
+
+    def writes_here(self) -> int:
+        """How many writes this handle has committed (see `GraphStore`)."""
+        return self._writes
+
     def upsert(self, batch: Batch) -> UpsertResult:
         """Write `batch` in one managed transaction, recorded as a run; `Conflict` rolls all of it back."""
-        with self._translated("writing"), self._db.session(database=self.database) as session:
-            return session.execute_write(self._write, batch)
+        return self._committed("writing", self._write, batch)
 
     def _write(self, tx: ManagedTransaction, batch: Batch) -> UpsertResult:
         """The transaction body; the driver may run it again, so it reads everything it needs."""
@@ -564,8 +577,7 @@ class Neo4jStore(OpensAsContext):
 
     def revert(self, run_id: int, *, origin: Origin) -> UpsertResult:
         """Undo one run in one transaction, refusing when a later run changed what it wrote (see `GraphStore`)."""
-        with self._translated(f"reverting run {run_id}"), self._db.session(database=self.database) as session:
-            return session.execute_write(self._revert, run_id, origin)
+        return self._committed(f"reverting run {run_id}", self._revert, run_id, origin)
 
     def _revert(self, tx: ManagedTransaction, run_id: int, origin: Origin) -> UpsertResult:
         revision = tx.run(_BUMP_REVISION).single(strict=True)["revision"]
@@ -764,8 +776,7 @@ class Neo4jStore(OpensAsContext):
                     "embedding": [float(value) for value in stored.own],
                 }
             )
-        with self._translated("storing vectors"), self._db.session(database=self.database) as session:
-            session.execute_write(self._write_vectors, model, rows, frozenset(vectors))
+        self._committed("storing vectors", self._write_vectors, model, rows, frozenset(vectors))
 
     def _write_vectors(
         self, tx: ManagedTransaction, model: str, rows: dict[NodeType, list[dict[str, Any]]], node_ids: frozenset[str]

@@ -154,16 +154,22 @@ class StoredCaseSource:
         self._docs_lock = threading.Lock()
         self._sync_lock = threading.Lock()
         self._synced_at = time.monotonic()
+        self._synced_writes = store.writes_here()
 
     # ------------------------------------------------------------------ freshness
     def sync(self) -> None:
-        """Apply the changes committed since `revision` (returns at once when another thread is at it)."""
-        if time.monotonic() - self._synced_at < self.refresh_seconds:
+        """Apply the changes committed since `revision` (returns at once when another thread is at it).
+
+        Between two looks at the change feed (`refresh_seconds`) only this process's own writes are seen,
+        at once: a case proposed through this server ranks on its next query."""
+        writes = self.store.writes_here()
+        if time.monotonic() - self._synced_at < self.refresh_seconds and writes == self._synced_writes:
             return
         if not self._sync_lock.acquire(blocking=False):
             return
         try:
             self._synced_at = time.monotonic()
+            self._synced_writes = writes
             try:
                 change = self.store.changes(self.revision)
             except ChangesExpired:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from graph.changes import CHANGE_LOG_LIMIT, ChangesExpired
+from graph.errors import Conflict
 from graph.model import Batch, Direction, Edge, Node, NodeType, RelType
 from graph.store import GraphStore
 from tests.contract.test_store_contract import BORLANGE, CASE, CHILDREN, INTERVIEWS, OTHER_CASE, SERVICE_DESIGN, seed
@@ -98,6 +99,19 @@ def test_changes_are_seen_by_other_connections(store: GraphStore, open_at: Calla
     store.upsert(Batch(nodes=(Node("method:focus-groups", NodeType.METHOD, {"name": "Focus groups"}),)))
     assert other.changes(since).nodes_changed == {"method:focus-groups"}
     assert other.get("method:focus-groups") is not None
+
+
+def test_writes_here_counts_this_handles_commits_only(store: GraphStore, open_at: Callable[[], GraphStore]) -> None:
+    seed(store)
+    other = open_at()
+    mine, theirs = store.writes_here(), other.writes_here()
+    store.upsert(Batch(nodes=(Node("method:focus-groups", NodeType.METHOD, {"name": "Focus groups"}),)))
+    store.delete("method:focus-groups")
+    assert store.writes_here() == mine + 2
+    assert other.writes_here() == theirs, "another handle's commits are seen through changes, not counted here"
+    with pytest.raises(Conflict):
+        store.upsert(Batch(edges=(Edge(CASE, RelType.USED, "method:missing", CASE),)))
+    assert store.writes_here() == mine + 2, "a refused write commits nothing"
 
 
 @pytest.mark.parametrize("rel", [None, RelType.USED, RelType.PARTICIPATED_IN])

@@ -83,6 +83,18 @@ def test_a_write_by_another_connection_reaches_the_documents(
     assert source.documents(["se-new-case"]) == {}
 
 
+def test_a_source_that_looks_now_and_then_sees_its_own_processs_writes_at_once(
+    store: GraphStore, open_at: Callable[[], GraphStore], embedder: WordHashEmbedder
+) -> None:
+    load_samples(store)
+    source = StoredCaseSource(store, embedder, refresh_seconds=3600.0)  # a network store's source, slowed right down
+    source.all_case_ids()
+    store.upsert(Batch(nodes=(Node("se-own-write", NodeType.CASE, {"title": "Eget fall", "language": "sv"}),)))
+    assert "se-own-write" in source.all_case_ids(), "a write through the same handle is seen on the next read"
+    open_at().upsert(Batch(nodes=(Node("se-their-write", NodeType.CASE, {"title": "Annat fall", "language": "sv"}),)))
+    assert "se-their-write" not in source.all_case_ids(), "another process's write waits for the next look"
+
+
 def test_candidates_of_a_large_store_come_from_vectors_words_and_concepts(
     store: GraphStore, embedder: WordHashEmbedder
 ) -> None:
